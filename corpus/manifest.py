@@ -1,0 +1,129 @@
+"""The manifest: every instrument Levelfield knows about, present in the local corpus or not.
+
+``corpus/manifest.json`` holds one record per document (ids = the mirror's folder names), with
+metadata, official URLs, file checksums and version relations. It is validated on load; an
+invalid manifest raises ``ManifestError`` naming the record and field.
+
+Relations: ``consolidates`` (a consolidated text → the act), ``amends`` (an amending act → the acts
+it amends), ``translation_of`` (another language version), ``proposal_of`` / ``adopted_as``
+(a proposal → the act it became).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+
+from kb.errors import ManifestError
+from kb.models import DocRecord, FileRecord
+
+MANIFEST_PATH = Path(__file__).with_name("manifest.json")
+
+FORMATS = ("eurlex-xhtml", "eurlex-consolidated", "gii-html", "pdf", "txt")
+LAYOUTS = (None, "oj", "ungp", "legifrance", "sections")
+ROLES = ("text", "companion")
+INSTRUMENT_TYPES = (
+    "soft-law",
+    "guidance",
+    "resolution",
+    "directive",
+    "regulation",
+    "national-law",
+    "bill",
+    "proposal",
+    "policy-advice",
+)
+_DATE_FIELDS = ("adopted", "entry_into_force", "application", "version_date")
+_RELATIONS = ("consolidates", "translation_of", "proposal_of", "adopted_as")
+
+
+def load_manifest(path: Path | str | None = None) -> dict[str, DocRecord]:
+    """Read and validate a manifest file. Returns ``{doc_id: DocRecord}`` in file order."""
+    path = Path(path) if path else MANIFEST_PATH
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"manifest not found: {path}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("documents"), list):
+        raise ManifestError(f"{path}: expected an object with a 'documents' list")
+    return parse_manifest(raw["documents"], source=str(path))
+
+
+def parse_manifest(entries: list[dict], source: str = "manifest") -> dict[str, DocRecord]:
+    """Validate a list of raw records; see ``load_manifest``."""
+    records: dict[str, DocRecord] = {}
+    for i, entry in enumerate(entries):
+        where = f"{source}: document #{i + 1} ({entry.get('doc_id', '?') if isinstance(entry, dict) else '?'})"
+        record = _record(entry, where)
+        if record.doc_id in records:
+            raise ManifestError(f"{where}: duplicate doc_id {record.doc_id!r}")
+        records[record.doc_id] = record
+    for record in records.values():
+        targets = [(name, getattr(record, name)) for name in _RELATIONS]
+        targets += [("amends", target) for target in record.amends]
+        for name, target in targets:
+            if target is not None and target not in records:
+                raise ManifestError(
+                    f"{source}: {record.doc_id}.{name} refers to unknown doc_id {target!r}"
+                )
+    return records
+
+
+@cache
+def default_manifest() -> dict[str, DocRecord]:
+    """The project's manifest, loaded once per process."""
+    return load_manifest(MANIFEST_PATH)
+
+
+def _record(entry: object, where: str) -> DocRecord:
+    if not isinstance(entry, dict):
+        raise ManifestError(f"{where}: expected an object, got {type(entry).__name__}")
+    known = {f.name for f in dataclasses.fields(DocRecord)}
+    unknown = sorted(set(entry) - known)
+    if unknown:
+        raise ManifestError(f"{where}: unknown field(s) {unknown}; known: {sorted(known)}")
+    required = ["doc_id", "title", "short_title", "cite_as", "jurisdiction"]
+    required += ["instrument_type", "status", "language", "official_url"]
+    for name in required:
+        if not isinstance(entry.get(name), str) or not entry[name].strip():
+            raise ManifestError(f"{where}: field {name!r} is required and must be a non-empty string")
+    if entry["instrument_type"] not in INSTRUMENT_TYPES:
+        raise ManifestError(
+            f"{where}: instrument_type {entry['instrument_type']!r} is not one of {INSTRUMENT_TYPES}"
+        )
+    if not entry["official_url"].startswith(("https://", "http://")):
+        raise ManifestError(f"{where}: official_url must be an http(s) URL")
+    for name in _DATE_FIELDS:
+        value = entry.get(name)
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                raise ManifestError(f"{where}: {name} {value!r} is not an ISO date (YYYY-MM-DD)") from None
+    files = entry.get("files", [])
+    if not isinstance(files, list):
+        raise ManifestError(f"{where}: files must be a list")
+    parsed_files = []
+    for f in files:
+        try:
+            record = FileRecord.from_dict(f)
+        except TypeError as exc:
+            raise ManifestError(f"{where}: bad file entry: {exc}") from None
+        if record.format not in FORMATS:
+            raise ManifestError(
+                f"{where}: file {record.name}: format {record.format!r} is not one of {FORMATS}"
+            )
+        if record.layout not in LAYOUTS:
+            raise ManifestError(f"{where}: file {record.name}: unknown layout {record.layout!r}")
+        if record.role not in ROLES:
+            raise ManifestError(f"{where}: file {record.name}: role must be one of {ROLES}")
+        parsed_files.append(record.to_dict())
+    try:
+        return DocRecord.from_dict({**entry, "files": parsed_files, "amends": entry.get("amends", [])})
+    except TypeError as exc:
+        raise ManifestError(f"{where}: {exc}") from None

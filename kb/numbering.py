@@ -1,0 +1,136 @@
+"""Unit identifiers and human citations — the grammar every loader shares.
+
+A unit id is a dot-separated path of ``kind-number`` segments, outermost first
+(``art-14.par-2.pt-a``); see PRODUCT.md. Citations follow each instrument's own convention
+("CSDDD Art. 14(2)(a)", "LkSG § 8 Abs. 1", "UNGP 29", "C. com. art. L.225-102-1, 4°").
+"""
+
+from __future__ import annotations
+
+import re
+
+KINDS = ("rec", "art", "sec", "principle", "commentary", "para", "par", "pt", "annex", "part")
+
+_NUMBER_DROP = re.compile(r"[.\s°º]+")
+_NUMBER_OK = re.compile(r"^[A-Za-z0-9-]+$")
+_ROMAN = re.compile(r"^(?=[IVXLCDM]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+
+
+def normalise_number(raw: str) -> str:
+    """``"L. 225-102-1"`` → ``"L225-102-1"``, ``"4°"`` → ``"4"``, ``"(a)"`` → ``"a"``, ``"4.1"`` → ``"4-1"``.
+
+    Dots between digits become hyphens (section 4.1 → ``4-1``); other dots, spaces, brackets and
+    the degree sign are dropped. Raises ``ValueError`` when nothing usable is left.
+    """
+    text = raw.strip().strip("()[]").strip()
+    text = re.sub(r"(?<=\d)\.(?=\d)", "-", text)
+    text = _NUMBER_DROP.sub("", text).rstrip(")").lstrip("(")
+    if not text or not _NUMBER_OK.match(text):
+        raise ValueError(f"not a provision number: {raw!r}")
+    return text
+
+
+def segment(kind: str, number: str) -> str:
+    """One id segment; ``number`` may be raw (it is normalised). Kinds without number are allowed."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown unit kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return f"{kind}-{normalise_number(number)}" if number else kind
+
+
+def parse_unit_id(unit_id: str) -> list[tuple[str, str]]:
+    """``"art-14.par-2.pt-a"`` → ``[("art", "14"), ("par", "2"), ("pt", "a")]``."""
+    parts = []
+    for seg in unit_id.split("."):
+        kind, _, number = seg.partition("-")
+        if kind not in KINDS:
+            raise ValueError(f"bad unit id {unit_id!r}: unknown kind {kind!r}")
+        parts.append((kind, number))
+    return parts
+
+
+def is_within(unit_id: str, ancestor: str) -> bool:
+    """True when ``unit_id`` is ``ancestor`` or lies inside it (``art-14.par-2`` is within ``art-14``)."""
+    return unit_id == ancestor or unit_id.startswith(ancestor + ".")
+
+
+def top_level(unit_id: str) -> str:
+    """The outermost segment: ``art-14.par-2`` → ``art-14``."""
+    return unit_id.split(".", 1)[0]
+
+
+def is_roman(text: str) -> bool:
+    return bool(text) and bool(_ROMAN.match(text))
+
+
+# --------------------------------------------------------------------------- citations
+
+_WORDS = {
+    "recital": {"en": "recital", "fr": "considérant", "de": "Erwägungsgrund", "nl": "overweging"},
+    "annex": {"en": "Annex", "fr": "annexe", "de": "Anhang", "nl": "bijlage"},
+    "part": {"en": "Part", "fr": "partie", "de": "Teil", "nl": "deel"},
+    "section": {"en": "Section", "fr": "section", "de": "Abschnitt", "nl": "afdeling"},
+    "point": {"en": "point", "fr": "point", "de": "Nummer", "nl": "punt"},
+    "commentary": {"en": "commentary", "fr": "commentaire", "de": "Kommentar", "nl": "commentaar"},
+    "para": {"en": "para.", "fr": "par.", "de": "Ziff.", "nl": "par."},
+    "article": {"en": "Art.", "fr": "art.", "de": "Art.", "nl": "art."},
+}
+
+
+def _word(name: str, language: str) -> str:
+    table = _WORDS[name]
+    return table.get(language, table["en"])
+
+
+def citation(cite_as: str, unit_id: str, language: str = "en") -> str:
+    """The human citation of a unit in its instrument's convention.
+
+    >>> citation("CSDDD", "art-14.par-2.pt-a")
+    'CSDDD Art. 14(2)(a)'
+    >>> citation("LkSG", "sec-8.par-1", "de")
+    'LkSG § 8 Abs. 1'
+    """
+    parts = parse_unit_id(unit_id)
+    kind, number = parts[0]
+    rest = parts[1:]
+    if kind == "art" and number[:1].isalpha():  # French code article: L225-102-1
+        return f"{cite_as} {_word('article', language)} {_code_number(number)}" + "".join(
+            f", {n}°" if k == "pt" and n.isdigit() else f", {n}" for k, n in rest
+        )
+    if kind == "art":
+        return f"{cite_as} {_word('article', language)} {number}" + _brackets(rest, language)
+    if kind == "sec" and language == "de":
+        words = {"par": "Abs.", "pt": "Nr."}
+        return f"{cite_as} § {number}" + "".join(
+            f" {words.get(k, k)} {n}" if n else f" {k}" for k, n in rest
+        )
+    if kind == "sec":
+        label = number.replace("-", ".")
+        return f"{cite_as} {label}" + _brackets(rest, language)
+    if kind == "principle":
+        tail = f" ({_word('commentary', language)})" if any(k == "commentary" for k, _ in rest) else ""
+        return f"{cite_as} {number}{tail}"
+    if kind == "rec":
+        return f"{cite_as} {_word('recital', language)} {number}"
+    if kind == "para":
+        return f"{cite_as} {_word('para', language)} {number}" + _brackets(rest, language)
+    if kind == "annex":
+        if language == "de" and number in ("", None):
+            head = f"{cite_as} Anlage"
+        else:
+            head = f"{cite_as} {_word('annex', language)} {number}".rstrip()
+        bits = []
+        for k, n in rest:
+            name = {"part": "part", "sec": "section", "pt": "point"}.get(k, k)
+            bits.append(f"{_word(name, language)} {n}" if name in _WORDS else f"{k} {n}")
+        return ", ".join([head, *bits])
+    return f"{cite_as} {unit_id}"
+
+
+def _brackets(rest: list[tuple[str, str]], language: str) -> str:
+    return "".join(f"({n})" if k in ("par", "pt") else f" {k} {n}" for k, n in rest)
+
+
+def _code_number(number: str) -> str:
+    """``L225-102-1`` → ``L.225-102-1`` (the French code's own spelling)."""
+    match = re.match(r"^([A-Z]+)(\d.*)$", number)
+    return f"{match.group(1)}.{match.group(2)}" if match else number
