@@ -91,7 +91,9 @@ def _record(entry: object, where: str) -> DocRecord:
     required += ["instrument_type", "status", "language", "official_url"]
     for name in required:
         if not isinstance(entry.get(name), str) or not entry[name].strip():
-            raise ManifestError(f"{where}: field {name!r} is required and must be a non-empty string")
+            raise ManifestError(
+                f"{where}: field {name!r} is required and must be a non-empty string"
+            )
     if entry["instrument_type"] not in INSTRUMENT_TYPES:
         raise ManifestError(
             f"{where}: instrument_type {entry['instrument_type']!r} is not one of {INSTRUMENT_TYPES}"
@@ -104,7 +106,9 @@ def _record(entry: object, where: str) -> DocRecord:
             try:
                 dt.date.fromisoformat(value)
             except (TypeError, ValueError):
-                raise ManifestError(f"{where}: {name} {value!r} is not an ISO date (YYYY-MM-DD)") from None
+                raise ManifestError(
+                    f"{where}: {name} {value!r} is not an ISO date (YYYY-MM-DD)"
+                ) from None
     files = entry.get("files", [])
     if not isinstance(files, list):
         raise ManifestError(f"{where}: files must be a list")
@@ -124,6 +128,8 @@ def _record(entry: object, where: str) -> DocRecord:
             raise ManifestError(f"{where}: file {record.name}: role must be one of {ROLES}")
         parsed_files.append(record.to_dict())
     try:
-        return DocRecord.from_dict({**entry, "files": parsed_files, "amends": entry.get("amends", [])})
+        return DocRecord.from_dict(
+            {**entry, "files": parsed_files, "amends": entry.get("amends", [])}
+        )
     except TypeError as exc:
         raise ManifestError(f"{where}: {exc}") from None

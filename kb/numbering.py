@@ -99,15 +99,19 @@ def citation(cite_as: str, unit_id: str, language: str = "en") -> str:
     if kind == "art":
         return f"{cite_as} {_word('article', language)} {number}" + _brackets(rest, language)
     if kind == "sec" and language == "de":
-        words = {"par": "Abs.", "pt": "Nr."}
-        return f"{cite_as} § {number}" + "".join(
-            f" {words.get(k, k)} {n}" if n else f" {k}" for k, n in rest
-        )
+        out = f"{cite_as} § {number}"
+        for i, (k, n) in enumerate(rest):
+            nested_letter = k == "pt" and i > 0 and rest[i - 1][0] == "pt" and n.isalpha()
+            word = "Buchst." if nested_letter else {"par": "Abs.", "pt": "Nr."}.get(k, k)
+            out += f" {word} {n}"
+        return out
     if kind == "sec":
         label = number.replace("-", ".")
         return f"{cite_as} {label}" + _brackets(rest, language)
     if kind == "principle":
-        tail = f" ({_word('commentary', language)})" if any(k == "commentary" for k, _ in rest) else ""
+        tail = (
+            f" ({_word('commentary', language)})" if any(k == "commentary" for k, _ in rest) else ""
+        )
         return f"{cite_as} {number}{tail}"
     if kind == "rec":
         return f"{cite_as} {_word('recital', language)} {number}"

@@ -44,6 +44,7 @@ class _Node:
     context: tuple[str, ...]
     parent: _Node | None
     own: list[str] = field(default_factory=list)
+    tail: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
@@ -52,6 +53,7 @@ class _Node:
         head = " ".join(self.own).strip() if self.kind != "pt" else "\n".join(self.own).strip()
         parts = [f"{self.label} {head}".strip() if self.label else head]
         parts += [child.full_text() for child in self.children]
+        parts.append(" ".join(self.tail).strip())
         return "\n".join(p for p in parts if p)
 
     def last_end(self) -> int | None:
@@ -130,6 +132,16 @@ class UnitBuilder:
         self._stack.append(node)
         return unit_id
 
+    def close(self, level: int) -> None:
+        """Close the provisions at ``level`` and deeper; text added next goes after their parent's
+        sub-units (e.g. the closing words of a paragraph after its list of points)."""
+        while self._stack and self._stack[-1].level >= level:
+            self._stack.pop()
+
+    def clear_context(self) -> None:
+        """Forget all grouping headings (e.g. before an annex that belongs to no chapter)."""
+        self._context = {}
+
     def close_all(self) -> None:
         """Close every open provision (e.g. at the end of the enacting terms)."""
         self._stack.clear()
@@ -139,13 +151,15 @@ class UnitBuilder:
         return self._stack[-1].unit_id if self._stack else None
 
     def add_text(self, text: str, *, end: int | None = None) -> None:
-        """Append text to the innermost open provision; text outside any provision is dropped."""
+        """Append text to the innermost open provision; text outside any provision is dropped.
+
+        Text added after the provision already has sub-units is kept after them (its tail)."""
         if not self._stack:
             return
         text = clean_text(text).replace("\n", " ")
         node = self._stack[-1]
         if text:
-            node.own.append(text)
+            (node.tail if node.children else node.own).append(text)
         if end is not None:
             node.end = end
 

@@ -64,7 +64,9 @@ def check_golden(name: str, actual: list[dict]) -> None:
     if os.environ.get("LEVELFIELD_UPDATE_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8")
         return
-    assert path.exists(), f"golden file {path} missing; run with LEVELFIELD_UPDATE_GOLDEN=1 and review it"
+    assert path.exists(), (
+        f"golden file {path} missing; run with LEVELFIELD_UPDATE_GOLDEN=1 and review it"
+    )
     expected = path.read_text(encoding="utf-8")
     if expected != text:
         import difflib
@@ -76,3 +78,22 @@ def check_golden(name: str, actual: list[dict]) -> None:
             )
         )
         pytest.fail(f"golden mismatch for {name}:\n{diff[:6000]}")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory, mirror) -> Path:
+    """A data folder with the whole local corpus fetched and ingested (once per test session)."""
+    from kb.cli import main
+
+    base = tmp_path_factory.mktemp("data")
+    assert main(["--data", str(base), "fetch", "--from", str(mirror)]) == 0
+    main(["--data", str(base), "ingest"])
+    assert (base / "units.jsonl").is_file()
+    return base
+
+
+@pytest.fixture(scope="session")
+def units(data_dir):
+    from kb.store import read_units
+
+    return read_units(data_dir)

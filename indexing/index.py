@@ -1,0 +1,229 @@
+"""Build, save and load the search index (FAISS dense + BM25 over structure-aware chunks).
+
+Layout: ``<data>/index`` is a symlink to ``<data>/indexes/<build-id>/`` holding
+
+- ``index.json`` — model name and fingerprint, corpus hash, build time, counts, FAISS kind
+- ``chunks.jsonl`` — the chunks, row i ↔ vector i
+- ``vectors.npy`` + ``embed_keys.json`` — embeddings and the hash of the text each came from
+- ``dense.faiss`` — the FAISS index; ``bm25/`` — the bm25s index
+
+A build writes a new folder and then swaps the symlink atomically, so a crash never leaves a
+half-written index in use. Vectors whose input text did not change are reused from the previous
+build (content hashes), so adding one document does not re-embed the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kb.chunking import make_chunks
+from kb.errors import StoreError
+from kb.models import Chunk, Unit
+from kb.store import corpus_hash, read_units
+
+FORMAT_VERSION = 1
+#: exact inner-product search; "hnsw" becomes worth it past ~10^6 chunks (see README)
+FAISS_KINDS = ("flat", "hnsw")
+
+
+@dataclass
+class Index:
+    """A loaded index: chunks, their vectors, FAISS and BM25 structures, and its manifest."""
+
+    path: Path
+    meta: dict
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    faiss_index: object
+    bm25: object
+
+
+def embed_input(chunk: Chunk) -> str:
+    """The text that is embedded for a chunk: heading as context, then the provision."""
+    head = f"{chunk.citation} {chunk.heading}".strip()
+    return f"{head}. {chunk.text}"
+
+
+def _key(model_fingerprint: str, text: str) -> str:
+    return hashlib.sha256(f"{model_fingerprint}\x1f{text}".encode()).hexdigest()[:20]
+
+
+def build_index(
+    data: Path,
+    embedder,
+    *,
+    faiss_kind: str = "flat",
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Build (or update) the index of the unit table in ``data``; returns the index manifest."""
+    if faiss_kind not in FAISS_KINDS:
+        raise ValueError(f"faiss_kind must be one of {FAISS_KINDS}, not {faiss_kind!r}")
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    units = read_units(data)
+    chunks = make_chunks(units)
+    inputs = [embed_input(c) for c in chunks]
+    keys = [_key(embedder.fingerprint, text) for text in inputs]
+    vectors, reused = _embed(data, embedder, inputs, keys, say)
+    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    target = data / "indexes" / build_id
+    tmp = target.with_name(build_id + ".tmp")
+    tmp.mkdir(parents=True)
+    try:
+        _write(tmp, chunks, vectors, keys, faiss_kind)
+        meta = {
+            "format": FORMAT_VERSION,
+            "model": embedder.name,
+            "fingerprint": embedder.fingerprint,
+            "dim": int(vectors.shape[1]),
+            "faiss": faiss_kind,
+            "corpus_hash": corpus_hash(units),
+            "chunks": len(chunks),
+            "units": len(units),
+            "reused_vectors": reused,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        (tmp / "index.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_link(data / "index", target)
+    _prune(data / "indexes", keep=target)
+    say(f"index built: {len(chunks)} chunks, {reused} vectors reused, {meta['build_seconds']} s")
+    return meta
+
+
+def _embed(data: Path, embedder, inputs: list[str], keys: list[str], say) -> tuple[np.ndarray, int]:
+    old = _previous_vectors(data / "index", embedder.fingerprint)
+    todo = sorted({k: i for i, k in enumerate(keys) if k not in old}.values())
+    say(
+        f"embedding {len(todo)} of {len(inputs)} chunks with {embedder.name} ({len(inputs) - len(todo)} reused)"
+    )
+    fresh: dict[str, np.ndarray] = {}
+    if todo:
+        last = [0.0]
+
+        def bar(done: int, total: int) -> None:
+            if time.perf_counter() - last[0] > 2 or done == total:
+                last[0] = time.perf_counter()
+                say(f"  embedded {done}/{total}")
+
+        matrix = embedder.encode_passages([inputs[i] for i in todo], progress=bar)
+        fresh = {keys[i]: matrix[j] for j, i in enumerate(todo)}
+    vectors = np.vstack([fresh[k] if k in fresh else old[k] for k in keys]).astype(np.float32)
+    return vectors, len(keys) - len(todo)
+
+
+def _previous_vectors(path: Path, fingerprint: str) -> dict[str, np.ndarray]:
+    try:
+        meta = json.loads((path / "index.json").read_text(encoding="utf-8"))
+        if meta.get("fingerprint") != fingerprint:
+            return {}
+        keys = json.loads((path / "embed_keys.json").read_text(encoding="utf-8"))
+        vectors = np.load(path / "vectors.npy")
+    except (OSError, ValueError):
+        return {}
+    return dict(zip(keys, vectors, strict=False))
+
+
+def _write(
+    folder: Path, chunks: list[Chunk], vectors: np.ndarray, keys: list[str], faiss_kind: str
+) -> None:
+    import bm25s
+    import faiss
+
+    from indexing.tokenize import tokens
+
+    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+        for chunk in chunks:
+            fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    np.save(folder / "vectors.npy", vectors)
+    (folder / "embed_keys.json").write_text(json.dumps(keys), encoding="utf-8")
+    faiss.write_index(_faiss(vectors, faiss_kind), str(folder / "dense.faiss"))
+    retriever = bm25s.BM25()
+    retriever.index(
+        [tokens(bm25_input(c), c.language) or ["∅"] for c in chunks], show_progress=False
+    )
+    retriever.save(str(folder / "bm25"), show_progress=False)
+
+
+def bm25_input(chunk: Chunk) -> str:
+    """The text BM25 sees: heading (twice — headings name the topic) and the provision text."""
+    return f"{chunk.heading} {chunk.heading} {chunk.text}"
+
+
+def _faiss(vectors: np.ndarray, kind: str):
+    import faiss
+
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    else:
+        index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index
+
+
+def _swap_link(link: Path, target: Path) -> None:
+    tmp_link = link.with_name(link.name + ".swap")
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.relative_to(link.parent))
+    os.replace(tmp_link, link)
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    for child in folder.iterdir():
+        if child != keep and child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def load_index(data: Path, model: str | None = None, *, check_corpus: bool = True) -> Index:
+    """Load the index of ``data``. Raises ``StoreError`` when it is missing, was built with another
+    model than ``model``, or no longer matches the unit table (stale)."""
+    import bm25s
+    import faiss
+
+    path = data / "index"
+    meta_path = path / "index.json"
+    if not meta_path.is_file():
+        raise StoreError(f"no search index in {data}; run `python -m kb build`")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT_VERSION:
+        raise StoreError(f"index at {path} has an old format; run `python -m kb build`")
+    if model and meta["model"] != model:
+        raise StoreError(
+            f"index at {path} was built with model {meta['model']!r}, not {model!r}; "
+            f"run `python -m kb build --model {model}`"
+        )
+    if check_corpus:
+        current = corpus_hash(read_units(data))
+        if current != meta["corpus_hash"]:
+            raise StoreError(
+                f"index at {path} is stale: built from corpus {meta['corpus_hash']}, the unit table is "
+                f"now {current}; run `python -m kb build`"
+            )
+    with (path / "chunks.jsonl").open(encoding="utf-8") as fh:
+        chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
+    vectors = np.load(path / "vectors.npy")
+    dense = faiss.read_index(str(path / "dense.faiss"))
+    bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
+    if not (len(chunks) == vectors.shape[0] == dense.ntotal):
+        raise StoreError(
+            f"index at {path} is inconsistent (chunks/vectors/faiss counts differ); rebuild it"
+        )
+    return Index(path.resolve(), meta, chunks, vectors, dense, bm25)
+
+
+def units_by_key(data: Path) -> dict[str, Unit]:
+    return {u.key: u for u in read_units(data)}

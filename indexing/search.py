@@ -1,0 +1,238 @@
+"""Hybrid search: dense (FAISS) + BM25, fused by RRF, filtered by manifest facets, grouped by
+provision so one article does not fill the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus.manifest import default_manifest
+from indexing.fusion import reciprocal_rank_fusion
+from indexing.index import load_index
+from indexing.lexicon import expand
+from indexing.tokenize import query_tokens, tokens, words
+from kb.models import DocRecord
+from kb.numbering import top_level
+from kb.versions import visible_at
+
+MAX_QUERY_CHARS = 1000
+MODES = ("hybrid", "dense", "bm25")
+FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "language")
+CANDIDATES = 200
+
+
+class QueryError(ValueError):
+    """The query or a filter cannot be searched; the message says why."""
+
+
+@dataclass
+class Filters:
+    """Facets from the manifest; each a set of allowed values (empty = any). ``as_at`` an ISO date."""
+
+    doc_id: set[str] = field(default_factory=set)
+    jurisdiction: set[str] = field(default_factory=set)
+    instrument_type: set[str] = field(default_factory=set)
+    status: set[str] = field(default_factory=set)
+    language: set[str] = field(default_factory=set)
+    as_at: str | None = None
+
+    def validate(self, records: dict[str, DocRecord]) -> None:
+        for name in FILTER_FIELDS:
+            allowed = {getattr(r, name) for r in records.values()}
+            unknown = getattr(self, name) - allowed
+            if unknown:
+                raise QueryError(
+                    f"unknown {name} {sorted(unknown)}; known: {', '.join(sorted(allowed))}"
+                )
+
+    def admits(self, record: DocRecord) -> bool:
+        return all(
+            not getattr(self, n) or getattr(record, n) in getattr(self, n) for n in FILTER_FIELDS
+        )
+
+
+@dataclass
+class Hit:
+    rank: int
+    doc_id: str
+    unit_id: str
+    citation: str
+    heading: str
+    text: str
+    snippet: str
+    score: float
+    language: str
+    jurisdiction: str
+    url: str
+    short_title: str
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Searcher:
+    """Loads an index once and answers queries. Not shared mutable state: ``search`` is pure."""
+
+    def __init__(self, data: Path, model: str | None = None, *, embedder=None):
+        from indexing.embedders import get_embedder
+
+        self.index = load_index(data, model)
+        self.embedder = embedder or get_embedder(self.index.meta["model"])
+        if self.embedder.fingerprint != self.index.meta["fingerprint"]:
+            raise QueryError(
+                f"index was built with {self.index.meta['fingerprint']}, not {self.embedder.fingerprint}; "
+                "run `python -m kb build`"
+            )
+        self.records = default_manifest()
+        self._doc_rows: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.index.chunks):
+            self._doc_rows.setdefault(chunk.doc_id, []).append(i)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def search(
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
+    ) -> list[Hit]:
+        """Hits best first, at most one per top-level provision of a document."""
+        query = _check_query(query)
+        if mode not in MODES:
+            raise QueryError(f"mode must be one of {MODES}")
+        if not 1 <= k <= 100:
+            raise QueryError("k must be between 1 and 100")
+        filters = filters or Filters()
+        filters.validate(self.records)
+        allowed = self._allowed_rows(filters)
+        rankings = []
+        dense = bm25 = []
+        if mode in ("hybrid", "dense"):
+            dense = self._dense(query, allowed)
+            rankings.append(dense)
+        if mode in ("hybrid", "bm25"):
+            bm25 = self._bm25(query, allowed)
+            rankings.append(bm25)
+        fused = reciprocal_rank_fusion(rankings) if len(rankings) > 1 else rankings[0]
+        return self._group(query, fused, k, _ranks(dense), _ranks(bm25))
+
+    # -- stages -------------------------------------------------------------------------------
+
+    def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        docs = [d for d in self._doc_rows if d in self.records and filters.admits(self.records[d])]
+        if filters.as_at:
+            try:
+                visible = visible_at(self.records, filters.as_at)
+            except ValueError as exc:
+                raise QueryError(str(exc)) from None
+            docs = [d for d in docs if d in visible]
+        if len(docs) == len(self._doc_rows):
+            return None
+        rows = [i for d in docs for i in self._doc_rows[d]]
+        if not rows:
+            raise QueryError("no document matches these filters")
+        return np.array(sorted(rows), dtype=np.int64)
+
+    def _dense(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        import faiss
+
+        vector = self.embedder.encode_queries([query])
+        n = min(CANDIDATES, self.index.faiss_index.ntotal if allowed is None else len(allowed))
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        scores, ids = self.index.faiss_index.search(vector, n, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def _bm25(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        terms = query_tokens(query)
+        for term, language in expand(query):
+            terms += [t for t in tokens(term, language) if t not in terms]
+        scores = self.index.bm25.get_scores(terms)
+        if allowed is not None:
+            mask = np.full(scores.shape, -np.inf)
+            mask[allowed] = scores[allowed]
+            scores = mask
+        top = np.argsort(-scores, kind="stable")[:CANDIDATES]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _group(self, query: str, fused, k: int, dense_ranks: dict, bm25_ranks: dict) -> list[Hit]:
+        hits: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        highlight = _highlighter(query)
+        for row, score in fused:
+            chunk = self.index.chunks[row]
+            group = (chunk.doc_id, top_level(chunk.unit_id))
+            if group in seen:
+                continue
+            seen.add(group)
+            record = self.records[chunk.doc_id]
+            hits.append(
+                Hit(
+                    rank=len(hits) + 1,
+                    doc_id=chunk.doc_id,
+                    unit_id=chunk.unit_id if len(chunk.unit_ids) == 1 else top_level(chunk.unit_id),
+                    citation=chunk.citation if len(chunk.unit_ids) == 1 else _top_citation(chunk),
+                    heading=chunk.heading,
+                    text=chunk.text,
+                    snippet=highlight(chunk.text),
+                    score=round(float(score), 6),
+                    language=chunk.language,
+                    jurisdiction=record.jurisdiction,
+                    url=record.official_url,
+                    short_title=record.short_title,
+                    dense_rank=dense_ranks.get(row),
+                    bm25_rank=bm25_ranks.get(row),
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+
+def _top_citation(chunk) -> str:
+    from kb.numbering import citation
+
+    record = default_manifest()[chunk.doc_id]
+    return citation(record.cite_as, top_level(chunk.unit_id), chunk.language)
+
+
+def _ranks(ranking) -> dict[int, int]:
+    return {row: rank for rank, (row, _) in enumerate(ranking, start=1)}
+
+
+def _check_query(query: str) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise QueryError("the query is empty")
+    query = " ".join(query.split())
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
+        )
+    if not query_tokens(query):
+        raise QueryError("the query has no searchable words (only stop words or punctuation)")
+    return query
+
+
+def _highlighter(query: str, width: int = 240):
+    """A function text → an HTML-escaped snippet around the first match, matches in <mark>."""
+    stems = {w for w in words(query) if len(w) > 2}
+    if not stems:
+        return lambda text: html.escape(text[:width])
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(s[: max(4, len(s) - 2)]) for s in stems) + r")\w*", re.I
+    )
+
+    def snippet(text: str) -> str:
+        match = pattern.search(text)
+        start = max(0, match.start() - width // 3) if match else 0
+        piece = text[start : start + width]
+        escaped = html.escape(piece)
+        marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+        return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
+
+    return snippet

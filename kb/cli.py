@@ -1,0 +1,365 @@
+"""Command line: ``python -m kb <command>``. JSON on stdout with ``--json``, errors on stderr.
+
+Exit codes: 0 success, 1 a command-level failure (a KBError), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from kb.errors import KBError
+
+EXAMPLES = {
+    "fetch": "python -m kb fetch --from ../shared/corpus/sources",
+    "ingest": "python -m kb ingest",
+    "docs": "python -m kb docs --json",
+    "show": "python -m kb show eu-csddd-2024-1760 art-14.par-2 --json",
+    "build": "python -m kb build --model e5",
+    "search": 'python -m kb search "klachtenprocedure voor vakbonden" --k 5 --json',
+    "eval": "python -m kb eval --json",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except KBError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous cache and unit table are unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kb", description="Levelfield knowledge base")
+    parser.add_argument(
+        "--data", type=Path, help="data folder (default: $LEVELFIELD_DATA or ./data)"
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name, help=help_text, description=help_text, epilog=f"example: {EXAMPLES[name]}"
+        )
+        p.set_defaults(func=func)
+        return p
+
+    p = add("fetch", cmd_fetch, "copy the official texts into the local cache (or download them)")
+    p.add_argument(
+        "--from", dest="mirror", type=Path, help="mirror folder (default ../shared/corpus/sources)"
+    )
+    p.add_argument(
+        "--download", action="store_true", help="download files with a URL that are not mirrored"
+    )
+    p.add_argument("--timeout", type=float, default=30.0, help="download timeout in seconds")
+    p.add_argument("--json", action="store_true")
+
+    p = add("ingest", cmd_ingest, "parse every cached document into provision units")
+    p.add_argument("--json", action="store_true")
+
+    p = add("docs", cmd_docs, "list the manifest with what is present or missing")
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "print one unit with its citation and text")
+    p.add_argument("doc_id")
+    p.add_argument("unit_id")
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "build", cmd_build, "build or update the search index (FAISS + BM25) from the unit table"
+    )
+    p.add_argument(
+        "--model", default=None, help="e5 (default), use, minilm, or a sentence-transformers path"
+    )
+    p.add_argument("--faiss", default="flat", choices=["flat", "hnsw"], help="FAISS index kind")
+    p.add_argument("--json", action="store_true")
+
+    p = add("search", cmd_search, "search provisions in any of EN/NL/FR/DE")
+    p.add_argument("query", nargs="?", help="the query (omit with --batch)")
+    p.add_argument("--k", type=int, default=10, help="number of results (1-100)")
+    p.add_argument("--batch", type=Path, help='JSONL file of {"id", "query"} objects')
+    p.add_argument("--mode", default="hybrid", choices=["hybrid", "dense", "bm25"])
+    p.add_argument("--doc", action="append", default=[], help="restrict to a doc_id (repeatable)")
+    p.add_argument(
+        "--jurisdiction", action="append", default=[], help="e.g. EU, DE, FR (repeatable)"
+    )
+    p.add_argument(
+        "--type", dest="instrument_type", action="append", default=[], help="instrument type"
+    )
+    p.add_argument("--status", action="append", default=[], help="e.g. in-force, consolidated")
+    p.add_argument(
+        "--language", action="append", default=[], help="document language: en, fr, de, nl"
+    )
+    p.add_argument("--as-at", dest="as_at", help="only the versions applicable at this ISO date")
+    p.add_argument("--json", action="store_true")
+
+    p = add("eval", cmd_eval, "retrieval quality on the dev set: BM25, dense and hybrid in one run")
+    p.add_argument("--devset", type=Path, help="JSONL dev set (default indexing/devset.jsonl)")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _data(args) -> Path:
+    from kb.store import data_dir
+
+    return args.data or data_dir()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_fetch(args) -> int:
+    from corpus.fetch import CHANGED, ERROR, fetch_all
+    from corpus.manifest import default_manifest
+    from kb.store import cache_dir, default_mirror
+
+    mirror = args.mirror or default_mirror()
+    if args.mirror and not args.mirror.is_dir():
+        raise KBError(f"mirror folder not found: {args.mirror}")
+    if mirror is None and not args.download:
+        _say("no mirror folder found; pass --from DIR or --download")
+    reports = fetch_all(
+        default_manifest().values(),
+        cache_dir(_data(args)),
+        mirror,
+        download=args.download,
+        timeout=args.timeout,
+        progress=_say,
+    )
+    counts: dict[str, int] = {}
+    for report in reports:
+        counts[report.status] = counts.get(report.status, 0) + 1
+    if args.json:
+        print(json.dumps({"documents": [r.to_dict() for r in reports], "counts": counts}, indent=1))
+    else:
+        for report in reports:
+            for message in report.messages:
+                print(f"{report.status:8} {report.doc_id}: {message}")
+        print("summary: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    return 1 if counts.get(ERROR) or counts.get(CHANGED) else 0
+
+
+def cmd_ingest(args) -> int:
+    from corpus.manifest import default_manifest
+    from kb.ingest import ingest_all
+    from kb.store import cache_dir, write_units
+
+    started = time.perf_counter()
+    records = list(default_manifest().values())
+
+    def progress(document, seconds: float) -> None:
+        i = records.index(document.record) + 1
+        state = f"{len(document.units)} units" if document.units else "no units"
+        _say(f"[{i}/{len(records)}] {document.record.doc_id}: {state} ({seconds:.1f}s)")
+        for problem in document.problems:
+            _say(f"    {problem}")
+
+    documents = ingest_all(records, cache_dir(_data(args)), progress)
+    units = [u for d in documents for u in d.units]
+    problems = [p for d in documents for p in d.problems]
+    summary = {
+        "seconds": round(time.perf_counter() - started, 2),
+        "documents": {d.record.doc_id: len(d.units) for d in documents if d.units},
+        "missing": [d.record.doc_id for d in documents if not d.record.files],
+        "problems": [p.to_dict() for p in problems],
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    if not units:
+        raise KBError("no document could be parsed; run `python -m kb fetch` first")
+    write_units(_data(args), units, summary)
+    errors = [p for p in problems if p.severity == "error"]
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        print(
+            f"ingested {len(summary['documents'])} documents, {len(units)} units in "
+            f"{summary['seconds']} s; {len(summary['missing'])} documents not in the local corpus; "
+            f"{len(errors)} errors"
+        )
+    return 1 if errors else 0
+
+
+def cmd_docs(args) -> int:
+    from corpus.fetch import cache_path
+    from corpus.manifest import default_manifest
+
+    rows = []
+    for record in default_manifest().values():
+        files = record.text_files
+        present = bool(files) and all(
+            cache_path(_data(args) / "cache", record, f).is_file() for f in files
+        )
+        state = "present" if present else ("missing" if not record.files else "not fetched")
+        rows.append({**record.to_dict(), "local": state})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for row in rows:
+        print(
+            f"{row['local']:12} {row['doc_id']:46} {row['jurisdiction']:7} {row['status']:12} {row['short_title']}"
+        )
+        if row["local"] != "present":
+            print(f"{'':12} source: {row['official_url']}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from corpus.manifest import default_manifest
+    from kb.store import read_units
+
+    manifest = default_manifest()
+    if args.doc_id not in manifest:
+        raise KBError(f"unknown doc_id {args.doc_id!r}; see `python -m kb docs`")
+    for unit in read_units(_data(args)):
+        if unit.doc_id == args.doc_id and unit.unit_id == args.unit_id:
+            record = manifest[unit.doc_id]
+            if args.json:
+                print(
+                    json.dumps(
+                        {**unit.to_dict(), "url": record.official_url}, ensure_ascii=False, indent=1
+                    )
+                )
+            else:
+                title = f"{unit.citation} — {unit.heading}" if unit.heading else unit.citation
+                print(title + (" [DELETED]" if unit.status == "deleted" else ""))
+                print(unit.text)
+                for i, note in enumerate(unit.footnotes, 1):
+                    print(f"  [{i}] {note}")
+                print(f"source: {record.official_url}")
+            return 0
+    raise KBError(f"{args.doc_id} has no unit {args.unit_id!r} (ids look like art-14.par-2.pt-a)")
+
+
+def cmd_build(args) -> int:
+    from indexing.embedders import DEFAULT_MODEL, get_embedder
+    from indexing.index import build_index
+
+    model = args.model or DEFAULT_MODEL
+    _say(f"loading model {model}")
+    meta = build_index(_data(args), get_embedder(model), faiss_kind=args.faiss, progress=_say)
+    if args.json:
+        print(json.dumps(meta, indent=1))
+    else:
+        print(
+            f"index: {meta['chunks']} chunks from {meta['units']} units, model {meta['model']}, "
+            f"{meta['reused_vectors']} vectors reused, {meta['build_seconds']} s"
+        )
+    return 0
+
+
+def _filters(args):
+    from indexing.search import Filters
+
+    return Filters(
+        doc_id=set(args.doc),
+        jurisdiction=set(args.jurisdiction),
+        instrument_type=set(args.instrument_type),
+        status=set(args.status),
+        language=set(args.language),
+        as_at=args.as_at,
+    )
+
+
+def cmd_search(args) -> int:
+    from indexing.search import QueryError, Searcher
+
+    if (args.query is None) == (args.batch is None):
+        raise KBError("give either a QUERY or --batch FILE")
+    queries = [{"id": None, "query": args.query}] if args.batch is None else _read_batch(args.batch)
+    filters = _filters(args)
+    searcher = Searcher(_data(args))
+    failed = 0
+    for item in queries:
+        try:
+            hits = searcher.search(item["query"], k=args.k, filters=filters, mode=args.mode)
+        except QueryError as exc:
+            if args.batch is None:
+                raise KBError(str(exc)) from None
+            failed += 1
+            print(
+                json.dumps({"id": item["id"], "error": str(exc), "results": []}, ensure_ascii=False)
+            )
+            continue
+        results = [_result(h) for h in hits]
+        if args.batch is not None:
+            print(json.dumps({"id": item["id"], "results": results}, ensure_ascii=False))
+        elif args.json:
+            print(
+                json.dumps(
+                    {"query": item["query"], "results": results}, ensure_ascii=False, indent=1
+                )
+            )
+        else:
+            _print_table(hits)
+    return 1 if failed else 0
+
+
+_RESULT_FIELDS = (
+    "rank",
+    "doc_id",
+    "unit_id",
+    "citation",
+    "heading",
+    "text",
+    "score",
+    "language",
+    "jurisdiction",
+    "url",
+)
+
+
+def _result(hit) -> dict:
+    return {name: getattr(hit, name) for name in _RESULT_FIELDS}
+
+
+def _print_table(hits) -> None:
+    if not hits:
+        print("no results")
+    for hit in hits:
+        print(
+            f"{hit.rank:>2}. {hit.citation} — {hit.heading}  [{hit.short_title}, {hit.language}]  {hit.score:.4f}"
+        )
+        print("    " + " ".join(hit.text.split())[:160])
+
+
+def _read_batch(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise KBError(f"batch file not found: {path}")
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            raise KBError(f"{path}:{n}: expected an object with a string 'query'")
+        items.append({"id": item.get("id"), "query": item["query"]})
+    return items
+
+
+def cmd_eval(args) -> int:
+    from indexing.evaluate import DEVSET_PATH, evaluate, format_report, load_devset
+    from indexing.search import Searcher
+
+    devset = load_devset(args.devset or DEVSET_PATH)
+    report = evaluate(Searcher(_data(args)), devset, k=args.k)
+    print(json.dumps(report, indent=1) if args.json else format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""The stored unit table: where ingest writes and everything else reads.
+
+Layout of the data folder (default ``<repo>/data``, git-ignored; override with LEVELFIELD_DATA):
+
+- ``cache/<doc_id>/<file>`` — the official texts (see ``corpus.fetch``)
+- ``units.jsonl`` — one unit per line, all documents, reading order
+- ``ingest.json`` — summary of the last ingest: counts, problems, corpus hash, time
+
+Both files are replaced atomically, so a crash or Ctrl-C during ingest leaves the previous table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from kb.errors import StoreError
+from kb.models import Unit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The data folder: $LEVELFIELD_DATA or ``<repo>/data``."""
+    return Path(os.environ.get("LEVELFIELD_DATA", ROOT / "data"))
+
+
+def cache_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "cache"
+
+
+def default_mirror() -> Path | None:
+    """``../shared/corpus/sources`` beside the checkout, or $LEVELFIELD_MIRROR, when it exists."""
+    path = Path(os.environ.get("LEVELFIELD_MIRROR", ROOT.parent / "shared" / "corpus" / "sources"))
+    return path if path.is_dir() else None
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def corpus_hash(units: Iterable[Unit]) -> str:
+    """A fingerprint of the unit table (ids + content hashes)."""
+    digest = hashlib.sha256()
+    for unit in units:
+        digest.update(f"{unit.key}:{unit.content_hash}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def write_units(base: Path, units: list[Unit], summary: dict) -> None:
+    """Store the unit table and its summary (atomically, units first)."""
+    lines = "".join(json.dumps(u.to_dict(), ensure_ascii=False) + "\n" for u in units)
+    atomic_write_text(base / "units.jsonl", lines)
+    summary = {**summary, "corpus_hash": corpus_hash(units), "units": len(units)}
+    atomic_write_text(base / "ingest.json", json.dumps(summary, ensure_ascii=False, indent=1))
+
+
+def read_units(base: Path | None = None) -> list[Unit]:
+    """All stored units in reading order. Raises ``StoreError`` when there is no unit table."""
+    path = (base or data_dir()) / "units.jsonl"
+    if not path.is_file():
+        raise StoreError(
+            f"no unit table at {path}; run `python -m kb fetch` then `python -m kb ingest`"
+        )
+    units = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                units.append(Unit.from_dict(json.loads(line)))
+            except (json.JSONDecodeError, TypeError) as exc:
+                raise StoreError(
+                    f"{path}:{n}: unreadable unit ({exc}); run `python -m kb ingest`"
+                ) from None
+    return units
+
+
+def read_summary(base: Path | None = None) -> dict:
+    path = (base or data_dir()) / "ingest.json"
+    if not path.is_file():
+        raise StoreError(f"no ingest summary at {path}; run `python -m kb ingest`")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,32 @@
+"""A deterministic fake embedder for plumbing tests (never a substitute for the real model)."""
+
+import hashlib
+
+import numpy as np
+
+
+class HashEmbedder:
+    """Bag of hashed words → 64-dim vector. Same text, same vector; shared words, higher cosine."""
+
+    name = "hash-test"
+    fingerprint = "hash-test-64"
+    dim = 64
+
+    def __init__(self):
+        self.passages_encoded = 0
+
+    def _vec(self, text):
+        v = np.zeros(self.dim, dtype=np.float32)
+        for word in text.lower().split():
+            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def encode_queries(self, texts):
+        return np.vstack([self._vec(t) for t in texts])
+
+    def encode_passages(self, texts, progress=None):
+        self.passages_encoded += len(texts)
+        if progress:
+            progress(len(texts), len(texts))
+        return np.vstack([self._vec(t) for t in texts])

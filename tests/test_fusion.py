@@ -1,0 +1,30 @@
+"""RRF on literals: hand-computed expectations."""
+
+import pytest
+
+from indexing.fusion import reciprocal_rank_fusion
+
+
+def test_rrf_by_hand():
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.1)]
+    bm25 = [("c", 12.0), ("a", 3.0)]
+    fused = dict(reciprocal_rank_fusion([dense, bm25], k=1))
+    # a: 1/(1+1) + 1/(1+2) = 0.8333; c: 1/(1+3) + 1/(1+1) = 0.75; b: 1/(1+2) = 0.3333
+    assert fused == pytest.approx({"a": 1 / 2 + 1 / 3, "c": 1 / 4 + 1 / 2, "b": 1 / 3})
+    assert [i for i, _ in reciprocal_rank_fusion([dense, bm25], k=1)] == ["a", "c", "b"]
+
+
+def test_rrf_weights_and_ties():
+    assert reciprocal_rank_fusion([[("x", 1)], [("y", 1)]]) == [("x", 1 / 61), ("y", 1 / 61)]
+    fused = reciprocal_rank_fusion([[("x", 1)], [("y", 1)]], weights=[1, 2])
+    assert [i for i, _ in fused] == ["y", "x"]
+
+
+@pytest.mark.parametrize("kwargs", [{"k": 0}, {"weights": [1.0]}])
+def test_rrf_rejects_bad_options(kwargs):
+    with pytest.raises(ValueError):
+        reciprocal_rank_fusion([[("x", 1)], [("y", 1)]], **kwargs)
+
+
+def test_rrf_empty():
+    assert reciprocal_rank_fusion([[], []]) == []

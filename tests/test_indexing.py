@@ -1,0 +1,127 @@
+"""Index plumbing with a fake embedder: oracles, round trips, staleness, incremental builds."""
+
+import json
+import shutil
+
+import bm25s
+import numpy as np
+import pytest
+
+from indexing.index import build_index, load_index
+from indexing.search import Filters, QueryError, Searcher
+from indexing.tokenize import tokens
+from kb.errors import StoreError
+from tests.fakes import HashEmbedder
+
+
+@pytest.fixture(scope="module")
+def fake_data(data_dir, tmp_path_factory):
+    base = tmp_path_factory.mktemp("fake") / "data"
+    shutil.copytree(data_dir, base, ignore=shutil.ignore_patterns("index", "indexes"))
+    build_index(base, HashEmbedder())
+    return base
+
+
+def test_faiss_top_k_equals_brute_force(fake_data):
+    index = load_index(fake_data)
+    query = HashEmbedder().encode_queries(["complaints procedure trade unions"])
+    scores, ids = index.faiss_index.search(query, 20)
+    brute = index.vectors @ query[0]
+    order = np.argsort(-brute, kind="stable")[:20]
+    assert np.allclose(scores[0], brute[order], atol=1e-5)
+    assert set(ids[0][:10]) == set(order[:10]) or np.allclose(
+        brute[ids[0][:10]], brute[order[:10]], atol=1e-5
+    )
+
+
+def test_bm25_ranks_a_four_document_corpus_by_hand():
+    docs = [
+        "widget widget widget gadget",  # most widget
+        "gadget sprocket",
+        "widget sprocket sprocket",
+        "lorem ipsum",
+    ]
+    retriever = bm25s.BM25()
+    retriever.index([tokens(d, "en") for d in docs], show_progress=False)
+    scores = retriever.get_scores(tokens("widget", "en"))
+    assert list(np.argsort(-scores)[:2]) == [0, 2]
+    assert scores[1] == scores[3] == 0
+
+
+def test_save_load_round_trip_gives_identical_results(fake_data):
+    embedder = HashEmbedder()
+    first = Searcher(fake_data, embedder=embedder).search("complaints procedure", k=5)
+    second = Searcher(fake_data, embedder=embedder).search("complaints procedure", k=5)
+    assert [h.to_dict() for h in first] == [h.to_dict() for h in second]
+    assert len(first) == 5
+
+
+def test_rebuild_reuses_every_vector(fake_data, tmp_path):
+    base = tmp_path / "data"
+    shutil.copytree(fake_data, base, symlinks=True)
+    embedder = HashEmbedder()
+    meta = build_index(base, embedder)
+    assert embedder.passages_encoded == 0
+    assert meta["reused_vectors"] == meta["chunks"]
+
+
+def test_removing_a_document_does_not_reembed_the_others(fake_data, tmp_path):
+    base = tmp_path / "data"
+    shutil.copytree(fake_data, base, symlinks=True)
+    lines = (base / "units.jsonl").read_text(encoding="utf-8").splitlines(True)
+    kept = [line for line in lines if json.loads(line)["doc_id"] != "de-lksg-2021"]
+    assert len(kept) < len(lines)
+    (base / "units.jsonl").write_text("".join(kept), encoding="utf-8")
+    embedder = HashEmbedder()
+    meta = build_index(base, embedder)
+    assert embedder.passages_encoded == 0
+    assert all(c.doc_id != "de-lksg-2021" for c in load_index(base).chunks)
+    assert meta["reused_vectors"] == meta["chunks"]
+
+
+def test_stale_index_is_detected(fake_data, tmp_path):
+    base = tmp_path / "data"
+    shutil.copytree(fake_data, base, symlinks=True)
+    lines = (base / "units.jsonl").read_text(encoding="utf-8").splitlines(True)
+    (base / "units.jsonl").write_text("".join(lines[:-1]), encoding="utf-8")
+    with pytest.raises(StoreError, match="stale"):
+        load_index(base)
+
+
+def test_missing_index_and_wrong_model(fake_data, tmp_path):
+    with pytest.raises(StoreError, match="python -m kb build"):
+        load_index(tmp_path)
+    with pytest.raises(StoreError, match="built with model 'hash-test'"):
+        load_index(fake_data, model="e5")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x" * 10_000, "limit is 1000"),
+        ("the of and", "no searchable words"),
+        ("?!… —", "no searchable words"),
+    ],
+)
+def test_bad_queries(fake_data, query, message):
+    with pytest.raises(QueryError, match=message):
+        Searcher(fake_data, embedder=HashEmbedder()).search(query)
+
+
+def test_filters(fake_data):
+    searcher = Searcher(fake_data, embedder=HashEmbedder())
+    hits = searcher.search("complaints", k=10, filters=Filters(jurisdiction={"DE"}))
+    assert hits and {h.doc_id for h in hits} == {"de-lksg-2021"}
+    with pytest.raises(QueryError, match="unknown jurisdiction"):
+        searcher.search("complaints", filters=Filters(jurisdiction={"XX"}))
+    as_at = searcher.search("complaints", k=30, filters=Filters(as_at="2025-06-01"))
+    assert "eu-csddd-2024-1760" not in {h.doc_id for h in as_at}
+
+
+def test_one_hit_per_provision_and_escaped_snippets(fake_data):
+    hits = Searcher(fake_data, embedder=HashEmbedder()).search("Member States shall ensure", k=30)
+    groups = [(h.doc_id, h.unit_id.split(".")[0]) for h in hits]
+    assert len(groups) == len(set(groups))
+    assert all("<script" not in h.snippet for h in hits)
