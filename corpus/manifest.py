@@ -80,6 +80,34 @@ def default_manifest() -> dict[str, DocRecord]:
     return load_manifest(MANIFEST_PATH)
 
 
+USER_MANIFEST = "user_manifest.json"
+
+
+def manifest_for(data: Path) -> dict[str, DocRecord]:
+    """The project's manifest plus documents users added in ``data`` (``user_manifest.json``).
+
+    User documents may not reuse a project doc_id; relations may point to project documents.
+    """
+    path = Path(data) / USER_MANIFEST
+    if not path.is_file():
+        return default_manifest()
+    stat = path.stat()
+    return _with_user(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _with_user(path: str, _mtime: int, _size: int) -> dict[str, DocRecord]:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    base = [r.to_dict() for r in default_manifest().values()]
+    entries = raw.get("documents", []) if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise ManifestError(f"{path}: expected an object with a 'documents' list")
+    return parse_manifest(base + entries, source=path)
+
+
 def _record(entry: object, where: str) -> DocRecord:
     if not isinstance(entry, dict):
         raise ManifestError(f"{where}: expected an object, got {type(entry).__name__}")

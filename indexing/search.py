@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.manifest import default_manifest
+from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
 from indexing.lexicon import expand
@@ -90,7 +90,7 @@ class Searcher:
                 f"index was built with {self.index.meta['fingerprint']}, not {self.embedder.fingerprint}; "
                 "run `python -m kb build`"
             )
-        self.records = default_manifest()
+        self.records = manifest_for(data)
         self._doc_rows: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
             self._doc_rows.setdefault(chunk.doc_id, []).append(i)
@@ -176,7 +176,7 @@ class Searcher:
                     rank=len(hits) + 1,
                     doc_id=chunk.doc_id,
                     unit_id=chunk.unit_id if len(chunk.unit_ids) == 1 else top_level(chunk.unit_id),
-                    citation=chunk.citation if len(chunk.unit_ids) == 1 else _top_citation(chunk),
+                    citation=chunk.citation if len(chunk.unit_ids) == 1 else _top_citation(record, chunk),
                     heading=chunk.heading,
                     text=chunk.text,
                     snippet=highlight(chunk.text),
@@ -194,10 +194,9 @@ class Searcher:
         return hits
 
 
-def _top_citation(chunk) -> str:
+def _top_citation(record: DocRecord, chunk) -> str:
     from kb.numbering import citation
 
-    record = default_manifest()[chunk.doc_id]
     return citation(record.cite_as, top_level(chunk.unit_id), chunk.language)
 
 

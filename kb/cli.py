@@ -21,6 +21,10 @@ EXAMPLES = {
     "build": "python -m kb build --model e5",
     "search": 'python -m kb search "klachtenprocedure voor vakbonden" --k 5 --json',
     "eval": "python -m kb eval --json",
+    "compare": "python -m kb compare --topic grievance-mechanism --doc de-lksg-2021",
+    "similar": "python -m kb similar --doc de-lksg-2021 --unit sec-8 --json",
+    "diff": "python -m kb diff --from eu-csddd-2024-1760 --to eu-csddd-2024-1760-consolidated-2026-03-18",
+    "facts": "python -m kb facts --doc de-lksg-2021",
 }
 
 
@@ -75,8 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("unit_id")
     p.add_argument("--json", action="store_true")
 
+    from indexing import commands as ic
+    from kb import compare_commands as cc
+
     p = add(
-        "build", cmd_build, "build or update the search index (FAISS + BM25) from the unit table"
+        "build", ic.cmd_build, "build or update the search index (FAISS + BM25) from the unit table"
     )
     p.add_argument(
         "--model", default=None, help="e5 (default), use, minilm, or a sentence-transformers path"
@@ -84,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--faiss", default="flat", choices=["flat", "hnsw"], help="FAISS index kind")
     p.add_argument("--json", action="store_true")
 
-    p = add("search", cmd_search, "search provisions in any of EN/NL/FR/DE")
+    p = add("search", ic.cmd_search, "search provisions in any of EN/NL/FR/DE")
     p.add_argument("query", nargs="?", help="the query (omit with --batch)")
     p.add_argument("--k", type=int, default=10, help="number of results (1-100)")
     p.add_argument("--batch", type=Path, help='JSONL file of {"id", "query"} objects')
@@ -103,40 +110,62 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-at", dest="as_at", help="only the versions applicable at this ISO date")
     p.add_argument("--json", action="store_true")
 
-    p = add("eval", cmd_eval, "retrieval quality on the dev set: BM25, dense and hybrid in one run")
+    p = add("eval", ic.cmd_eval, "retrieval quality on the dev set: BM25, dense and hybrid in one run")
     p.add_argument("--devset", type=Path, help="JSONL dev set (default indexing/devset.jsonl)")
     p.add_argument("--k", type=int, default=10)
+    p.add_argument("--compare", action="store_true", help="evaluate comparison cells and alignment instead")
+    p.add_argument("--json", action="store_true")
+
+    p = add("compare", cc.cmd_compare, "topic × instrument matrix: the provisions that address each topic")
+    p.add_argument("--topic", action="append", default=[], help="topic id (repeatable; default all 19)")
+    p.add_argument("--doc", action="append", default=[], help="doc_id (repeatable; default all present)")
+    p.add_argument("--json", action="store_true")
+
+    p = add("similar", cc.cmd_similar, "counterparts of a provision in every other instrument")
+    p.add_argument("--doc", help="doc_id of the provision")
+    p.add_argument("--unit", help="unit_id of the provision, e.g. sec-8")
+    p.add_argument("--batch", type=Path, help='JSONL file of {"id", "doc_id", "unit_id"} objects')
+    p.add_argument("--json", action="store_true")
+
+    p = add("diff", cc.cmd_diff, "article-by-article changes between two versions of an instrument")
+    p.add_argument("--from", dest="old", required=True, help="older doc_id")
+    p.add_argument("--to", dest="new", required=True, help="newer doc_id")
+    p.add_argument("--level", default="article", choices=["article", "paragraph"])
+    p.add_argument("--json", action="store_true")
+
+    p = add("facts", cc.cmd_facts, "key facts (thresholds, fines, dates, periods) with their provision")
+    p.add_argument("--doc", action="append", default=[], help="doc_id (repeatable; default all)")
     p.add_argument("--json", action="store_true")
     return parser
 
 
-def _data(args) -> Path:
+def data_arg(args) -> Path:
     from kb.store import data_dir
 
     return args.data or data_dir()
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 def cmd_fetch(args) -> int:
     from corpus.fetch import CHANGED, ERROR, fetch_all
-    from corpus.manifest import default_manifest
+    from corpus.manifest import manifest_for
     from kb.store import cache_dir, default_mirror
 
     mirror = args.mirror or default_mirror()
     if args.mirror and not args.mirror.is_dir():
         raise KBError(f"mirror folder not found: {args.mirror}")
     if mirror is None and not args.download:
-        _say("no mirror folder found; pass --from DIR or --download")
+        say("no mirror folder found; pass --from DIR or --download")
     reports = fetch_all(
-        default_manifest().values(),
-        cache_dir(_data(args)),
+        manifest_for(data_arg(args)).values(),
+        cache_dir(data_arg(args)),
         mirror,
         download=args.download,
         timeout=args.timeout,
-        progress=_say,
+        progress=say,
     )
     counts: dict[str, int] = {}
     for report in reports:
@@ -152,21 +181,21 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from corpus.manifest import default_manifest
+    from corpus.manifest import manifest_for
     from kb.ingest import ingest_all
     from kb.store import cache_dir, write_units
 
     started = time.perf_counter()
-    records = list(default_manifest().values())
+    records = list(manifest_for(data_arg(args)).values())
 
     def progress(document, seconds: float) -> None:
         i = records.index(document.record) + 1
         state = f"{len(document.units)} units" if document.units else "no units"
-        _say(f"[{i}/{len(records)}] {document.record.doc_id}: {state} ({seconds:.1f}s)")
+        say(f"[{i}/{len(records)}] {document.record.doc_id}: {state} ({seconds:.1f}s)")
         for problem in document.problems:
-            _say(f"    {problem}")
+            say(f"    {problem}")
 
-    documents = ingest_all(records, cache_dir(_data(args)), progress)
+    documents = ingest_all(records, cache_dir(data_arg(args)), progress)
     units = [u for d in documents for u in d.units]
     problems = [p for d in documents for p in d.problems]
     summary = {
@@ -178,7 +207,7 @@ def cmd_ingest(args) -> int:
     }
     if not units:
         raise KBError("no document could be parsed; run `python -m kb fetch` first")
-    write_units(_data(args), units, summary)
+    write_units(data_arg(args), units, summary)
     errors = [p for p in problems if p.severity == "error"]
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
@@ -193,13 +222,13 @@ def cmd_ingest(args) -> int:
 
 def cmd_docs(args) -> int:
     from corpus.fetch import cache_path
-    from corpus.manifest import default_manifest
+    from corpus.manifest import manifest_for
 
     rows = []
-    for record in default_manifest().values():
+    for record in manifest_for(data_arg(args)).values():
         files = record.text_files
         present = bool(files) and all(
-            cache_path(_data(args) / "cache", record, f).is_file() for f in files
+            cache_path(data_arg(args) / "cache", record, f).is_file() for f in files
         )
         state = "present" if present else ("missing" if not record.files else "not fetched")
         rows.append({**record.to_dict(), "local": state})
@@ -216,13 +245,13 @@ def cmd_docs(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from corpus.manifest import default_manifest
+    from corpus.manifest import manifest_for
     from kb.store import read_units
 
-    manifest = default_manifest()
+    manifest = manifest_for(data_arg(args))
     if args.doc_id not in manifest:
         raise KBError(f"unknown doc_id {args.doc_id!r}; see `python -m kb docs`")
-    for unit in read_units(_data(args)):
+    for unit in read_units(data_arg(args)):
         if unit.doc_id == args.doc_id and unit.unit_id == args.unit_id:
             record = manifest[unit.doc_id]
             if args.json:
@@ -240,125 +269,6 @@ def cmd_show(args) -> int:
                 print(f"source: {record.official_url}")
             return 0
     raise KBError(f"{args.doc_id} has no unit {args.unit_id!r} (ids look like art-14.par-2.pt-a)")
-
-
-def cmd_build(args) -> int:
-    from indexing.embedders import DEFAULT_MODEL, get_embedder
-    from indexing.index import build_index
-
-    model = args.model or DEFAULT_MODEL
-    _say(f"loading model {model}")
-    meta = build_index(_data(args), get_embedder(model), faiss_kind=args.faiss, progress=_say)
-    if args.json:
-        print(json.dumps(meta, indent=1))
-    else:
-        print(
-            f"index: {meta['chunks']} chunks from {meta['units']} units, model {meta['model']}, "
-            f"{meta['reused_vectors']} vectors reused, {meta['build_seconds']} s"
-        )
-    return 0
-
-
-def _filters(args):
-    from indexing.search import Filters
-
-    return Filters(
-        doc_id=set(args.doc),
-        jurisdiction=set(args.jurisdiction),
-        instrument_type=set(args.instrument_type),
-        status=set(args.status),
-        language=set(args.language),
-        as_at=args.as_at,
-    )
-
-
-def cmd_search(args) -> int:
-    from indexing.search import QueryError, Searcher
-
-    if (args.query is None) == (args.batch is None):
-        raise KBError("give either a QUERY or --batch FILE")
-    queries = [{"id": None, "query": args.query}] if args.batch is None else _read_batch(args.batch)
-    filters = _filters(args)
-    searcher = Searcher(_data(args))
-    failed = 0
-    for item in queries:
-        try:
-            hits = searcher.search(item["query"], k=args.k, filters=filters, mode=args.mode)
-        except QueryError as exc:
-            if args.batch is None:
-                raise KBError(str(exc)) from None
-            failed += 1
-            print(
-                json.dumps({"id": item["id"], "error": str(exc), "results": []}, ensure_ascii=False)
-            )
-            continue
-        results = [_result(h) for h in hits]
-        if args.batch is not None:
-            print(json.dumps({"id": item["id"], "results": results}, ensure_ascii=False))
-        elif args.json:
-            print(
-                json.dumps(
-                    {"query": item["query"], "results": results}, ensure_ascii=False, indent=1
-                )
-            )
-        else:
-            _print_table(hits)
-    return 1 if failed else 0
-
-
-_RESULT_FIELDS = (
-    "rank",
-    "doc_id",
-    "unit_id",
-    "citation",
-    "heading",
-    "text",
-    "score",
-    "language",
-    "jurisdiction",
-    "url",
-)
-
-
-def _result(hit) -> dict:
-    return {name: getattr(hit, name) for name in _RESULT_FIELDS}
-
-
-def _print_table(hits) -> None:
-    if not hits:
-        print("no results")
-    for hit in hits:
-        print(
-            f"{hit.rank:>2}. {hit.citation} — {hit.heading}  [{hit.short_title}, {hit.language}]  {hit.score:.4f}"
-        )
-        print("    " + " ".join(hit.text.split())[:160])
-
-
-def _read_batch(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise KBError(f"batch file not found: {path}")
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-            raise KBError(f"{path}:{n}: expected an object with a string 'query'")
-        items.append({"id": item.get("id"), "query": item["query"]})
-    return items
-
-
-def cmd_eval(args) -> int:
-    from indexing.evaluate import DEVSET_PATH, evaluate, format_report, load_devset
-    from indexing.search import Searcher
-
-    devset = load_devset(args.devset or DEVSET_PATH)
-    report = evaluate(Searcher(_data(args)), devset, k=args.k)
-    print(json.dumps(report, indent=1) if args.json else format_report(report))
-    return 0
 
 
 if __name__ == "__main__":

@@ -224,3 +224,74 @@ class Document:
 
     def __repr__(self) -> str:
         return f"Document({self.record.doc_id!r}, {len(self.units)} units)"
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of a unit with its deontic force and addressee.
+
+    ``force``: obligation | recommendation | permission | prohibition | none.
+    ``addressee``: company | member-state | authority | commission | state | other.
+    ``start``/``end``: character offsets of the sentence in the unit's ``text``.
+    """
+
+    doc_id: str
+    unit_id: str
+    text: str
+    force: str
+    addressee: str
+    start: int
+    end: int
+    cue: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A key fact read from a provision: a threshold, a fine maximum, a date or a period.
+
+    ``kind``: employees | turnover | fine-max | fine-percent | date | period | amount.
+    ``value`` is normalised (``1000``, ``450000000``, ``"5%"``, ``"2027-07-26"``, ``"P3W"``);
+    ``quote`` is the exact words of the text it came from; ``citation`` the provision.
+    """
+
+    doc_id: str
+    unit_id: str
+    citation: str
+    kind: str
+    value: str
+    quote: str
+    start: int
+    end: int
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ProvisionDiff:
+    """How one provision changed between two versions of an instrument.
+
+    ``change``: added | deleted | changed | unchanged. ``ops`` is a word-level diff:
+    a list of ``(op, text)`` with op in ``=``, ``-``, ``+``.
+    """
+
+    unit_id: str
+    change: str
+    old_text: str = ""
+    new_text: str = ""
+    heading: str = ""
+    ops: tuple[tuple[str, str], ...] = ()
+    markers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["ops"] = [list(op) for op in self.ops]
+        data["markers"] = list(self.markers)
+        return data

@@ -97,3 +97,14 @@ def units(data_dir):
     from kb.store import read_units
 
     return read_units(data_dir)
+
+
+@pytest.fixture(scope="session")
+def indexed_data(data_dir) -> Path:
+    """``data_dir`` with the real search index (default model) built once per test session."""
+    from indexing.embedders import DEFAULT_MODEL, get_embedder
+    from indexing.index import build_index
+
+    if not (data_dir / "index" / "index.json").is_file():
+        build_index(data_dir, get_embedder(DEFAULT_MODEL))
+    return data_dir

@@ -1,0 +1,133 @@
+"""Handlers of the search commands (build, search, eval); the parser lives in ``kb.cli``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.cli import data_arg, say
+from kb.errors import KBError
+
+
+def cmd_build(args) -> int:
+    from indexing.embedders import DEFAULT_MODEL, get_embedder
+    from indexing.index import build_index
+
+    model = args.model or DEFAULT_MODEL
+    say(f"loading model {model}")
+    meta = build_index(data_arg(args), get_embedder(model), faiss_kind=args.faiss, progress=say)
+    if args.json:
+        print(json.dumps(meta, indent=1))
+    else:
+        print(
+            f"index: {meta['chunks']} chunks from {meta['units']} units, model {meta['model']}, "
+            f"{meta['reused_vectors']} vectors reused, {meta['build_seconds']} s"
+        )
+    return 0
+
+
+def _filters(args):
+    from indexing.search import Filters
+
+    return Filters(
+        doc_id=set(args.doc),
+        jurisdiction=set(args.jurisdiction),
+        instrument_type=set(args.instrument_type),
+        status=set(args.status),
+        language=set(args.language),
+        as_at=args.as_at,
+    )
+
+
+def cmd_search(args) -> int:
+    from indexing.search import QueryError, Searcher
+
+    if (args.query is None) == (args.batch is None):
+        raise KBError("give either a QUERY or --batch FILE")
+    queries = [{"id": None, "query": args.query}] if args.batch is None else _read_batch(args.batch)
+    filters = _filters(args)
+    searcher = Searcher(data_arg(args))
+    failed = 0
+    for item in queries:
+        try:
+            hits = searcher.search(item["query"], k=args.k, filters=filters, mode=args.mode)
+        except QueryError as exc:
+            if args.batch is None:
+                raise KBError(str(exc)) from None
+            failed += 1
+            print(
+                json.dumps({"id": item["id"], "error": str(exc), "results": []}, ensure_ascii=False)
+            )
+            continue
+        results = [_result(h) for h in hits]
+        if args.batch is not None:
+            print(json.dumps({"id": item["id"], "results": results}, ensure_ascii=False))
+        elif args.json:
+            print(
+                json.dumps(
+                    {"query": item["query"], "results": results}, ensure_ascii=False, indent=1
+                )
+            )
+        else:
+            _print_table(hits)
+    return 1 if failed else 0
+
+
+_RESULT_FIELDS = (
+    "rank",
+    "doc_id",
+    "unit_id",
+    "citation",
+    "heading",
+    "text",
+    "score",
+    "language",
+    "jurisdiction",
+    "url",
+)
+
+
+def _result(hit) -> dict:
+    return {name: getattr(hit, name) for name in _RESULT_FIELDS}
+
+
+def _print_table(hits) -> None:
+    if not hits:
+        print("no results")
+    for hit in hits:
+        print(
+            f"{hit.rank:>2}. {hit.citation} — {hit.heading}  [{hit.short_title}, {hit.language}]  {hit.score:.4f}"
+        )
+        print("    " + " ".join(hit.text.split())[:160])
+
+
+def _read_batch(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise KBError(f"batch file not found: {path}")
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            raise KBError(f"{path}:{n}: expected an object with a string 'query'")
+        items.append({"id": item.get("id"), "query": item["query"]})
+    return items
+
+
+def cmd_eval(args) -> int:
+    from indexing.evaluate import DEVSET_PATH, evaluate, format_report, load_devset
+    from indexing.search import Searcher
+
+    if args.compare:
+        from kb.compare_commands import cmd_eval_compare
+
+        return cmd_eval_compare(args)
+
+    devset = load_devset(args.devset or DEVSET_PATH)
+    report = evaluate(Searcher(data_arg(args)), devset, k=args.k)
+    print(json.dumps(report, indent=1) if args.json else format_report(report))
+    return 0

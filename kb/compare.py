@@ -1,0 +1,161 @@
+"""Side-by-side comparison: topic × instrument cells and provision counterparts.
+
+- ``coverage(units)``: for every topic and every instrument, the provisions that address it best
+  (with score, evidence and deontic force).
+- ``similar(units, doc_id, unit_id)``: the best counterparts of a provision in every other
+  instrument, with the reason (shared topics, shared terms).
+
+Candidates are top-level provisions and their direct sub-units (paragraphs, points), so a cell can
+point to "C. com. art. L.225-102-1, 4°" rather than to a whole article. A provision and its own
+sub-unit never both appear in one cell.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+from kb.models import Unit
+from kb.numbering import is_within
+from kb.topics import TopicScore, score_unit, topic_ids
+
+CELL_SIZE = 3
+MIN_SCORE = 1.0
+
+
+@dataclass
+class CellUnit:
+    unit: Unit
+    score: float
+    evidence: TopicScore | None = None
+    force: str = ""
+    reason: list[str] = field(default_factory=list)
+
+    def to_dict(self, with_text: bool = True) -> dict:
+        data = {
+            "unit_id": self.unit.unit_id,
+            "citation": self.unit.citation,
+            "heading": self.unit.heading,
+            "score": round(self.score, 3),
+            "force": self.force,
+        }
+        if with_text:
+            data["text"] = self.unit.text
+        if self.evidence is not None:
+            data["evidence"] = self.evidence.to_dict()["evidence"]
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def candidates(units: list[Unit]) -> list[Unit]:
+    """Provisions that can fill a cell: current top-level units and their direct children."""
+    return [u for u in units if u.status != "deleted" and u.depth <= 1 and u.text.strip()]
+
+
+class Analysis:
+    """Topic scores for every candidate of a unit table, computed once and reused."""
+
+    def __init__(self, units: list[Unit]):
+        self.units = units
+        self.by_doc: dict[str, list[Unit]] = defaultdict(list)
+        for unit in candidates(units):
+            self.by_doc[unit.doc_id].append(unit)
+        self._scores: dict[str, list[TopicScore]] = {}
+
+    def scores(self, unit: Unit) -> list[TopicScore]:
+        if unit.key not in self._scores:
+            self._scores[unit.key] = score_unit(unit)
+        return self._scores[unit.key]
+
+    def topic_vector(self, unit: Unit) -> dict[str, float]:
+        scores = {s.topic: s.score for s in self.scores(unit)}
+        norm = math.sqrt(sum(v * v for v in scores.values())) or 1.0
+        return {t: v / norm for t, v in scores.items()}
+
+    def cell(self, topic: str, doc_id: str, size: int = CELL_SIZE) -> list[CellUnit]:
+        """The best provisions of ``doc_id`` for ``topic``, best first, no nested duplicates."""
+        ranked = []
+        for unit in self.by_doc.get(doc_id, []):
+            match = next((s for s in self.scores(unit) if s.topic == topic), None)
+            if match and match.score >= MIN_SCORE:
+                ranked.append(CellUnit(unit, match.score, match, _force(unit)))
+        ranked.sort(key=lambda c: (-c.score, c.unit.order))
+        chosen: list[CellUnit] = []
+        for cand in ranked:
+            uid = cand.unit.unit_id
+            if any(is_within(uid, c.unit.unit_id) or is_within(c.unit.unit_id, uid) for c in chosen):
+                continue
+            chosen.append(cand)
+            if len(chosen) == size:
+                break
+        return chosen
+
+
+def coverage(analysis: Analysis, topics: list[str] | None = None, docs: list[str] | None = None) -> dict:
+    """``{"topics": [{"topic", "instruments": [{"doc_id", "units": [...]}]}]}`` for all present docs."""
+    topics = topics or topic_ids()
+    docs = docs or list(analysis.by_doc)
+    out = []
+    for topic in topics:
+        instruments = [
+            {"doc_id": doc_id, "units": [c.to_dict() for c in analysis.cell(topic, doc_id)]}
+            for doc_id in docs
+        ]
+        out.append({"topic": topic, "instruments": instruments})
+    return {"topics": out}
+
+
+def similar(analysis: Analysis, doc_id: str, unit_id: str, size: int = CELL_SIZE, vectors=None) -> dict:
+    """Counterparts of one provision in every other instrument, best first, with reasons.
+
+    Score = cosine of topic vectors (+ cosine of dense vectors when ``vectors`` maps unit keys to
+    normalised embeddings). Raises ``KeyError`` for an unknown unit.
+    """
+    source = next((u for u in analysis.units if u.doc_id == doc_id and u.unit_id == unit_id), None)
+    if source is None:
+        raise KeyError(f"{doc_id} has no unit {unit_id!r}")
+    base = analysis.topic_vector(source)
+    matches = []
+    for other, units in analysis.by_doc.items():
+        if other == doc_id:
+            continue
+        ranked = []
+        for unit in units:
+            vec = analysis.topic_vector(unit)
+            shared = sorted(set(base) & set(vec), key=lambda t: -(base[t] * vec[t]))
+            score = sum(base[t] * vec[t] for t in shared)
+            if vectors is not None and source.key in vectors and unit.key in vectors:
+                score = 0.7 * score + 0.3 * float(vectors[source.key] @ vectors[unit.key])
+            if score > 0:
+                reason = [f"shared topic: {t}" for t in shared[:3]]
+                ranked.append(CellUnit(unit, score, None, "", reason))
+        ranked.sort(key=lambda c: (-c.score, c.unit.order))
+        chosen: list[CellUnit] = []
+        for cand in ranked:
+            if any(is_within(cand.unit.unit_id, c.unit.unit_id) or is_within(c.unit.unit_id, cand.unit.unit_id) for c in chosen):
+                continue
+            chosen.append(cand)
+            if len(chosen) == size:
+                break
+        if chosen:
+            matches.append({"doc_id": other, "units": [c.to_dict(with_text=False) for c in chosen]})
+    return {"doc_id": doc_id, "unit_id": unit_id, "matches": matches}
+
+
+@cache
+def _obligations():
+    try:
+        import kb.obligations as module
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return None
+    return module
+
+
+def _force(unit: Unit) -> str:
+    module = _obligations()
+    if module is None:
+        return ""
+    return module.strongest_force(module.statements(unit))

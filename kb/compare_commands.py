@@ -1,0 +1,147 @@
+"""Handlers of the comparison commands (compare, similar, diff, facts, eval --compare).
+
+The parser lives in ``kb.cli``; these functions only load data, call ``kb.compare``/``kb.diff``/
+``kb.facts`` and print JSON or a table.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.cli import data_arg, say
+from kb.errors import KBError
+
+
+def _analysis(args):
+    from kb.compare import Analysis
+    from kb.store import read_units
+
+    return Analysis(read_units(data_arg(args)))
+
+
+def _check(values: list[str], known: list[str], what: str) -> None:
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise KBError(f"unknown {what} {unknown}; known: {', '.join(known)}")
+
+
+def cmd_compare(args) -> int:
+    from corpus.manifest import manifest_for
+    from kb.compare import coverage
+    from kb.topics import topic_ids
+
+    analysis = _analysis(args)
+    _check(args.topic, topic_ids(), "topic")
+    _check(args.doc, list(analysis.by_doc), "doc_id (present in the local corpus)")
+    result = coverage(analysis, args.topic or None, args.doc or None)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    manifest = manifest_for(data_arg(args))
+    for topic in result["topics"]:
+        print(f"== {topic['topic']}")
+        for column in topic["instruments"]:
+            cells = "; ".join(f"{u['citation']} [{u['force'] or '-'}]" for u in column["units"]) or "—"
+            print(f"  {manifest[column['doc_id']].short_title:40} {cells}")
+        if not args.doc:
+            for record in manifest.values():
+                if not record.files:
+                    print(f"  {record.short_title:40} not in local corpus ({record.official_url})")
+    return 0
+
+
+def cmd_similar(args) -> int:
+    from kb.compare import similar
+
+    if args.batch is None and not (args.doc and args.unit):
+        raise KBError("give --doc and --unit, or --batch FILE")
+    analysis = _analysis(args)
+    items = _read_jsonl(args.batch) if args.batch else [{"id": None, "doc_id": args.doc, "unit_id": args.unit}]
+    failed = 0
+    for item in items:
+        try:
+            result = similar(analysis, item["doc_id"], item["unit_id"])
+        except KeyError as exc:
+            if args.batch is None:
+                raise KBError(str(exc.args[0])) from None
+            failed += 1
+            print(json.dumps({"id": item["id"], "error": str(exc.args[0]), "matches": []}))
+            continue
+        if args.batch:
+            print(json.dumps({"id": item["id"], **result}, ensure_ascii=False))
+        elif args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            for match in result["matches"]:
+                cites = "; ".join(f"{u['citation']} ({u['score']:.2f})" for u in match["units"])
+                print(f"{match['doc_id']:46} {cites}")
+    return 1 if failed else 0
+
+
+def cmd_diff(args) -> int:
+    from kb.diff import diff_documents, group_by_doc, summary
+    from kb.store import read_units
+
+    by_doc = group_by_doc(read_units(data_arg(args)))
+    try:
+        diffs = diff_documents(by_doc, args.old, args.new, level=args.level)
+    except ValueError as exc:
+        raise KBError(str(exc)) from None
+    if args.json:
+        print(json.dumps({"from": args.old, "to": args.new, "summary": summary(diffs),
+                          "provisions": [d.to_dict() for d in diffs]}, ensure_ascii=False))
+        return 0
+    for d in diffs:
+        if d.change == "unchanged":
+            continue
+        print(f"{d.change:9} {d.unit_id:14} {d.heading}")
+        for op, words in d.ops[:12] if d.change == "changed" else ():
+            if op != "=":
+                print(f"          {op} {words[:150]}")
+    print("summary: " + ", ".join(f"{k} {v}" for k, v in summary(diffs).items()))
+    return 0
+
+
+def cmd_facts(args) -> int:
+    from kb.facts import extract_facts
+    from kb.store import read_units
+
+    units = read_units(data_arg(args))
+    present = sorted({u.doc_id for u in units})
+    _check(args.doc, present, "doc_id (present in the local corpus)")
+    if args.doc:
+        units = [u for u in units if u.doc_id in set(args.doc)]
+    facts = extract_facts(units)
+    if args.json:
+        print(json.dumps({"facts": [f.to_dict() for f in facts]}, ensure_ascii=False))
+    else:
+        for f in facts:
+            print(f"{f.citation:40} {f.kind:13} {f.value:>16}  «{f.quote}»")
+    return 0
+
+
+def cmd_eval_compare(args) -> int:
+    from kb.compare_eval import GOLD_PATH, evaluate_compare, format_compare_report, load_gold
+
+    say("evaluating comparison cells and alignment against the dev gold")
+    report = evaluate_compare(_analysis(args), load_gold(GOLD_PATH))
+    print(json.dumps(report, indent=1) if args.json else format_compare_report(report))
+    return 0
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise KBError(f"batch file not found: {path}")
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not {"doc_id", "unit_id"} <= set(item):
+            raise KBError(f"{path}:{n}: expected an object with 'doc_id' and 'unit_id'")
+        items.append({"id": item.get("id"), "doc_id": item["doc_id"], "unit_id": item["unit_id"]})
+    return items

@@ -1,0 +1,107 @@
+"""Topic assignment: which of the 19 comparison topics a provision addresses, with evidence.
+
+Explainable by construction: a topic's score is a weighted count of its descriptors (``topics.json``,
+EN/NL/FR/DE, stemmed and accent-folded) found in the provision's heading, in its chapter/section
+context and in its text. Every score comes with the evidence that produced it. Curated corrections
+(``gold/corrections.json``, reviewed, marked editorial) can be layered on top, never silently.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kb.models import Unit
+
+TOPICS_PATH = Path(__file__).with_name("topics.json")
+WEIGHTS = {"heading": 3.0, "context": 1.0, "text": 1.0}
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """How strongly a unit addresses a topic, and why."""
+
+    topic: str
+    score: float
+    evidence: tuple[tuple[str, str], ...] = field(default=())  # (where, descriptor)
+    editorial: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "topic": self.topic,
+            "score": round(self.score, 3),
+            "evidence": [{"where": w, "term": t} for w, t in self.evidence],
+            "editorial": self.editorial,
+        }
+
+
+@cache
+def topics() -> list[dict]:
+    """The topic taxonomy (ids are a contract); validated on first use."""
+    data = json.loads(TOPICS_PATH.read_text(encoding="utf-8"))
+    ids = [t["id"] for t in data["topics"]]
+    if len(ids) != len(set(ids)):
+        raise ValueError("topics.json: duplicate topic id")
+    for topic in data["topics"]:
+        missing = [lang for lang in ("en", "nl", "fr", "de") if not topic["descriptors"].get(lang)]
+        if missing:
+            raise ValueError(f"topics.json: topic {topic['id']!r} has no descriptors for {missing}")
+    return data["topics"]
+
+
+def topic_ids() -> list[str]:
+    return [t["id"] for t in topics()]
+
+
+@cache
+def _descriptors() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(topic, descriptor, stemmed tokens) for every descriptor, stemmed in its own language."""
+    from indexing.tokenize import tokens
+
+    out = []
+    for topic in topics():
+        for language, terms in topic["descriptors"].items():
+            for term in terms:
+                toks = tuple(tokens(term, language))
+                if toks:
+                    out.append((topic["id"], term, toks))
+    return out
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    """True when ``needle`` occurs in ``haystack`` as a contiguous run of tokens."""
+    n = len(needle)
+    first = needle[0]
+    return any(haystack[i] == first and tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+
+
+def score_unit(unit: Unit) -> list[TopicScore]:
+    """Topic scores of one unit, best first (topics with no evidence are omitted)."""
+    from indexing.tokenize import tokens
+
+    fields = {
+        "heading": tokens(unit.heading, unit.language),
+        "context": tokens(" ".join(unit.context[-1:]), unit.language),
+        "text": tokens(unit.text, unit.language),
+    }
+    length_norm = 1 + math.log1p(len(fields["text"]) / 150)
+    raw: dict[str, float] = {}
+    evidence: dict[str, list[tuple[str, str]]] = {}
+    for topic, term, toks in _descriptors():
+        for where, haystack in fields.items():
+            if haystack and _contains(haystack, toks):
+                weight = WEIGHTS[where] / (length_norm if where == "text" else 1)
+                raw[topic] = raw.get(topic, 0.0) + weight * math.sqrt(len(toks))
+                evidence.setdefault(topic, []).append((where, term))
+    scores = [TopicScore(t, s, tuple(evidence[t])) for t, s in raw.items()]
+    return sorted(scores, key=lambda s: -s.score)
+
+
+def topic_vector(unit: Unit) -> dict[str, float]:
+    """Scores normalised to unit length (for cosine comparisons between provisions)."""
+    scores = {s.topic: s.score for s in score_unit(unit)}
+    norm = math.sqrt(sum(v * v for v in scores.values())) or 1.0
+    return {t: v / norm for t, v in scores.items()}
