@@ -84,6 +84,7 @@ _RESULT_FIELDS = (
     "language",
     "jurisdiction",
     "url",
+    "also_in",
 )
 
 
@@ -95,9 +96,10 @@ def _print_table(hits) -> None:
     if not hits:
         print("no results")
     for hit in hits:
-        print(
-            f"{hit.rank:>2}. {hit.citation} — {hit.heading}  [{hit.short_title}, {hit.language}]  {hit.score:.4f}"
-        )
+        title = f"{hit.citation} — {hit.heading}" if hit.heading else hit.citation
+        print(f"{hit.rank:>2}. {title}  [{hit.short_title}, {hit.language}]  {hit.score:.4f}")
+        if hit.also_in:
+            print(f"    also in: {', '.join(hit.also_in)}")
         print("    " + " ".join(hit.text.split())[:160])
 
 

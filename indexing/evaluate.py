@@ -47,18 +47,20 @@ def load_devset(path: Path) -> list[dict]:
     return items
 
 
-def matched_labels(hits: list[tuple[str, str]], labels: list[dict]) -> list[int | None]:
-    """For each hit ``(doc_id, unit_id)``, the index of the label it satisfies (or None)."""
+def matched_labels(hits: list[tuple], labels: list[dict]) -> list[int | None]:
+    """For each hit ``(doc_id or tuple of doc_ids, unit_id)``, the index of the label it satisfies
+    (or None). A hit may stand for several versions of one provision (``Hit.also_in``): it
+    matches a label when any of its doc_ids does."""
     used: set[int] = set()
     out: list[int | None] = []
-    for doc_id, unit_id in hits:
+    for doc_ids, unit_id in hits:
+        doc_ids = (doc_ids,) if isinstance(doc_ids, str) else doc_ids
         found = None
         for i, label in enumerate(labels):
             if i in used:
                 continue
-            if fnmatch.fnmatchcase(doc_id, label["doc_id"]) and is_within(
-                unit_id, label["unit_id"]
-            ):
+            doc_ok = any(fnmatch.fnmatchcase(d, label["doc_id"]) for d in doc_ids)
+            if doc_ok and is_within(unit_id, label["unit_id"]):
                 found = i
                 break
         if found is not None:
@@ -67,7 +69,7 @@ def matched_labels(hits: list[tuple[str, str]], labels: list[dict]) -> list[int 
     return out
 
 
-def score_query(hits: list[tuple[str, str]], labels: list[dict], k: int = 10) -> dict[str, float]:
+def score_query(hits: list[tuple], labels: list[dict], k: int = 10) -> dict[str, float]:
     """success@1/5/10, reciprocal rank@k and nDCG@k for one ranked list (binary relevance)."""
     matches = matched_labels(hits[:k], labels)
     relevant = [m is not None for m in matches]
@@ -98,7 +100,8 @@ def evaluate(searcher, devset: list[dict], k: int = 10) -> dict:
         rows: dict[str, list[dict]] = {"all": []}
         for item in devset:
             hits = searcher.search(item["query"], k=k, mode=mode)
-            scores = score_query([(h.doc_id, h.unit_id) for h in hits], item["relevant"], k)
+            found = [((h.doc_id, *h.also_in), h.unit_id) for h in hits]
+            scores = score_query(found, item["relevant"], k)
             rows["all"].append(scores)
             rows.setdefault(item.get("language", "?"), []).append(scores)
             mrr = scores["mrr@10"]

@@ -64,3 +64,29 @@ def expand(query: str) -> list[tuple[str, str]]:
         for language, terms in concept["terms"].items()
         for term in terms
     ]
+
+
+def instruments_named(query: str) -> list[str]:
+    """doc_id patterns of the instruments a query names ("LkSG", "stop-the-clock", "UNGP", …),
+    from the lexicon's ``instruments`` table; matched on accent-folded whole words."""
+    folded = f" {' '.join(_folded_words(query))} "
+    patterns = []
+    for entry in _instruments():
+        if any(f" {alias} " in folded for alias in entry["aliases"]):
+            patterns.append(entry["doc_id"])
+    return patterns
+
+
+@cache
+def _instruments() -> list[dict]:
+    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    return [
+        {"doc_id": e["doc_id"], "aliases": [" ".join(_folded_words(a)) for a in e["aliases"]]}
+        for e in data.get("instruments", [])
+    ]
+
+
+def _folded_words(text: str) -> list[str]:
+    from indexing.tokenize import fold, words
+
+    return [fold(w) for w in words(text)]

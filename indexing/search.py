@@ -4,6 +4,7 @@ provision so one article does not fill the page.
 
 from __future__ import annotations
 
+import fnmatch
 import html
 import re
 from dataclasses import asdict, dataclass, field
@@ -14,16 +15,18 @@ import numpy as np
 from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
-from indexing.lexicon import expand
+from indexing.lexicon import expand, instruments_named
 from indexing.tokenize import query_tokens, tokens, words
 from kb.models import DocRecord
 from kb.numbering import top_level
-from kb.versions import visible_at
+from kb.versions import family, visible_at
 
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "dense", "bm25")
 FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "language")
 CANDIDATES = 200
+RECITAL_WEIGHT = 0.6
+NAMED_BOOST = 1.5
 
 
 class QueryError(ValueError):
@@ -72,6 +75,7 @@ class Hit:
     short_title: str
     dense_rank: int | None = None
     bm25_rank: int | None = None
+    also_in: list[str] = field(default_factory=list)  # other versions with the same provision
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -100,7 +104,8 @@ class Searcher:
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
     ) -> list[Hit]:
-        """Hits best first, at most one per top-level provision of a document."""
+        """Hits best first, at most one per top-level provision of an instrument's version family
+        (the other versions that matched are listed in ``also_in``)."""
         query = _check_query(query)
         if mode not in MODES:
             raise QueryError(f"mode must be one of {MODES}")
@@ -109,15 +114,17 @@ class Searcher:
         filters = filters or Filters()
         filters.validate(self.records)
         allowed = self._allowed_rows(filters)
-        rankings = []
-        dense = bm25 = []
+        dense, bm25 = [], []
+        rankings: list[list[tuple[int, float]]] = []
         if mode in ("hybrid", "dense"):
             dense = self._dense(query, allowed)
             rankings.append(dense)
         if mode in ("hybrid", "bm25"):
-            bm25 = self._bm25(query, allowed)
-            rankings.append(bm25)
+            bm25 = self._bm25(query_tokens(query), allowed)
+            expanded = [t for term, lang in expand(query) for t in tokens(term, lang)]
+            rankings += [bm25, self._bm25(expanded, allowed)] if expanded else [bm25]
         fused = reciprocal_rank_fusion(rankings) if len(rankings) > 1 else rankings[0]
+        fused = self._prior(fused, instruments_named(query))
         return self._group(query, fused, k, _ranks(dense), _ranks(bm25))
 
     # -- stages -------------------------------------------------------------------------------
@@ -148,11 +155,10 @@ class Searcher:
         scores, ids = self.index.faiss_index.search(vector, n, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
-    def _bm25(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        terms = query_tokens(query)
-        for term, language in expand(query):
-            terms += [t for t in tokens(term, language) if t not in terms]
-        scores = self.index.bm25.get_scores(terms)
+    def _bm25(self, terms: list[str], allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        if not terms:
+            return []
+        scores = self.index.bm25.get_scores(list(dict.fromkeys(terms)))
         if allowed is not None:
             mask = np.full(scores.shape, -np.inf)
             mask[allowed] = scores[allowed]
@@ -160,23 +166,44 @@ class Searcher:
         top = np.argsort(-scores, kind="stable")[:CANDIDATES]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
+    def _prior(self, fused: list, named: list[str]) -> list[tuple[int, float]]:
+        """Re-weight fused scores: recitals (explanations, not rules) count ``RECITAL_WEIGHT``;
+        provisions of an instrument the query names ("LkSG", "Omnibus", …) ``NAMED_BOOST``."""
+        out = []
+        for row, score in fused:
+            chunk = self.index.chunks[row]
+            if chunk.unit_id.startswith("rec-"):
+                score *= RECITAL_WEIGHT
+            if any(fnmatch.fnmatchcase(chunk.doc_id, pattern) for pattern in named):
+                score *= NAMED_BOOST
+            out.append((row, score))
+        return sorted(out, key=lambda item: -item[1])
+
     def _group(self, query: str, fused, k: int, dense_ranks: dict, bm25_ranks: dict) -> list[Hit]:
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         highlight = _highlighter(query)
         for row, score in fused:
             chunk = self.index.chunks[row]
-            group = (chunk.doc_id, top_level(chunk.unit_id))
+            record = self.records[chunk.doc_id]
+            group = (*family(record), top_level(chunk.unit_id))
             if group in seen:
+                also_in = next(
+                    h
+                    for h in hits
+                    if (*family(self.records[h.doc_id]), top_level(h.unit_id)) == group
+                )
+                also_in.also_in.append(chunk.doc_id)
                 continue
             seen.add(group)
-            record = self.records[chunk.doc_id]
             hits.append(
                 Hit(
                     rank=len(hits) + 1,
                     doc_id=chunk.doc_id,
                     unit_id=chunk.unit_id if len(chunk.unit_ids) == 1 else top_level(chunk.unit_id),
-                    citation=chunk.citation if len(chunk.unit_ids) == 1 else _top_citation(record, chunk),
+                    citation=chunk.citation
+                    if len(chunk.unit_ids) == 1
+                    else _top_citation(record, chunk),
                     heading=chunk.heading,
                     text=chunk.text,
                     snippet=highlight(chunk.text),

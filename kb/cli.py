@@ -110,15 +110,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-at", dest="as_at", help="only the versions applicable at this ISO date")
     p.add_argument("--json", action="store_true")
 
-    p = add("eval", ic.cmd_eval, "retrieval quality on the dev set: BM25, dense and hybrid in one run")
+    p = add(
+        "eval", ic.cmd_eval, "retrieval quality on the dev set: BM25, dense and hybrid in one run"
+    )
     p.add_argument("--devset", type=Path, help="JSONL dev set (default indexing/devset.jsonl)")
     p.add_argument("--k", type=int, default=10)
-    p.add_argument("--compare", action="store_true", help="evaluate comparison cells and alignment instead")
+    p.add_argument(
+        "--compare", action="store_true", help="evaluate comparison cells and alignment instead"
+    )
     p.add_argument("--json", action="store_true")
 
-    p = add("compare", cc.cmd_compare, "topic × instrument matrix: the provisions that address each topic")
-    p.add_argument("--topic", action="append", default=[], help="topic id (repeatable; default all 19)")
-    p.add_argument("--doc", action="append", default=[], help="doc_id (repeatable; default all present)")
+    p = add(
+        "compare",
+        cc.cmd_compare,
+        "topic × instrument matrix: the provisions that address each topic",
+    )
+    p.add_argument(
+        "--topic", action="append", default=[], help="topic id (repeatable; default all 19)"
+    )
+    p.add_argument(
+        "--doc", action="append", default=[], help="doc_id (repeatable; default all present)"
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("similar", cc.cmd_similar, "counterparts of a provision in every other instrument")
@@ -133,7 +145,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--level", default="article", choices=["article", "paragraph"])
     p.add_argument("--json", action="store_true")
 
-    p = add("facts", cc.cmd_facts, "key facts (thresholds, fines, dates, periods) with their provision")
+    p = add(
+        "facts", cc.cmd_facts, "key facts (thresholds, fines, dates, periods) with their provision"
+    )
     p.add_argument("--doc", action="append", default=[], help="doc_id (repeatable; default all)")
     p.add_argument("--json", action="store_true")
     return parser

@@ -86,7 +86,9 @@ class Analysis:
         chosen: list[CellUnit] = []
         for cand in ranked:
             uid = cand.unit.unit_id
-            if any(is_within(uid, c.unit.unit_id) or is_within(c.unit.unit_id, uid) for c in chosen):
+            if any(
+                is_within(uid, c.unit.unit_id) or is_within(c.unit.unit_id, uid) for c in chosen
+            ):
                 continue
             chosen.append(cand)
             if len(chosen) == size:
@@ -94,7 +96,9 @@ class Analysis:
         return chosen
 
 
-def coverage(analysis: Analysis, topics: list[str] | None = None, docs: list[str] | None = None) -> dict:
+def coverage(
+    analysis: Analysis, topics: list[str] | None = None, docs: list[str] | None = None
+) -> dict:
     """``{"topics": [{"topic", "instruments": [{"doc_id", "units": [...]}]}]}`` for all present docs."""
     topics = topics or topic_ids()
     docs = docs or list(analysis.by_doc)
@@ -108,7 +112,9 @@ def coverage(analysis: Analysis, topics: list[str] | None = None, docs: list[str
     return {"topics": out}
 
 
-def similar(analysis: Analysis, doc_id: str, unit_id: str, size: int = CELL_SIZE, vectors=None) -> dict:
+def similar(
+    analysis: Analysis, doc_id: str, unit_id: str, size: int = CELL_SIZE, vectors=None
+) -> dict:
     """Counterparts of one provision in every other instrument, best first, with reasons.
 
     Score = cosine of topic vectors (+ cosine of dense vectors when ``vectors`` maps unit keys to
@@ -135,7 +141,11 @@ def similar(analysis: Analysis, doc_id: str, unit_id: str, size: int = CELL_SIZE
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
         chosen: list[CellUnit] = []
         for cand in ranked:
-            if any(is_within(cand.unit.unit_id, c.unit.unit_id) or is_within(c.unit.unit_id, cand.unit.unit_id) for c in chosen):
+            if any(
+                is_within(cand.unit.unit_id, c.unit.unit_id)
+                or is_within(c.unit.unit_id, cand.unit.unit_id)
+                for c in chosen
+            ):
                 continue
             chosen.append(cand)
             if len(chosen) == size:

@@ -42,7 +42,9 @@ def cmd_compare(args) -> int:
     for topic in result["topics"]:
         print(f"== {topic['topic']}")
         for column in topic["instruments"]:
-            cells = "; ".join(f"{u['citation']} [{u['force'] or '-'}]" for u in column["units"]) or "—"
+            cells = (
+                "; ".join(f"{u['citation']} [{u['force'] or '-'}]" for u in column["units"]) or "—"
+            )
             print(f"  {manifest[column['doc_id']].short_title:40} {cells}")
         if not args.doc:
             for record in manifest.values():
@@ -57,7 +59,11 @@ def cmd_similar(args) -> int:
     if args.batch is None and not (args.doc and args.unit):
         raise KBError("give --doc and --unit, or --batch FILE")
     analysis = _analysis(args)
-    items = _read_jsonl(args.batch) if args.batch else [{"id": None, "doc_id": args.doc, "unit_id": args.unit}]
+    items = (
+        _read_jsonl(args.batch)
+        if args.batch
+        else [{"id": None, "doc_id": args.doc, "unit_id": args.unit}]
+    )
     failed = 0
     for item in items:
         try:
@@ -89,8 +95,17 @@ def cmd_diff(args) -> int:
     except ValueError as exc:
         raise KBError(str(exc)) from None
     if args.json:
-        print(json.dumps({"from": args.old, "to": args.new, "summary": summary(diffs),
-                          "provisions": [d.to_dict() for d in diffs]}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "from": args.old,
+                    "to": args.new,
+                    "summary": summary(diffs),
+                    "provisions": [d.to_dict() for d in diffs],
+                },
+                ensure_ascii=False,
+            )
+        )
         return 0
     for d in diffs:
         if d.change == "unchanged":

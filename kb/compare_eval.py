@@ -45,7 +45,14 @@ def evaluate_compare(analysis: Analysis, gold: dict, k: int = 3) -> dict:
         cell_hits += ok
         per_doc.setdefault(cell["doc_id"], []).append(int(ok))
         if not ok:
-            cell_misses.append({"topic": cell["topic"], "doc_id": cell["doc_id"], "gold": cell["units"], "top3": predicted})
+            cell_misses.append(
+                {
+                    "topic": cell["topic"],
+                    "doc_id": cell["doc_id"],
+                    "gold": cell["units"],
+                    "top3": predicted,
+                }
+            )
     hit1 = hit3 = 0
     pair_misses = []
     for pair in gold["pairs"]:
@@ -59,7 +66,9 @@ def evaluate_compare(analysis: Analysis, gold: dict, k: int = 3) -> dict:
             ok = _hit(predicted[:k], acceptable)
             hit3 += ok
             if not ok:
-                pair_misses.append({"from": source, "to": target["doc_id"], "gold": acceptable, "top3": predicted})
+                pair_misses.append(
+                    {"from": source, "to": target["doc_id"], "gold": acceptable, "top3": predicted}
+                )
     n_pairs = sum(len(_targets(p)) for p in gold["pairs"])
     return {
         "cells": {
@@ -90,9 +99,15 @@ def format_compare_report(report: dict) -> str:
         f"cells: {cells['n']} gold cells, accuracy (correct provision in top 3) {cells['accuracy@3']:.3f}",
     ]
     lines += [f"  {doc:46} {acc:.3f}" for doc, acc in cells["per_doc"].items()]
-    lines.append(f"alignment: {align['n']} gold pairs, hit@1 {align['hit@1']:.3f}, hit@3 {align['hit@3']:.3f}")
+    lines.append(
+        f"alignment: {align['n']} gold pairs, hit@1 {align['hit@1']:.3f}, hit@3 {align['hit@3']:.3f}"
+    )
     for miss in report["misses"]["cells"][:20]:
-        lines.append(f"  cell miss {miss['topic']} × {miss['doc_id']}: gold {miss['gold']}, top3 {miss['top3']}")
+        lines.append(
+            f"  cell miss {miss['topic']} × {miss['doc_id']}: gold {miss['gold']}, top3 {miss['top3']}"
+        )
     for miss in report["misses"]["pairs"][:20]:
-        lines.append(f"  pair miss {miss['from']['doc_id']}/{miss['from']['unit_id']} → {miss['to']}: gold {miss['gold']}, top3 {miss['top3']}")
+        lines.append(
+            f"  pair miss {miss['from']['doc_id']}/{miss['from']['unit_id']} → {miss['to']}: gold {miss['gold']}, top3 {miss['top3']}"
+        )
     return "\n".join(lines)

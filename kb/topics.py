@@ -75,7 +75,10 @@ def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
     """True when ``needle`` occurs in ``haystack`` as a contiguous run of tokens."""
     n = len(needle)
     first = needle[0]
-    return any(haystack[i] == first and tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+    return any(
+        haystack[i] == first and tuple(haystack[i : i + n]) == needle
+        for i in range(len(haystack) - n + 1)
+    )
 
 
 def score_unit(unit: Unit) -> list[TopicScore]:

@@ -155,6 +155,49 @@ def test_subparagraph_after_points_stays_with_its_paragraph(load):
     assert par.text.index(last_point.text) < par.text.index(tail)
 
 
+def _subparagraphs_after_points(doc_id: str) -> dict[str, list[str]]:
+    """``{paragraph unit id: [start of each subparagraph after its points]}`` from the source.
+
+    A paragraph division ``NNN.MMM`` whose ``<p>`` children follow its point tables.
+    """
+    out: dict[str, list[str]] = {}
+    for div in _source_tree(doc_id).iter("div"):
+        match = re.match(r"^(\d{3})\.(\d{3})$", div.get("id", ""))
+        children = [c for c in div if isinstance(c.tag, str)]
+        tables = [i for i, c in enumerate(children) if c.tag == "table"]
+        if not match or not tables:
+            continue
+        after = [_norm(c.text or "")[:60] for c in children[tables[-1] + 1 :] if c.tag == "p"]
+        if after:
+            unit_id = f"art-{int(match.group(1))}.par-{int(match.group(2))}"
+            out[unit_id] = [a for a in after if len(a) >= 20]
+    return out
+
+
+@pytest.mark.parametrize("doc_id", CSDDD)
+def test_text_after_points_is_the_paragraphs_not_its_last_points(load, doc_id):
+    # read from the source: Art. 10(6), 11(7), 16(1), 29(1), 37(1) of the adopted act
+    cases = _subparagraphs_after_points(doc_id)
+    assert "art-29.par-1" in cases and len(cases) >= 5
+    units = load(doc_id)
+    for unit_id, starts in cases.items():
+        par = units[unit_id]
+        points = [u for u in units.values() if u.parent == unit_id]
+        assert starts and points, unit_id
+        for start in starts:
+            assert par.text.index(points[-1].text) < par.text.index(start), unit_id
+            assert start not in par.own_text, unit_id
+            assert not any(start in u.text for u in units.values() if u.parent == unit_id)
+
+
+def test_sentence_after_points_of_article_29_1_is_cited_as_29_1(load):
+    units = load("eu-csddd-2024-1760")
+    (start,) = _subparagraphs_after_points("eu-csddd-2024-1760")["art-29.par-1"]
+    holders = [u for u in units.values() if start in u.text]
+    assert [u.unit_id for u in holders] == ["art-29", "art-29.par-1"]
+    assert holders[-1].citation == "CSDDD Art. 29(1)"  # not Art. 29(1)(b)
+
+
 # --------------------------------------------------------------------------- footnotes
 
 

@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 from conftest import check_golden, skeleton, source_path
+from lxml import html as lxml_html
 
 from corpus.manifest import default_manifest
 from kb.errors import LoadError
@@ -146,13 +147,58 @@ def test_section_1_carries_the_employee_thresholds(lksg):
     assert not any("\xa0" in u.text or "&#" in u.text for u in _units())
 
 
-def test_list_followed_by_text_keeps_the_absatz_whole(lksg):
-    """§ 1(1) continues after its lists; a point must not swallow that closing sentence."""
+def test_absatz_with_two_lists_restarting_at_1_is_kept_whole(lksg):
+    """§ 1(1) has a list in Satz 1 and another in Satz 2, both "1.", "2.": as points they would
+    collide (two sec-1.par-1.pt-1), so the Absatz keeps them in its text, in reading order."""
+    absatz = _raw_norms()["§ 1"].split('<div class="jurAbsatz">(2)')[0]
+    lists = re.findall(r"<dl>\s*<dt>(\d+)\.</dt>", absatz)
+    assert lists == ["1", "1"]
     par = lksg["sec-1.par-1"]
     assert not any(u.parent == "sec-1.par-1" for u in _units())
     tail = _plain(_raw_norms()["§ 1"].split("</dl>")[-1].split("</div>")[0])
     assert tail and par.own_text.endswith(tail)
     assert "1 000" in tail  # the 2024 threshold lives in § 1 Abs. 1, not in a Nummer
+
+
+def _lists_followed_by_text() -> list[tuple[str, str]]:
+    """``(unit id, start of the text after its list)`` for every block of the page (Absatz or
+    Nummer) that holds exactly one list and more text after it, read with lxml at test time."""
+    root = lxml_html.document_fromstring(source_path(DOC_ID).read_bytes())
+    found = []
+    for norm in root.xpath("//div[@class='jnnorm'][@title='Einzelnorm']"):
+        label = " ".join(norm.xpath("string(.//span[@class='jnenbez'])").split())
+        if not label.startswith("§ "):
+            continue
+        section = f"sec-{label.split()[1]}"
+        for absatz in norm.xpath(".//div[@class='jurAbsatz']"):
+            number = re.match(r"\s*\((\d+)\)", absatz.text or "")
+            par = f"{section}.par-{number.group(1)}" if number else section
+            holders = [(par, absatz)]
+            for dt in absatz.xpath("./dl/dt"):
+                holders.append((f"{par}.pt-{dt.text_content().strip(' .')}", dt.getnext()))
+            for unit_id, holder in holders:
+                lists = holder.xpath("./dl | ./div/dl")
+                if len(lists) == 1 and (after := _plain(lists[0].tail or "")):
+                    found.append((unit_id, after[:60]))
+    return found
+
+
+def test_text_after_a_list_is_the_absatz_text_not_its_last_point(lksg):
+    """§ 7(3) "Die bloße Tatsache …", § 24(2) "In den Fällen des Satzes 1 …" and the closing
+    words of § 24(2) Nr. 1 after its letters: text of the unit holding the list, after its
+    points, never text of the last point (which would cite it as that point)."""
+    cases = _lists_followed_by_text()
+    ids = [unit_id for unit_id, _ in cases]
+    assert {"sec-7.par-3", "sec-24.par-2", "sec-24.par-2.pt-1"} <= set(ids)
+    for unit_id, after in cases:
+        unit = lksg[unit_id]
+        points = [u for u in _units() if u.parent == unit_id]
+        assert points, unit_id
+        assert unit.text.index(points[-1].text) < unit.text.index(after), unit_id
+        assert after not in unit.own_text, unit_id
+        assert not any(after in p.text for p in points), unit_id
+        holders = [u for u in _units() if after in u.text]
+        assert holders[-1].unit_id == unit_id  # the deepest unit holding the text
 
 
 def test_offsets_point_at_the_source_of_each_unit(lksg):
@@ -200,7 +246,6 @@ CONTEXTS = [
     ("sec-12", 0, "Abschnitt 4 "),
     ("sec-12", 1, "Unterabschnitt 1 "),
     ("sec-22", 0, "Abschnitt 5 "),
-    ("annex", 0, "Anlage "),
 ]
 
 
@@ -211,6 +256,12 @@ def test_context_is_the_gliederung(lksg, unit_id, index, prefix):
 
 def test_unterabschnitt_is_dropped_at_next_abschnitt(lksg):
     assert len(lksg["sec-22"].context) == 1 and len(lksg["sec-21"].context) == 2
+
+
+def test_anlage_stands_outside_the_abschnitte(lksg):
+    assert lksg["sec-24"].context  # the last Abschnitt does not carry over to the Anlage
+    assert lksg["annex"].context == lksg["annex.pt-1"].context == ()
+    assert lksg["annex"].heading.startswith("Anlage ")
 
 
 # --------------------------------------------------------------------------- what is not a unit
@@ -310,8 +361,23 @@ SYNTHETIC = [
             "sec-9.par-1.pt-1.pt-b",
         ],
     ),
-    # closing sentence after the list: Absatz kept whole
-    (_absatz("(1) E " + _dl("eins", "zwei") + "Schluss."), ["sec-9", "sec-9.par-1"]),
+    # closing sentence after the list: the points are units, the sentence the Absatz's
+    (
+        _absatz("(1) E " + _dl("eins", "zwei") + "Schluss."),
+        ["sec-9", "sec-9.par-1", "sec-9.par-1.pt-1", "sec-9.par-1.pt-2"],
+    ),
+    # closing words of a Nummer after its letters
+    (
+        _absatz("(1) E " + _dl("x " + _dl("a", "b", letters=True) + "Ende", "y")),
+        [
+            "sec-9",
+            "sec-9.par-1",
+            "sec-9.par-1.pt-1",
+            "sec-9.par-1.pt-1.pt-a",
+            "sec-9.par-1.pt-1.pt-b",
+            "sec-9.par-1.pt-2",
+        ],
+    ),
     # two lists restarting at 1.: Absatz kept whole (no duplicate ids)
     (_absatz("(1) E " + _dl("a") + " F " + _dl("b")), ["sec-9", "sec-9.par-1"]),
 ]
@@ -327,13 +393,32 @@ def test_synthetic_structures(tmp_path, body, expected):
     assert units[0].heading == "Titel"
 
 
-def test_kept_whole_absatz_keeps_reading_order(tmp_path):
+def _mini(tmp_path, body: str) -> dict[str, Unit]:
     path = tmp_path / "mini.html"
-    body = _absatz("(1) E " + _dl("eins", "zwei") + "Schluss.")
     path.write_bytes(_page(_NORM.format(n=9, title="T", body=body)))
     record = default_manifest()[DOC_ID]
-    (par,) = [u for u in load(path, record, record.text_files[0]) if u.kind == "par"]
-    assert par.text == "(1) E 1. eins 2. zwei Schluss."
+    return {u.unit_id: u for u in load(path, record, record.text_files[0])}
+
+
+def test_kept_whole_absatz_keeps_reading_order(tmp_path):
+    units = _mini(tmp_path, _absatz("(1) E " + _dl("eins", "zwei") + " F " + _dl("drei") + "G."))
+    assert units["sec-9.par-1"].text == "(1) E 1. eins 2. zwei F 1. drei G."
+
+
+def test_text_after_the_list_follows_the_points(tmp_path):
+    units = _mini(tmp_path, _absatz("(1) E " + _dl("eins", "zwei") + "Schluss."))
+    par = units["sec-9.par-1"]
+    assert par.text == "(1) E\n1. eins\n2. zwei\nSchluss."
+    assert par.own_text == "E"
+    assert units["sec-9.par-1.pt-2"].text == "2. zwei"
+
+
+def test_text_after_letters_follows_them_in_the_nummer(tmp_path):
+    body = _absatz("(1) E " + _dl("x " + _dl("a", "b", letters=True) + "Ende", "y"))
+    units = _mini(tmp_path, body)
+    assert units["sec-9.par-1.pt-1"].text == "1. x\na) a\nb) b\nEnde"
+    assert units["sec-9.par-1.pt-1.pt-b"].text == "b) b"
+    assert units["sec-9.par-1.pt-2"].text == "2. y"
 
 
 # --------------------------------------------------------------------------- bad input

@@ -21,9 +21,8 @@ the unit that cites it. ``start``/``end`` are offsets of source-line starts in t
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -94,7 +93,7 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     builder = UnitBuilder(record, file.name)
     walker = _Walker(builder, _Lines(text), _notes(root), quote_divs=file.format == "eurlex-xhtml")
     walker.run(root)
-    return _with_tails(builder.build(), walker.tails)
+    return builder.build()
 
 
 # --------------------------------------------------------------------------- reading
@@ -281,47 +280,6 @@ def _successor(prev: str) -> str | None:
     return _to_roman(value + 1) if value else None
 
 
-# --------------------------------------------------------------------------- text after sub-units
-
-
-@dataclass
-class _Tail:
-    """Text of a unit that follows its sub-units (a subparagraph after a list of points)."""
-
-    texts: list[str] = field(default_factory=list)
-    footnotes: list[str] = field(default_factory=list)
-    markers: list[str] = field(default_factory=list)
-    end: int | None = None
-
-
-def _with_tails(units: list[Unit], tails: dict[str, _Tail]) -> list[Unit]:
-    """Append each unit's tail after its sub-units and rebuild the ancestors' full text.
-
-    Returns the units in the same order. (``UnitBuilder`` only places text before sub-units.)
-    """
-    if not tails:
-        return units
-    kids: dict[str, list[Unit]] = {}
-    for unit in units:
-        kids.setdefault(unit.parent or "", []).append(unit)
-    done: dict[str, Unit] = {}
-    for unit in reversed(units):  # every unit comes after its descendants
-        children = kids.get(unit.unit_id, [])
-        old = "\n".join(c.text for c in children if c.text)
-        head = unit.text[: len(unit.text) - len(old)].rstrip("\n") if old else unit.text
-        tail = tails.get(unit.unit_id, _Tail())
-        parts = [head, *(done[c.unit_id].text for c in children), *tail.texts]
-        ends = [e for e in (unit.end, tail.end, *(done[c.unit_id].end for c in children)) if e]
-        done[unit.unit_id] = dataclasses.replace(
-            unit,
-            text="\n".join(p for p in parts if p),
-            end=max(ends) if ends else None,
-            footnotes=unit.footnotes + tuple(f for f in tail.footnotes if f not in unit.footnotes),
-            markers=unit.markers + tuple(m for m in tail.markers if m not in unit.markers),
-        )
-    return [done[u.unit_id] for u in units]
-
-
 # --------------------------------------------------------------------------- walker
 
 
@@ -359,7 +317,6 @@ class _Walker:
         self.lines = lines
         self.notes = notes
         self.quote_divs = quote_divs  # OJ: a plain <div> inside an article is quoted text
-        self.tails: dict[str, _Tail] = {}
         self._region: list[str] = []  # the ▼M2 block we are in: marks every unit and text in it
         self._refs: list[str] = []  # footnote ids met in the current text run
         self._inline: list[str] = []  # inline markers (►M2 … ◄) met in the current text run
@@ -411,43 +368,33 @@ class _Walker:
         """Add a run of text to its unit, with its footnotes and markers.
 
         Text that follows a sub-unit opened in the same container belongs to the container's
-        owner, after its sub-units (kept as a tail); other text goes to the innermost open unit.
+        owner, after its sub-units: those are closed first, so the builder keeps the text as the
+        owner's tail. Other text goes to the innermost open unit.
         """
         if seq.article and seq.tail is not None:
             self._flush(raw, el, seq.tail)
             return
         text = _tidy(raw)
-        owner = seq.owner if seq.last is not None else None
+        if seq.last is not None and (text.strip() or self._refs or self._inline):
+            self.b.close(seq.level)
         if text.strip():
             if seq.strip is not None:
                 text, seq.strip = seq.strip.sub("", text.lstrip(), count=1), None
-            if owner is None:
-                self._mark_region()
-                self.b.add_text(text, end=self.lines.end(el))
-            else:
-                tail = self.tails.setdefault(owner, _Tail())
-                tail.texts.append(clean_text(text).replace("\n", " "))
-                tail.markers += self._region
-                tail.end = self.lines.end(el)
+            self._mark_region()
+            self.b.add_text(text, end=self.lines.end(el))
             self._track_quote(clean_text(text), seq)
-        self._attach(owner)
+        self._attach()
 
-    def _attach(self, owner: str | None = None) -> None:
-        """Give the footnotes and inline markers of the last run to ``owner`` (else innermost)."""
-        unit = owner or self.b.current
+    def _attach(self) -> None:
+        """Give the footnotes and inline markers of the last run to the innermost open unit."""
+        unit = self.b.current
         for ref in self._refs:
             if (unit, ref) in self._attached:
                 continue
             self._attached.add((unit, ref))
-            if owner:
-                self.tails[owner].footnotes.append(self.notes[ref])
-            else:
-                self.b.add_footnote(self.notes[ref])
+            self.b.add_footnote(self.notes[ref])
         for marker in self._inline:
-            if owner:
-                self.tails[owner].markers.append(marker)
-            else:
-                self.b.add_marker(marker)
+            self.b.add_marker(marker)
         self._refs.clear()
         self._inline.clear()
 

@@ -11,9 +11,11 @@ are Nummern "1." and letters "a)" (``pt``); ``div.jnfussnote`` and ``notindexed`
 editorial notes and go to ``add_footnote``. Only those header spans ever make a heading or a new
 unit, so cross-references in the text ("gemäß § 5") cannot become provisions.
 
-A list followed by more text in the same block (a closing sentence such as § 1(1) "Ab dem …",
-or a second list restarting at "1.") cannot be represented by the builder without misplacing that
-text in the last point; such a block is kept whole: its list items stay in its text, labelled.
+Text after a list in the same block (a closing sentence such as § 7(3) "Die bloße Tatsache …")
+belongs to the Absatz (or Nummer) that holds the list, not to its last item: the items are closed
+and the text becomes that unit's tail, after its points. A block with two or more lists (§ 1(1):
+"Satz 1 Nummer 1" and "Satz 2 Nummer 1") is kept whole, its list items labelled in its text, as
+points would get the same ids and the text between the lists would lose its place.
 
 ``start``/``end`` are offsets into the decoded page: ``start`` is the start of the line where the
 element begins (lxml ``sourceline``), ``end`` the end of the last line the element spans. The gii
@@ -170,7 +172,7 @@ class _Walker:
             self.builder.open(0, "sec", section.group(1), heading=title, start=start)
         elif annex := _ANNEX.match(label):
             heading = f"{label} {title}".strip()
-            self.builder.set_context(0, heading)  # an Anlage stands outside the Abschnitte
+            self.builder.clear_context()  # an Anlage stands outside the Abschnitte
             self.builder.open(0, "annex", annex.group(1) or "", heading=heading, start=start)
         else:
             raise LoadError(
@@ -190,7 +192,7 @@ class _Walker:
         """One Absatz (or unnumbered text block) with its list, if any."""
         for note in _take_notes(block):
             self.builder.add_footnote(note)
-        lead, items = _split(_pieces(block))
+        lead, items, tail = _split(_pieces(block))
         start, end = self._span(block)
         if absatz := _ABSATZ.match(lead):
             self.builder.open(1, "par", absatz.group(1), label=f"({absatz.group(1)})", start=start)
@@ -198,16 +200,26 @@ class _Walker:
         self._add_lines(lead, end)
         if items is not None:
             self._items(items, _NUMMER_LEVEL)
+            self._add_tail(tail, _NUMMER_LEVEL, end)
 
     def _items(self, dl: html.HtmlElement, level: int) -> None:
         """Open a ``pt`` per ``dt``/``dd`` pair; a clean nested list goes one level deeper."""
         for dt, dd in _pairs(dl):
             label = _text(dt)
             self.builder.open(level, "pt", label, label=label, start=self._span(dt)[0])
-            lead, nested = _split(_pieces(dd)) if dd is not None else ("", None)
-            self._add_lines(lead, self._span(dd if dd is not None else dt)[1])
+            lead, nested, tail = _split(_pieces(dd)) if dd is not None else ("", None, "")
+            end = self._span(dd if dd is not None else dt)[1]
+            self._add_lines(lead, end)
             if nested is not None:
                 self._items(nested, level + 1)
+                self._add_tail(tail, level + 1, end)
+
+    def _add_tail(self, text: str, level: int, end: int | None) -> None:
+        """Text after a list: close its items (``level`` and deeper) so the text goes to the unit
+        holding the list, after its points."""
+        if text:
+            self.builder.close(level)
+            self._add_lines(text, end)
 
     def _add_lines(self, text: str, end: int | None) -> None:
         for line in text.split("\n"):
@@ -278,19 +290,15 @@ def _pieces(el: html.HtmlElement) -> list[_Piece]:
     return out
 
 
-def _split(pieces: list[_Piece]) -> tuple[str, html.HtmlElement | None]:
-    """``(lead text, list)`` when the pieces are text followed by one clean list and nothing else.
+def _split(pieces: list[_Piece]) -> tuple[str, html.HtmlElement | None, str]:
+    """``(lead text, list, text after the list)`` when the pieces hold exactly one clean list.
 
-    Otherwise ``(whole text with any lists flattened into it, None)``: the block is kept whole.
+    Otherwise ``(whole text with any lists flattened into it, None, "")``: the block is kept whole.
     """
     lists = [i for i, p in enumerate(pieces) if not isinstance(p, str)]
-    if len(lists) == 1:
-        index = lists[0]
-        rest = pieces[index + 1 :]
-        dl = pieces[index]
-        if all(not p.strip() for p in rest) and _clean_list(dl):
-            return _join(pieces[:index]), dl
-    return _join(pieces), None
+    if len(lists) == 1 and _clean_list(dl := pieces[lists[0]]):
+        return _join(pieces[: lists[0]]), dl, _join(pieces[lists[0] + 1 :])
+    return _join(pieces), None, ""
 
 
 def _clean_list(dl: html.HtmlElement) -> bool:
