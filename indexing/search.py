@@ -25,8 +25,12 @@ MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "dense", "bm25")
 FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "language")
 CANDIDATES = 200
-RECITAL_WEIGHT = 0.6
-NAMED_BOOST = 1.5
+RECITAL_WEIGHT = 0.5
+DENSE_WEIGHT = 2.0
+BM25_WEIGHT = 1.0
+EXPANSION_WEIGHT = 1.0
+NAMED_BOOST = 2.0
+PER_DOC = 4
 
 
 class QueryError(ValueError):
@@ -116,16 +120,24 @@ class Searcher:
         allowed = self._allowed_rows(filters)
         dense, bm25 = [], []
         rankings: list[list[tuple[int, float]]] = []
+        weights: list[float] = []
+        expansions = expand(query)
         if mode in ("hybrid", "dense"):
             dense = self._dense(query, allowed)
             rankings.append(dense)
+            weights.append(DENSE_WEIGHT)
         if mode in ("hybrid", "bm25"):
             bm25 = self._bm25(query_tokens(query), allowed)
-            expanded = [t for term, lang in expand(query) for t in tokens(term, lang)]
-            rankings += [bm25, self._bm25(expanded, allowed)] if expanded else [bm25]
-        fused = reciprocal_rank_fusion(rankings) if len(rankings) > 1 else rankings[0]
-        fused = self._prior(fused, instruments_named(query))
-        return self._group(query, fused, k, _ranks(dense), _ranks(bm25))
+            rankings.append(bm25)
+            weights.append(BM25_WEIGHT)
+            expanded = [t for term, lang in expansions for t in tokens(term, lang)]
+            if expanded:
+                rankings.append(self._bm25(expanded, allowed))
+                weights.append(EXPANSION_WEIGHT)
+        fused = reciprocal_rank_fusion(rankings, weights=weights)
+        named = instruments_named(query)
+        fused = self._prior(fused, named)
+        return self._group(query, fused, k, named, _ranks(dense), _ranks(bm25))
 
     # -- stages -------------------------------------------------------------------------------
 
@@ -179,46 +191,54 @@ class Searcher:
             out.append((row, score))
         return sorted(out, key=lambda item: -item[1])
 
-    def _group(self, query: str, fused, k: int, dense_ranks: dict, bm25_ranks: dict) -> list[Hit]:
-        hits: list[Hit] = []
-        seen: set[tuple[str, str]] = set()
-        highlight = _highlighter(query)
+    def _group(self, query, fused, k: int, named: list[str], dense_ranks, bm25_ranks) -> list[Hit]:
+        """One entry per provision of a version family (other versions → ``also_in``), at most
+        ``PER_DOC`` per instrument among the first ``k`` unless too few instruments match or the
+        query names the instrument."""
+        groups: dict[tuple, tuple[int, float, list[str]]] = {}
         for row, score in fused:
             chunk = self.index.chunks[row]
-            record = self.records[chunk.doc_id]
-            group = (*family(record), top_level(chunk.unit_id))
-            if group in seen:
-                also_in = next(
-                    h
-                    for h in hits
-                    if (*family(self.records[h.doc_id]), top_level(h.unit_id)) == group
-                )
-                also_in.also_in.append(chunk.doc_id)
-                continue
-            seen.add(group)
-            hits.append(
-                Hit(
-                    rank=len(hits) + 1,
-                    doc_id=chunk.doc_id,
-                    unit_id=chunk.unit_id if len(chunk.unit_ids) == 1 else top_level(chunk.unit_id),
-                    citation=chunk.citation
-                    if len(chunk.unit_ids) == 1
-                    else _top_citation(record, chunk),
-                    heading=chunk.heading,
-                    text=chunk.text,
-                    snippet=highlight(chunk.text),
-                    score=round(float(score), 6),
-                    language=chunk.language,
-                    jurisdiction=record.jurisdiction,
-                    url=record.official_url,
-                    short_title=record.short_title,
-                    dense_rank=dense_ranks.get(row),
-                    bm25_rank=bm25_ranks.get(row),
-                )
-            )
-            if len(hits) == k:
-                break
-        return hits
+            key = (*family(self.records[chunk.doc_id]), top_level(chunk.unit_id))
+            if key in groups:
+                groups[key][2].append(chunk.doc_id)
+            else:
+                groups[key] = (row, score, [])
+        ordered = list(groups.values())
+        per_doc: dict[str, int] = {}
+        first, rest = [], []
+        for entry in ordered:
+            doc_id = self.index.chunks[entry[0]].doc_id
+            per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+            exempt = any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
+            (first if exempt or per_doc[doc_id] <= PER_DOC else rest).append(entry)
+        highlight = _highlighter(query)
+        chosen = (first + rest)[:k]
+        return [
+            self._hit(rank, row, score, also, highlight, dense_ranks, bm25_ranks)
+            for rank, (row, score, also) in enumerate(chosen, start=1)
+        ]
+
+    def _hit(self, rank, row, score, also_in, highlight, dense_ranks, bm25_ranks) -> Hit:
+        chunk = self.index.chunks[row]
+        record = self.records[chunk.doc_id]
+        single = len(chunk.unit_ids) == 1
+        return Hit(
+            rank=rank,
+            doc_id=chunk.doc_id,
+            unit_id=chunk.unit_id if single else top_level(chunk.unit_id),
+            citation=chunk.citation if single else _top_citation(record, chunk),
+            heading=chunk.heading,
+            text=chunk.text,
+            snippet=highlight(chunk.text),
+            score=round(float(score), 6),
+            language=chunk.language,
+            jurisdiction=record.jurisdiction,
+            url=record.official_url,
+            short_title=record.short_title,
+            dense_rank=dense_ranks.get(row),
+            bm25_rank=bm25_ranks.get(row),
+            also_in=also_in,
+        )
 
 
 def _top_citation(record: DocRecord, chunk) -> str:
