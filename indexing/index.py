@@ -230,3 +230,15 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
 
 def units_by_key(data: Path) -> dict[str, Unit]:
     return {u.key: u for u in read_units(data)}
+
+
+def unit_vectors(index: Index) -> dict[str, np.ndarray]:
+    """Normalised embedding per unit key (``doc_id/unit_id``): a chunk's vector stands for every
+    unit it covers; a provision split over several chunks gets their normalised mean."""
+    sums: dict[str, np.ndarray] = {}
+    for chunk, vector in zip(index.chunks, index.vectors, strict=True):
+        keys = {f"{chunk.doc_id}/{uid}" for uid in chunk.unit_ids}
+        keys.add(f"{chunk.doc_id}/{chunk.unit_id.split('.', 1)[0]}")
+        for key in keys:
+            sums[key] = sums[key] + vector if key in sums else vector.copy()
+    return {k: v / max(float(np.linalg.norm(v)), 1e-12) for k, v in sums.items()}

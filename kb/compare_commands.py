@@ -20,6 +20,18 @@ def _analysis(args):
     return Analysis(read_units(data_arg(args)))
 
 
+def _vectors(args):
+    """Unit embeddings from the search index, or None (topics only) when there is no index."""
+    from indexing.index import load_index, unit_vectors
+    from kb.errors import StoreError
+
+    try:
+        return unit_vectors(load_index(data_arg(args)))
+    except StoreError as exc:
+        say(f"note: {exc}; counterparts ranked by shared topics only")
+        return None
+
+
 def _check(values: list[str], known: list[str], what: str) -> None:
     unknown = sorted(set(values) - set(known))
     if unknown:
@@ -59,6 +71,7 @@ def cmd_similar(args) -> int:
     if args.batch is None and not (args.doc and args.unit):
         raise KBError("give --doc and --unit, or --batch FILE")
     analysis = _analysis(args)
+    vectors = _vectors(args)
     items = (
         _read_jsonl(args.batch)
         if args.batch
@@ -67,7 +80,7 @@ def cmd_similar(args) -> int:
     failed = 0
     for item in items:
         try:
-            result = similar(analysis, item["doc_id"], item["unit_id"])
+            result = similar(analysis, item["doc_id"], item["unit_id"], vectors=vectors)
         except KeyError as exc:
             if args.batch is None:
                 raise KBError(str(exc.args[0])) from None
@@ -140,7 +153,7 @@ def cmd_eval_compare(args) -> int:
     from kb.compare_eval import GOLD_PATH, evaluate_compare, format_compare_report, load_gold
 
     say("evaluating comparison cells and alignment against the dev gold")
-    report = evaluate_compare(_analysis(args), load_gold(GOLD_PATH))
+    report = evaluate_compare(_analysis(args), load_gold(GOLD_PATH), vectors=_vectors(args))
     print(json.dumps(report, indent=1) if args.json else format_compare_report(report))
     return 0
 

@@ -71,8 +71,11 @@ def _descriptors() -> list[tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
-    """True when ``needle`` occurs in ``haystack`` as a contiguous run of tokens."""
+def _contains(haystack: list[str], vocabulary: set[str], needle: tuple[str, ...]) -> bool:
+    """True when ``needle`` occurs in ``haystack`` as a contiguous run of tokens
+    (``vocabulary`` = set(haystack), a fast rejection test)."""
+    if not vocabulary.issuperset(needle):
+        return False
     n = len(needle)
     first = needle[0]
     return any(
@@ -81,21 +84,24 @@ def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
     )
 
 
-def score_unit(unit: Unit) -> list[TopicScore]:
-    """Topic scores of one unit, best first (topics with no evidence are omitted)."""
+def score_unit(unit: Unit, heading: str | None = None) -> list[TopicScore]:
+    """Topic scores of one unit, best first (topics with no evidence are omitted).
+
+    ``heading`` overrides the unit's own (e.g. a paragraph read under its article's heading)."""
     from indexing.tokenize import tokens
 
     fields = {
-        "heading": tokens(unit.heading, unit.language),
+        "heading": tokens(unit.heading if heading is None else heading, unit.language),
         "context": tokens(" ".join(unit.context[-1:]), unit.language),
         "text": tokens(unit.text, unit.language),
     }
     length_norm = 1 + math.log1p(len(fields["text"]) / 150)
     raw: dict[str, float] = {}
     evidence: dict[str, list[tuple[str, str]]] = {}
+    vocabularies = {where: set(haystack) for where, haystack in fields.items()}
     for topic, term, toks in _descriptors():
         for where, haystack in fields.items():
-            if haystack and _contains(haystack, toks):
+            if haystack and _contains(haystack, vocabularies[where], toks):
                 weight = WEIGHTS[where] / (length_norm if where == "text" else 1)
                 raw[topic] = raw.get(topic, 0.0) + weight * math.sqrt(len(toks))
                 evidence.setdefault(topic, []).append((where, term))
