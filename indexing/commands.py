@@ -46,7 +46,7 @@ def cmd_search(args) -> int:
         raise KBError("give either a QUERY or --batch FILE")
     queries = [{"id": None, "query": args.query}] if args.batch is None else _read_batch(args.batch)
     filters = _filters(args)
-    searcher = Searcher(data_arg(args))
+    searcher = Searcher(data_arg(args), args.model)
     failed = 0
     for item in queries:
         try:

@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
         "--language", action="append", default=[], help="document language: en, fr, de, nl"
     )
     p.add_argument("--as-at", dest="as_at", help="only the versions applicable at this ISO date")
+    p.add_argument("--model", help="refuse an index built with another model (e5, use, minilm, …)")
     p.add_argument("--json", action="store_true")
 
     p = add(
