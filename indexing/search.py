@@ -202,7 +202,9 @@ class Searcher:
             chunk = self.index.chunks[row]
             key = (*family(self.records[chunk.doc_id]), top_level(chunk.unit_id))
             if key in groups:
-                groups[key][2].append(chunk.doc_id)
+                first_doc, also = self.index.chunks[groups[key][0]].doc_id, groups[key][2]
+                if chunk.doc_id != first_doc and chunk.doc_id not in also:
+                    also.append(chunk.doc_id)
             else:
                 groups[key] = (row, score, [])
         ordered = list(groups.values())

@@ -205,8 +205,11 @@ def cmd_ingest(args) -> int:
 
     def progress(document, seconds: float) -> None:
         i = records.index(document.record) + 1
-        state = f"{len(document.units)} units" if document.units else "no units"
-        say(f"[{i}/{len(records)}] {document.record.doc_id}: {state} ({seconds:.1f}s)")
+        head = f"[{i}/{len(records)}] {document.record.doc_id}"
+        if not document.record.files:
+            say(f"{head}: not in local corpus (official source: {document.record.official_url})")
+            return
+        say(f"{head}: {len(document.units)} units ({seconds:.1f}s)")
         for problem in document.problems:
             say(f"    {problem}")
 

@@ -17,8 +17,9 @@ def version_date(record: DocRecord) -> str | None:
 
 
 def family(record: DocRecord) -> tuple[str, str]:
-    """(root act, language): the version family a document belongs to."""
-    return (record.consolidates or record.doc_id, record.language)
+    """(root act, language): the version family a document belongs to. A consolidation belongs to
+    the act it consolidates; a language version as adopted to the act it translates."""
+    return (record.consolidates or record.translation_of or record.doc_id, record.language)
 
 
 def visible_at(records: dict[str, DocRecord], date: str) -> set[str]:
