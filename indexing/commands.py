@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from kb.cli import data_arg, say
+from kb.cli import data_arg, read_jsonl, say
 from kb.errors import KBError
 
 
@@ -44,7 +43,11 @@ def cmd_search(args) -> int:
 
     if (args.query is None) == (args.batch is None):
         raise KBError("give either a QUERY or --batch FILE")
-    queries = [{"id": None, "query": args.query}] if args.batch is None else _read_batch(args.batch)
+    queries = (
+        [{"id": None, "query": args.query}]
+        if args.batch is None
+        else read_jsonl(args.batch, {"query": str})
+    )
     filters = _filters(args)
     searcher = Searcher(data_arg(args), args.model)
     failed = 0
@@ -101,23 +104,6 @@ def _print_table(hits) -> None:
         if hit.also_in:
             print(f"    also in: {', '.join(hit.also_in)}")
         print("    " + " ".join(hit.text.split())[:160])
-
-
-def _read_batch(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise KBError(f"batch file not found: {path}")
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-            raise KBError(f"{path}:{n}: expected an object with a string 'query'")
-        items.append({"id": item.get("id"), "query": item["query"]})
-    return items
 
 
 def cmd_eval(args) -> int:

@@ -27,7 +27,7 @@ import numpy as np
 
 from kb.chunking import make_chunks
 from kb.errors import StoreError
-from kb.models import Chunk, Unit
+from kb.models import Chunk
 from kb.store import corpus_hash, read_units
 
 FORMAT_VERSION = 1
@@ -226,10 +226,6 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
             f"index at {path} is inconsistent (chunks/vectors/faiss counts differ); rebuild it"
         )
     return Index(path.resolve(), meta, chunks, vectors, dense, bm25)
-
-
-def units_by_key(data: Path) -> dict[str, Unit]:
-    return {u.key: u for u in read_units(data)}
 
 
 def unit_vectors(index: Index) -> dict[str, np.ndarray]:

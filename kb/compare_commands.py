@@ -7,9 +7,8 @@ The parser lives in ``kb.cli``; these functions only load data, call ``kb.compar
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from kb.cli import data_arg, say
+from kb.cli import data_arg, read_jsonl, say
 from kb.errors import KBError
 
 
@@ -73,7 +72,7 @@ def cmd_similar(args) -> int:
     analysis = _analysis(args)
     vectors = _vectors(args)
     items = (
-        _read_jsonl(args.batch)
+        read_jsonl(args.batch, {"doc_id": str, "unit_id": str})
         if args.batch
         else [{"id": None, "doc_id": args.doc, "unit_id": args.unit}]
     )
@@ -156,20 +155,3 @@ def cmd_eval_compare(args) -> int:
     report = evaluate_compare(_analysis(args), load_gold(GOLD_PATH), vectors=_vectors(args))
     print(json.dumps(report, indent=1) if args.json else format_compare_report(report))
     return 0
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise KBError(f"batch file not found: {path}")
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or not {"doc_id", "unit_id"} <= set(item):
-            raise KBError(f"{path}:{n}: expected an object with 'doc_id' and 'unit_id'")
-        items.append({"id": item.get("id"), "doc_id": item["doc_id"], "unit_id": item["unit_id"]})
-    return items

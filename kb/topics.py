@@ -107,10 +107,3 @@ def score_unit(unit: Unit, heading: str | None = None) -> list[TopicScore]:
                 evidence.setdefault(topic, []).append((where, term))
     scores = [TopicScore(t, s, tuple(evidence[t])) for t, s in raw.items()]
     return sorted(scores, key=lambda s: -s.score)
-
-
-def topic_vector(unit: Unit) -> dict[str, float]:
-    """Scores normalised to unit length (for cosine comparisons between provisions)."""
-    scores = {s.topic: s.score for s in score_unit(unit)}
-    norm = math.sqrt(sum(v * v for v in scores.values())) or 1.0
-    return {t: v / norm for t, v in scores.items()}
