@@ -45,8 +45,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+UPLOADS = "uploads"  # beside the cache: documents users added (kb.userdocs), never fetched
+
+
 def cache_path(cache_dir: Path, record: DocRecord, file: FileRecord) -> Path:
-    return cache_dir / record.doc_id / file.name
+    """Where the text of ``file`` lives locally: ``<cache>/<doc_id>/<name>``, or for a document a
+    user added, ``<data>/uploads/<doc_id>/<name>`` (the cache's sibling) when that exists."""
+    uploaded = cache_dir.parent / UPLOADS / record.doc_id / file.name
+    return uploaded if uploaded.is_file() else cache_dir / record.doc_id / file.name
 
 
 def fetch_all(

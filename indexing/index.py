@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,7 @@ def build_index(
     inputs = [embed_input(c) for c in chunks]
     keys = [_key(embedder.fingerprint, text) for text in inputs]
     vectors, reused = _embed(data, embedder, inputs, keys, say)
-    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     target = data / "indexes" / build_id
     tmp = target.with_name(build_id + ".tmp")
     tmp.mkdir(parents=True)

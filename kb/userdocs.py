@@ -1,0 +1,401 @@
+"""Add a user's own document (a national bill, a draft law) to the local knowledge base.
+
+``add_document(data, filename, content, meta)`` checks the upload (size, extension *and* content
+sniffing must agree on pdf/html/txt), stores it under ``<data>/uploads/<doc_id>/`` only (the file
+name is sanitised; nothing is ever written outside the data folder), parses it with the loader of
+its format (``kb.loaders.load_file``), appends its record to ``<data>/user_manifest.json``, merges
+its units into ``units.jsonl`` and updates the search index (only the new chunks are embedded).
+
+All or nothing: when any step fails (bad file, no provisions found, the embedder breaks, the
+process is interrupted), the unit table, its summary, the user manifest and the index are left
+exactly as they were, and the upload folder is removed. Adds are serialised by a lock file, so
+two sessions (or two app processes) adding documents at once cannot lose each other's work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.fetch import UPLOADS
+from corpus.manifest import INSTRUMENT_TYPES, USER_MANIFEST, default_manifest, parse_manifest
+from kb.errors import KBError, ManifestError, StoreError
+from kb.models import DocRecord, FileRecord, Unit
+from kb.store import atomic_write_text, read_summary, read_units, write_units
+
+MAX_BYTES = 20 * 1024 * 1024
+LANGUAGES = ("en", "nl", "fr", "de")
+STATUSES = ("draft", "proposal", "bill", "adopted", "in-force", "not-in-force", "not-adopted")
+EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt"}
+#: file kind → the parsers (format, layout) that can read it, the default first
+PARSERS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "pdf": (("pdf", "oj"), ("pdf", "legifrance"), ("pdf", "ungp")),
+    "html": (("eurlex-xhtml", None), ("eurlex-consolidated", None), ("gii-html", None)),
+    "txt": (("txt", "sections"),),
+}
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_JURISDICTION = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?$")
+
+
+class UploadError(KBError, ValueError):
+    """The upload cannot be added; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """What the user tells us about the document (everything else is derived)."""
+
+    title: str
+    short_title: str
+    jurisdiction: str
+    instrument_type: str
+    language: str
+    official_url: str
+    status: str = "draft"
+    cite_as: str = ""
+    adopted: str | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    doc_id: str
+    file: str
+    units: int
+    chunks: int
+    reused_vectors: int
+    seconds: float
+
+
+def parser_label(fmt: str, layout: str | None) -> str:
+    return f"{fmt}:{layout}" if layout else fmt
+
+
+def parser_options(kind: str) -> list[str]:
+    """Labels (``format`` or ``format:layout``) of the parsers for a file kind, default first."""
+    return [parser_label(f, lay) for f, lay in PARSERS[kind]]
+
+
+def sniff(content: bytes) -> str | None:
+    """``pdf``, ``html`` or ``txt`` from the bytes themselves; ``None`` when it is none of them."""
+    head = content[:4096]
+    if head.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if b"\x00" in content[:65536]:
+        return None
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n").lower()
+    if text.startswith("<") and re.search(r"<html[\s>]", text):
+        return "html"
+    try:
+        content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return "txt"
+
+
+def check_upload(filename: str, content: bytes) -> str:
+    """The kind of an upload (``pdf``/``html``/``txt``). Raises ``UploadError`` when the size or
+    type is not accepted, or the extension and the content disagree."""
+    if not content:
+        raise UploadError("the file is empty")
+    if len(content) > MAX_BYTES:
+        raise UploadError(
+            f"the file is {len(content) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"
+        )
+    extension = Path(filename.replace("\\", "/")).suffix.lower()
+    if extension not in EXTENSIONS:
+        raise UploadError(
+            f"files of type {extension or '(none)'!r} are not accepted; "
+            f"upload one of {', '.join(sorted(EXTENSIONS))}"
+        )
+    kind, found = EXTENSIONS[extension], sniff(content)
+    if found is None:
+        raise UploadError("the content is not a PDF, an HTML page or UTF-8 text")
+    if found != kind:
+        raise UploadError(
+            f"the file is named {extension} but its content looks like {found}; "
+            "rename it or upload the right file"
+        )
+    return kind
+
+
+def safe_filename(filename: str, kind: str) -> str:
+    """A file name that is safe to store: no folders, ASCII letters/digits/._- only, ≤ 80 chars."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    stem = _SAFE_NAME.sub("-", Path(base).stem).strip(".-_")[:70] or "document"
+    extension = Path(base).suffix.lower()
+    if EXTENSIONS.get(extension) != kind:
+        extension = "." + kind
+    return stem + extension
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:40].strip("-") or "document"
+
+
+def user_records(data: Path) -> list[dict]:
+    """The raw records of ``<data>/user_manifest.json`` (empty when there is none)."""
+    path = Path(data) / USER_MANIFEST
+    if not path.is_file():
+        return []
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    return list(raw.get("documents", [])) if isinstance(raw, dict) else []
+
+
+def add_document(
+    data: Path,
+    filename: str,
+    content: bytes,
+    meta: NewDocument,
+    *,
+    parser: str | None = None,
+    embedder=None,
+    progress: Callable[[str], None] | None = None,
+) -> AddResult:
+    """Validate, store, parse and index one uploaded document; returns what was added.
+
+    ``parser`` is a label from ``parser_options`` (default: the first for the file's kind).
+    Raises ``UploadError`` for a bad upload or metadata, ``LoadError`` when no provisions could
+    be read, ``StoreError`` when there is no unit table or index yet. Nothing is changed then.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    data = Path(data)
+    kind = check_upload(filename, content)
+    fmt, layout = _parser(kind, parser)
+    with _locked(data):
+        record = _new_record(data, meta, filename, kind, fmt, layout, content)
+        embedder = embedder or _index_embedder(data)
+        say(f"parsing {record.files[0].name} as {parser_label(fmt, layout)}")
+        with _transaction(data, record.doc_id) as (staging, final):
+            units = _parse(staging, record, content)
+            staging.rename(final)
+            _store(data, record, units)
+            say(f"{len(units)} provisions read; updating the search index")
+            from indexing.index import build_index
+
+            index = build_index(data, embedder, progress=say)
+    return AddResult(
+        record.doc_id,
+        record.files[0].name,
+        len(units),
+        index["chunks"],
+        index["reused_vectors"],
+        round(time.perf_counter() - started, 2),
+    )
+
+
+def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
+    """Remove a user-added document (its file, record and units) and update the index."""
+    data = Path(data)
+    with _locked(data):
+        entries = user_records(data)
+        if doc_id not in {e.get("doc_id") for e in entries}:
+            raise UploadError(f"{doc_id!r} is not a user-added document")
+        embedder = embedder or _index_embedder(data)
+        backup = _Backup(data)
+        try:
+            kept = [e for e in entries if e.get("doc_id") != doc_id]
+            _write_user_manifest(data, kept)
+            units = [u for u in read_units(data) if u.doc_id != doc_id]
+            summary = _summary(data)
+            summary.get("documents", {}).pop(doc_id, None)
+            write_units(data, units, summary)
+            from indexing.index import build_index
+
+            build_index(data, embedder)
+        except BaseException:
+            backup.restore()
+            raise
+        shutil.rmtree(_uploads(data) / doc_id, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _parser(kind: str, label: str | None) -> tuple[str, str | None]:
+    options = PARSERS[kind]
+    if label is None:
+        return options[0]
+    for fmt, layout in options:
+        if parser_label(fmt, layout) == label:
+            return fmt, layout
+    raise UploadError(
+        f"parser {label!r} cannot read a {kind} file; choose one of {', '.join(parser_options(kind))}"
+    )
+
+
+def _new_record(data, meta: NewDocument, filename, kind, fmt, layout, content) -> DocRecord:
+    _check_meta(meta)
+    entries = user_records(data)
+    digest = hashlib.sha256(content).hexdigest()
+    for entry in entries:
+        if any(f.get("sha256") == digest for f in entry.get("files", [])):
+            raise UploadError(f"this file was already added as {entry['doc_id']!r}")
+    known = set(default_manifest()) | {e.get("doc_id") for e in entries}
+    base = "user-" + slug(meta.short_title)
+    doc_id = base
+    n = 2
+    while doc_id in known or (_uploads(data) / doc_id).exists():
+        doc_id, n = f"{base}-{n}", n + 1
+    file = FileRecord(safe_filename(filename, kind), fmt, digest, layout=layout)
+    entry = {
+        "doc_id": doc_id,
+        "title": meta.title.strip(),
+        "short_title": meta.short_title.strip(),
+        "cite_as": (meta.cite_as or meta.short_title).strip(),
+        "jurisdiction": meta.jurisdiction.strip(),
+        "instrument_type": meta.instrument_type,
+        "status": meta.status,
+        "language": meta.language,
+        "official_url": meta.official_url.strip(),
+        "adopted": meta.adopted or None,
+        "files": [file.to_dict()],
+        "notes": ("Added by a user. " + meta.notes.strip()).strip(),
+    }
+    try:
+        records = parse_manifest(
+            [r.to_dict() for r in default_manifest().values()] + entries + [entry]
+        )
+    except ManifestError as exc:
+        raise UploadError(str(exc).split(": ", 2)[-1]) from None
+    return records[doc_id]
+
+
+def _check_meta(meta: NewDocument) -> None:
+    for name in ("title", "short_title", "jurisdiction", "official_url"):
+        if not getattr(meta, name).strip():
+            raise UploadError(f"{name.replace('_', ' ')} is required")
+    if len(meta.title) > 500 or len(meta.short_title) > 120 or len(meta.cite_as) > 60:
+        raise UploadError("title ≤ 500, short title ≤ 120 and 'cite as' ≤ 60 characters")
+    if not _JURISDICTION.match(meta.jurisdiction.strip()):
+        raise UploadError("jurisdiction must be a code such as BE, NL or BE-VLG")
+    if meta.language not in LANGUAGES:
+        raise UploadError(f"language must be one of {', '.join(LANGUAGES)}")
+    if meta.instrument_type not in INSTRUMENT_TYPES:
+        raise UploadError(f"instrument type must be one of {', '.join(INSTRUMENT_TYPES)}")
+    if meta.status not in STATUSES:
+        raise UploadError(f"status must be one of {', '.join(STATUSES)}")
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", meta.official_url.strip()):
+        raise UploadError("the official URL must be an http(s) address")
+
+
+def _index_embedder(data: Path):
+    """The embedder of the current index (the new chunks must be embedded with the same model)."""
+    path = data / "index" / "index.json"
+    if not path.is_file():
+        raise StoreError(f"no search index in {data}; run `python -m kb build` first")
+    from indexing.embedders import get_embedder
+
+    return get_embedder(json.loads(path.read_text(encoding="utf-8"))["model"])
+
+
+def _parse(folder: Path, record: DocRecord, content: bytes) -> list[Unit]:
+    from kb.loaders import load_file
+
+    file = record.files[0]
+    path = folder / file.name
+    path.write_bytes(content)
+    units = load_file(path, record, file)
+    if any(u.doc_id != record.doc_id for u in units):  # pragma: no cover - a loader contract
+        raise UploadError("the parser returned provisions of another document")
+    return units
+
+
+def _store(data: Path, record: DocRecord, units: list[Unit]) -> None:
+    existing = read_units(data)
+    summary = _summary(data)
+    summary.setdefault("documents", {})[record.doc_id] = len(units)
+    _write_user_manifest(data, [*user_records(data), record.to_dict()])
+    write_units(data, existing + units, summary)
+
+
+def _summary(data: Path) -> dict:
+    try:
+        summary = read_summary(data)
+    except StoreError:
+        summary = {}
+    for key in ("corpus_hash", "units"):
+        summary.pop(key, None)
+    return summary
+
+
+def _write_user_manifest(data: Path, entries: list[dict]) -> None:
+    text = json.dumps({"documents": entries}, ensure_ascii=False, indent=1) + "\n"
+    atomic_write_text(data / USER_MANIFEST, text)
+
+
+def _uploads(data: Path) -> Path:
+    return data / UPLOADS
+
+
+# --------------------------------------------------------------------------- safety
+
+
+class _Backup:
+    """The bytes of the files an add rewrites, to put back on failure."""
+
+    NAMES = ("units.jsonl", "ingest.json", USER_MANIFEST)
+
+    def __init__(self, data: Path):
+        self.data = data
+        self.saved = {n: _read_or_none(data / n) for n in self.NAMES}
+
+    def restore(self) -> None:
+        for name, text in self.saved.items():
+            path = self.data / name
+            if text is None:
+                path.unlink(missing_ok=True)
+            elif _read_or_none(path) != text:
+                atomic_write_text(path, text)
+
+
+def _read_or_none(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@contextlib.contextmanager
+def _transaction(data: Path, doc_id: str) -> Iterator[tuple[Path, Path]]:
+    """``(staging folder, final folder uploads/<doc_id>)``; on any failure inside the block the
+    unit table, its summary and the user manifest are restored and both folders removed."""
+    uploads = _uploads(data)
+    uploads.mkdir(parents=True, exist_ok=True)
+    final = uploads / doc_id
+    if final.resolve().parent != uploads.resolve() or final.exists():
+        raise UploadError(f"invalid or existing document id {doc_id!r}")
+    staging = Path(tempfile.mkdtemp(dir=uploads, prefix=".staging-"))
+    backup = _Backup(data)
+    try:
+        yield staging, final
+    except BaseException:
+        backup.restore()
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(data: Path) -> Iterator[None]:
+    """An exclusive lock on the data folder's knowledge base (across threads and processes)."""
+    data.mkdir(parents=True, exist_ok=True)
+    with open(data / ".userdocs.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

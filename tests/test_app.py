@@ -1,0 +1,338 @@
+"""The explorer, page by page, headless (streamlit.testing.v1.AppTest) on the real corpus and index;
+plus the pure view helpers of kb.explorer it is laid out from."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kb import explorer as ex
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+SNIPPET_HTML = re.compile(r'<div class="lf-snippet">(?:[^<>]|</?mark>)*</div>')
+SYNTHETIC = f"""Widget Safety Act (a synthetic test document, not law)
+1. Widgets
+Lorem ipsum dolor sit amet, every widget maker shall keep a register of sprockets.
+2. Gadgets
+Consectetur adipiscing elit {XSS} gadget suppliers shall report quarterly on cogs.
+3. Sprocket complaints
+Sed do eiusmod tempor: a sprocket complaints desk shall answer within ten days.
+"""
+
+
+def make_app(monkeypatch, data: Path, **params) -> AppTest:
+    monkeypatch.setenv("LEVELFIELD_DATA", str(data))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> list[str]:
+    return [m.value for m in [*at.markdown, *at.caption]]
+
+
+def assert_inert(at: AppTest) -> None:
+    """No exception, and the only HTML the app asked to render is an escaped search snippet."""
+    assert not at.exception, [e.value for e in at.exception]
+    for element in [*at.markdown, *at.caption]:
+        if element.proto.allow_html:
+            assert SNIPPET_HTML.fullmatch(element.value), element.value
+    everything = "\n".join(texts(at) + [e.value for e in [*at.warning, *at.error, *at.info]])
+    assert "<script" not in everything and "<img" not in everything
+
+
+def param(at: AppTest, name: str) -> str | None:
+    value = at.query_params.get(name)
+    return value[-1] if isinstance(value, list) else value
+
+
+def frame_with(at: AppTest, column: str):
+    """The first dataframe shown with a column called ``column``."""
+    return next(df.value for df in at.dataframe if column in list(df.value.columns))
+
+
+def copy_data(source: Path, target: Path, with_index: bool = True) -> Path:
+    target.mkdir(parents=True)
+    for name in ("units.jsonl", "ingest.json"):
+        shutil.copy2(source / name, target / name)
+    if with_index:
+        shutil.copytree(source / "index", target / "indexes" / "copy")
+        (target / "index").symlink_to("indexes/copy")
+    return target
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@pytest.mark.slow
+def test_search_from_the_url_shows_cited_results(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, q="complaints procedure")
+    assert_inert(at)
+    assert at.text_input(key="q").value == "complaints procedure"
+    citations = [t for t in texts(at) if t.startswith("**CSDDD Art\\. 14**")]
+    assert citations, texts(at)[:20]
+    assert any(SNIPPET_HTML.fullmatch(m.value) and "<mark>" in m.value for m in at.markdown)
+    assert len(at.get("download_button")) == 3
+    assert param(at, "q") == "complaints procedure" and param(at, "page") == "search"
+
+
+@pytest.mark.slow
+def test_search_form_filters_and_open_in_reader(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data)
+    at.text_input(key="q").input("klachtenprocedure")
+    at.multiselect(key="f_jur").set_value(["DE"])
+    at.button(key="search_go").click().run()
+    assert_inert(at)
+    headers = [t for t in texts(at) if t.startswith("#### ")]
+    assert headers == ["#### LkSG"]
+    assert param(at, "jur") == "DE"
+    open_button = next(
+        b for b in at.button if b.key and b.key.startswith("open-de-lksg-2021/sec-8")
+    )
+    open_button.click().run()
+    assert_inert(at)
+    assert at.sidebar.radio(key="page").value == "reader"
+    assert any(t.startswith("### LkSG § 8") for t in texts(at))
+    assert param(at, "doc") == "de-lksg-2021"
+
+
+@pytest.mark.slow
+def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
+    monkeypatch, indexed_data
+):
+    at = make_app(monkeypatch, indexed_data, topic="grievance-mechanism")
+    assert_inert(at)
+    assert at.sidebar.radio(key="page").value == "compare"
+    assert at.subheader[0].value == "Grievance mechanism"
+    table = frame_with(at, "Provisions")
+    provisions = " ".join(table["Provisions"])
+    assert "CSDDD Art. 14" in provisions and "LkSG § 8" in provisions
+    assert "Not in local corpus" in provisions
+    assert "Not in local corpus." in [i.value for i in at.info]
+    thresholds = " ".join(frame_with(at, "Thresholds")["Thresholds"])
+    assert "(CSDDD Art. 2(1)(a))" in thresholds  # every number with its provision
+    assert "(LkSG § 1 Abs. 1)" in thresholds
+    heat = next(df for df in at.dataframe if "heatmap" in df.proto.id)
+    assert heat.proto.selection_mode  # cells can be clicked: a click opens the cell
+    lksg = list(heat.value.index).index("LkSG")
+    at.session_state["heatmap"] = {"selection": {"cells": [[lksg, "Grievance mechanism"]]}}
+    at.run()
+    assert_inert(at)
+    assert "LkSG § 8 — Beschwerdeverfahren · Obligation" in [e.label for e in at.expander]
+    assert len(at.get("download_button")) == 3
+
+
+@pytest.mark.slow
+def test_reader_opens_csddd_article_14_with_parallel_french_and_diff(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, doc="eu-csddd-2024-1760", unit="art-14")
+    assert_inert(at)
+    assert at.selectbox(key="r_unit").value == "art-14"
+    headings = [t for t in texts(at) if t.startswith("### ")]
+    assert headings[0] == "### CSDDD Art\\. 14 — Notification mechanism and complaints procedure"
+    assert headings[1].startswith("### CSDDD art\\. 14 — Mécanisme de notification")
+    assert any("Member States shall ensure that companies enable" in t for t in texts(at))
+    assert any(re.search(r"\d+ changed, \d+ added, \d+ deleted", t) for t in texts(at))
+    at.radio(key="r_version").set_value("eu-csddd-2024-1760-consolidated-2026-03-18").run()
+    assert_inert(at)
+    assert param(at, "doc") == "eu-csddd-2024-1760-consolidated-2026-03-18"
+    assert param(at, "unit") == "art-14"
+
+
+@pytest.mark.slow
+def test_corpus_page_lists_present_and_missing_instruments(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, page="corpus")
+    assert_inert(at)
+    present = frame_with(at, "Provisions parsed")
+    assert "LkSG" in set(present["Instrument"])
+    missing = at.dataframe[1].value
+    assert "https://www.dekamer.be/FLWB/PDF/55/1903/55K1903001.pdf" in set(
+        missing["Official source"]
+    )
+    assert at.file_uploader(key="add_file") is not None
+
+
+@pytest.mark.slow
+def test_dutch_interface_keeps_legal_texts_in_their_language(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, q="klachtenprocedure", lang="nl")
+    assert_inert(at)
+    assert at.header[0].value == "Zoek in de bepalingen"
+    assert any("Notification mechanism and complaints procedure" in t for t in texts(at))
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.header[0].value == "Search the provisions"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("params", "header"),
+    [
+        ({"page": "compare", "topic": "sanctions"}, "Instrumenten vergelijken"),
+        ({"doc": "de-lksg-2021", "unit": "sec-8"}, "Een instrument lezen"),
+        ({"page": "corpus"}, "Het corpus"),
+    ],
+)
+def test_every_page_renders_in_dutch(monkeypatch, indexed_data, params, header):
+    at = make_app(monkeypatch, indexed_data, lang="nl", **params)
+    assert_inert(at)
+    assert at.header[0].value == header
+
+
+@pytest.mark.slow
+def test_xss_in_the_query_is_inert(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, q=f"{XSS} complaints")
+    assert_inert(at)
+    assert at.text_input(key="q").value == f"{XSS} complaints"
+
+
+@pytest.mark.slow
+def test_uploaded_document_appears_in_search_and_renders_inertly(
+    monkeypatch, indexed_data, tmp_path
+):
+    data = copy_data(indexed_data, tmp_path / "data")
+    at = make_app(monkeypatch, data, page="corpus")
+    at.file_uploader(key="add_file").set_value(("widgets.txt", SYNTHETIC.encode(), "text/plain"))
+    values = {"add_title": "Widget Safety Act (synthetic)", "add_short": "Widget Safety Act"}
+    values |= {"add_cite": "WSA", "add_jur": "XX", "add_url": "https://example.org/wsa"}
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+    at.button(key="add_submit").click().run()
+    assert_inert(at)
+    assert any("Added user\\-widget\\-safety\\-act: 3 provisions" in s.value for s in at.success)
+    at.sidebar.radio(key="page").set_value("search").run()
+    at.text_input(key="q").input("gadget suppliers report quarterly on cogs")
+    at.button(key="search_go").click().run()
+    assert_inert(at)
+    assert "#### Widget Safety Act" in texts(at)
+    assert any(t.startswith("**WSA 2**") for t in texts(at))
+    snippets = [m.value for m in at.markdown if m.proto.allow_html]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in s for s in snippets)
+
+
+@pytest.mark.slow
+def test_failed_upload_shows_a_clear_error_and_changes_nothing(monkeypatch, indexed_data, tmp_path):
+    data = copy_data(indexed_data, tmp_path / "data")
+    before = (data / "units.jsonl").read_bytes()
+    at = make_app(monkeypatch, data, page="corpus")
+    at.file_uploader(key="add_file").set_value(
+        ("bill.pdf", b"plain text, not a PDF", "application/pdf")
+    )
+    for key, value in {
+        "add_title": "T",
+        "add_short": "T",
+        "add_jur": "BE",
+        "add_url": "https://x.be",
+    }.items():
+        at.text_input(key=key).input(value)
+    at.button(key="add_submit").click().run()
+    assert_inert(at)
+    assert any("looks like txt" in e.value for e in at.error)
+    assert (data / "units.jsonl").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_missing_or_stale_index_gives_a_friendly_message(
+    monkeypatch, data_dir, indexed_data, tmp_path
+):
+    bare = copy_data(data_dir, tmp_path / "bare", with_index=False)
+    at = make_app(monkeypatch, bare, q="complaints procedure")
+    assert_inert(at)
+    assert "not been built" in at.warning[0].value
+    assert at.code[0].value == "python -m kb build"
+    stale = copy_data(indexed_data, tmp_path / "stale")
+    summary = (stale / "ingest.json").read_text().replace('"corpus_hash": "', '"corpus_hash": "x')
+    (stale / "ingest.json").write_text(summary)
+    at = make_app(monkeypatch, stale, q="complaints procedure")
+    assert_inert(at)
+    assert "older than the parsed corpus" in at.warning[0].value
+
+
+def test_no_corpus_at_all(monkeypatch, tmp_path):
+    at = make_app(monkeypatch, tmp_path)
+    assert not at.exception
+    assert "no parsed corpus" in at.error[0].value
+    assert "python -m kb ingest" in at.code[0].value
+
+
+# --------------------------------------------------------------------------- view helpers
+
+
+def test_every_interface_text_exists_in_both_languages_with_the_same_placeholders():
+    from string import Formatter
+
+    from kb.ui_text import TEXTS, tr
+
+    fields = lambda text: {f for _, f, _, _ in Formatter().parse(text) if f}  # noqa: E731
+    for key, (en, nl) in TEXTS.items():
+        assert en.strip() and nl.strip(), key
+        assert fields(en) == fields(nl), key
+    assert tr("nl", "page.search") == "Zoeken" and tr("fr", "page.search") == "Search"
+
+
+def test_plain_makes_markdown_and_html_inert():
+    assert (
+        ex.plain(XSS)
+        == "\\<script\\>alert\\(1\\)\\</script\\> \\<img src\\=x onerror\\=alert\\(1\\)\\>"
+    )
+    assert ex.plain("$x$ :red[y] **b**") == "\\$x\\$ \\:red\\[y\\] \\*\\*b\\*\\*"
+    assert ex.plain("a\n\nb") == "a  \nb"
+
+
+SNIPPETS = [
+    ("a <mark>complaint</mark> &amp; b &lt;script&gt;", True),  # what the searcher produces
+    ("<script>alert(1)</script>", False),  # raw tag
+    ("<mark onclick=x>a</mark>", False),  # attributes on the allowed tag
+    ("&#60;script", False),  # numeric entity that could hide a tag
+]
+
+
+@pytest.mark.parametrize(("snippet", "safe"), SNIPPETS)
+def test_safe_snippet(snippet, safe):
+    assert (ex.safe_snippet(snippet) is not None) is safe
+
+
+def test_url_state_round_trip(manifest):
+    from kb.topics import topic_ids
+
+    params = {"q": "klachten", "jur": "DE,EU,XX", "as_at": "2026-01-01", "lang": "nl"}
+    state = ex.state_from_params(params, manifest, topic_ids())
+    assert state == {
+        "page": "search",
+        "lang": "nl",
+        "q": "klachten",
+        "f_jur": ["DE", "EU"],
+        "f_as_at": "2026-01-01",
+    }
+    assert ex.params_for(state) == {
+        "page": "search",
+        "lang": "nl",
+        "q": "klachten",
+        "jur": "DE,EU",
+        "as_at": "2026-01-01",
+    }
+    state = ex.state_from_params({"topic": "scope,nonsense"}, manifest, topic_ids())
+    assert state == {"page": "compare", "topics": ["scope"]}
+    state = ex.state_from_params({"doc": "de-lksg-2021", "unit": "sec-8"}, manifest, topic_ids())
+    assert ex.params_for(state) == {"page": "reader", "doc": "de-lksg-2021", "unit": "sec-8"}
+    assert ex.state_from_params({"doc": "../../etc"}, manifest, topic_ids()) == {"page": "search"}
+
+
+def test_index_status(data_dir, indexed_data, tmp_path):
+    assert ex.index_status(indexed_data)[0] == "ok"
+    assert ex.index_status(copy_data(data_dir, tmp_path / "a", with_index=False))[0] == "missing"
+    assert ex.index_status(tmp_path)[0] == "no-units"
+
+
+def test_linked_recitals_and_neighbours(units):
+    by_doc = [u for u in units if u.doc_id == "eu-csddd-2024-1760"]
+    art = next(u for u in by_doc if u.unit_id == "art-29")
+    assert all(r.kind == "rec" for r in ex.linked_recitals(by_doc, art))
+    assert ex.neighbours(["a", "b", "c"], "b") == ("a", "c")
+    assert ex.neighbours(["a"], "z") == (None, None)
+    ids = ["art-1", "art-14", "art-14.par-2"]
+    assert ex.closest_unit(ids, "art-14.par-2.pt-a") == "art-14.par-2"  # nearest ancestor
+    assert ex.closest_unit(ids, "rec-60") == "art-1"  # not in this version: the first provision

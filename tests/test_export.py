@@ -1,0 +1,162 @@
+"""Exports: every provision with its citation, version and official URL; texts inert in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from corpus.manifest import default_manifest
+from kb import export as kx
+from kb.models import Unit
+
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1))"
+
+
+def hostile_unit(**changes) -> Unit:
+    base = dict(
+        doc_id="de-lksg-2021",
+        unit_id="sec-99",
+        kind="sec",
+        number="99",
+        text=HOSTILE + '\n=HYPERLINK("http://evil")\x07bell',
+        language="de",
+        citation="LkSG § 99",
+        heading="<b>Überschrift</b> *bold*",
+    )
+    return Unit(**{**base, **changes})
+
+
+@pytest.fixture(scope="module")
+def records():
+    return default_manifest()
+
+
+@pytest.fixture(scope="module")
+def picked(units):
+    keys = {"eu-csddd-2024-1760/art-14", "de-lksg-2021/sec-8"}
+    return [u for u in units if u.key in keys]
+
+
+def test_provisions_export_carries_citation_version_and_url(picked, records):
+    export = kx.provisions_export(picked, records, "Complaints", {picked[0].key: "obligation"})
+    markdown = kx.render(export, "md").decode()
+    for unit in picked:
+        record = records[unit.doc_id]
+        assert kx.md_escape(unit.citation) in markdown
+        assert record.official_url in markdown
+        assert kx.md_escape(kx.version_of(record)) in markdown
+    assert "force: obligation" in markdown
+
+
+def test_version_of_names_status_and_date(records):
+    assert kx.version_of(records["eu-csddd-2024-1760-consolidated-2026-03-18"]) == (
+        "consolidated, 2026-03-18"
+    )
+    assert kx.version_of(records["de-lksg-2021"]) == "in-force, 2021-07-16"
+
+
+def test_csv_has_one_row_per_provision_and_never_a_formula(picked, records):
+    units = [*picked, hostile_unit(text="=1+2", heading="@SUM(A1)")]
+    text = kx.render(kx.provisions_export(units, records, "x"), "csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["citation"] for r in rows] == [u.citation for u in units]
+    assert rows[0]["url"] == records[picked[0].doc_id].official_url
+    assert rows[-1]["text"] == "'=1+2" and rows[-1]["heading"] == "'@SUM(A1)"
+
+
+def test_docx_holds_citation_text_and_url(picked, records):
+    from docx import Document
+
+    data = kx.render(kx.provisions_export([*picked, hostile_unit()], records, "Annex"), "docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "CSDDD Art. 14" in text and records["eu-csddd-2024-1760"].official_url in text
+    assert "<script>alert(1)</script>" in text  # shown as text, a control character dropped
+    assert "\x07" not in text and "bell" in text
+
+
+def test_markdown_renders_hostile_text_inertly(records):
+    markdown_it = pytest.importorskip("markdown_it")
+    source = kx.render(kx.provisions_export([hostile_unit()], records, HOSTILE), "md").decode()
+    html = markdown_it.MarkdownIt("commonmark").render(source)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+MD_CASES = [
+    ("CSDDD Art. 14(2)", "CSDDD Art. 14(2)"),  # citations stay readable
+    ("1. Scope", "1\\. Scope"),  # not an ordered list
+    ("- item", "\\- item"),  # not a bullet
+    ("# title", "\\# title"),  # not a heading
+    ("a *b* _c_", "a \\*b\\* \\_c\\_"),  # no emphasis
+    ("<script>", "\\<script\\>"),  # no HTML
+    ("[x](javascript:y)", "\\[x\\](javascript:y)"),  # no link
+    ("&lt;", "\\&lt;"),  # no entity
+    ("line 1\n\n line 2 ", "line 1  \nline 2"),  # hard line breaks, blank lines dropped
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MD_CASES)
+def test_md_escape(text, expected):
+    assert kx.md_escape(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("https://eur-lex.europa.eu/eli/dir/2024/1760/oj/eng", True),
+        ("javascript:alert(1)", False),  # never a link
+        ("https://x.org/a b", False),  # whitespace: not a safe link target
+    ],
+)
+def test_md_url(url, link):
+    assert kx.md_url(url).endswith(f"]({url})") is link
+
+
+def test_comparison_export_lists_missing_instruments_with_their_link(units, records):
+    from kb.compare import Analysis, coverage
+
+    analysis = Analysis([u for u in units if u.doc_id in ("eu-csddd-2024-1760", "de-lksg-2021")])
+    result = coverage(analysis, ["grievance-mechanism"], ["eu-csddd-2024-1760", "de-lksg-2021"])
+    result["topics"][0]["instruments"].append({"doc_id": "be-wetsvoorstel-55-1903", "units": []})
+    by_key = {u.key: u for u in units}
+    export = kx.comparison_export(
+        result, records, by_key, "Complaints", {"grievance-mechanism": "Klachten"}
+    )
+    rows = export.rows
+    assert {r.topic for r in rows} == {"Klachten"}
+    assert any(r.citation.startswith("CSDDD Art. 14") for r in rows)
+    assert any(r.citation.startswith("LkSG § 8") for r in rows)
+    missing = [r for r in rows if r.text == kx.NOT_IN_CORPUS]
+    assert [r.url for r in missing] == [records["be-wetsvoorstel-55-1903"].official_url]
+    csv_text = kx.to_csv(export)
+    assert csv_text.splitlines()[0].split(",")[:4] == ["topic", "instrument", "version", "citation"]
+    assert kx.NOT_IN_CORPUS in kx.to_markdown(export)
+
+
+def test_diff_export_shows_deleted_and_changed_provisions(units, records):
+    from kb.diff import diff_documents, group_by_doc
+
+    old, new = "eu-csddd-2024-1760", "eu-csddd-2024-1760-consolidated-2026-03-18"
+    diffs = diff_documents(group_by_doc(units), old, new)
+    export = kx.diff_export(diffs, records[old], records[new], "CSDDD changes")
+    changes = {r.citation: r.change for r in export.rows}
+    assert changes["CSDDD Art. 22"] == "deleted"
+    assert changes["CSDDD Art. 2"] == "changed"
+    assert "unchanged" not in changes.values()
+    assert all(r.url == records[new].official_url for r in export.rows)
+    text = kx.to_markdown(export)
+    assert "**Before:**" in text and "consolidated, 2026-03-18" in text
+
+
+def test_render_rejects_unknown_format(records):
+    with pytest.raises(ValueError, match="supported: md, csv, docx"):
+        kx.render(kx.Export("provisions", "x"), "pdf")
+
+
+def test_filename_is_safe():
+    assert kx.filename(kx.Export("diff", "Changes: CSDDD → 2026/470 <x>"), "docx") == (
+        "changes-csddd-2026-470-x.docx"
+    )

@@ -1,0 +1,244 @@
+"""Adding a user document: upload checks, safe storage, all-or-nothing updates of the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb import userdocs
+from kb.errors import LoadError, StoreError
+from kb.userdocs import NewDocument, UploadError
+
+SYNTHETIC = """Widget Safety Act (a synthetic test document, not law)
+1. Widgets
+Lorem ipsum dolor sit amet, every widget maker shall keep a register of sprockets.
+2. Gadgets
+Consectetur adipiscing elit: gadget suppliers shall report quarterly on cogs.
+3. Sprocket complaints
+Sed do eiusmod tempor: a sprocket complaints desk shall answer within ten days.
+"""
+META = NewDocument(
+    title="Widget Safety Act (synthetic)",
+    short_title="Widget Safety Act",
+    jurisdiction="XX",
+    instrument_type="bill",
+    language="en",
+    official_url="https://example.org/widget-safety-act",
+    cite_as="WSA",
+)
+
+
+def copy_data(source: Path, target: Path) -> Path:
+    """A private copy of an indexed data folder (unit table, summary, index; no cache)."""
+    target.mkdir(parents=True)
+    for name in ("units.jsonl", "ingest.json"):
+        shutil.copy2(source / name, target / name)
+    shutil.copytree(source / "index", target / "indexes" / "copy")
+    os.symlink("indexes/copy", target / "index")
+    return target
+
+
+def snapshot(data: Path) -> dict:
+    """What must survive a failed add: stored files, the index in use, the uploads folder."""
+    files = {
+        n: (data / n).read_bytes() if (data / n).exists() else None for n in userdocs._Backup.NAMES
+    }
+    uploads = (
+        sorted(p.name for p in (data / "uploads").iterdir()) if (data / "uploads").exists() else []
+    )
+    return {"files": files, "index": os.path.realpath(data / "index"), "uploads": uploads}
+
+
+@pytest.fixture()
+def data(indexed_data, tmp_path):
+    return copy_data(indexed_data, tmp_path / "data")
+
+
+# --------------------------------------------------------------------------- checks (fast)
+
+UPLOAD_CASES = [
+    ("bill.txt", b"1. Scope\nText", "txt"),
+    ("bill.TXT", "\ufeff1. Scope\nTekst".encode(), "txt"),  # upper-case extension, BOM
+    ("bill.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "pdf"),
+    ("page.html", b"<!DOCTYPE html>\n<html lang='en'><body>x</body></html>", "html"),
+    ("page.htm", b"<?xml version='1.0'?>\n<html xmlns='http://www.w3.org/1999/xhtml'>", "html"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "kind"), UPLOAD_CASES)
+def test_accepted_uploads(name, content, kind):
+    assert userdocs.check_upload(name, content) == kind
+
+
+REJECTED = [
+    ("bill.txt", b"%PDF-1.4 ...", "looks like pdf"),  # extension and content disagree
+    ("bill.pdf", b"just text", "looks like txt"),
+    ("bill.html", b"%PDF-1.4", "looks like pdf"),
+    ("tool.exe", b"MZ\x90\x00", "not accepted"),  # type not allowed
+    ("noextension", b"text", "not accepted"),
+    ("bill.txt", b"", "empty"),
+    ("bill.txt", b"\xff\xfe\x00t\x00e", "not a PDF, an HTML page or UTF-8 text"),  # UTF-16
+    ("bill.txt", b"x" * (userdocs.MAX_BYTES + 1), "the limit is 20 MB"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), REJECTED)
+def test_rejected_uploads(name, content, message):
+    with pytest.raises(UploadError, match=message):
+        userdocs.check_upload(name, content)
+
+
+NAME_CASES = [
+    ("../../etc/passwd.txt", "txt", "passwd.txt"),  # no folders
+    ("..\\..\\boot.ini.txt", "txt", "boot.ini.txt"),  # Windows separators
+    ("Wetsvoorstel zorgplicht (2021).pdf", "pdf", "Wetsvoorstel-zorgplicht-2021.pdf"),
+    ("Überwachung wet.TXT", "txt", "Uberwachung-wet.txt"),  # ASCII only, lower-case extension
+    (".hidden.txt", "txt", "hidden.txt"),  # no hidden files
+    ("<script>alert(1)</script>.txt", "txt", "script.txt"),  # "/" starts a new name
+    ("notes", "txt", "notes.txt"),  # extension from the sniffed kind
+    ("....txt", "txt", "document.txt"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), NAME_CASES)
+def test_safe_filename(name, kind, expected):
+    assert userdocs.safe_filename(name, kind) == expected
+
+
+def test_parser_options_and_unknown_parser():
+    assert userdocs.parser_options("pdf")[0] == "pdf:oj"
+    assert userdocs.parser_options("txt") == ["txt:sections"]
+    with pytest.raises(UploadError, match="cannot read a txt file"):
+        userdocs._parser("txt", "pdf:oj")
+
+
+META_CASES = [
+    ({"official_url": "javascript:alert(1)"}, "http"),
+    ({"official_url": ""}, "official url is required"),
+    ({"language": "xx"}, "language must be one of"),
+    ({"jurisdiction": "Belgium!"}, "jurisdiction must be a code"),
+    ({"instrument_type": "novel"}, "instrument type must be one of"),
+    ({"status": "zombie"}, "status must be one of"),
+    ({"title": " "}, "title is required"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), META_CASES)
+def test_bad_metadata_is_refused_before_anything_is_written(tmp_path, change, message):
+    meta = NewDocument(**{**META.__dict__, **change})
+    with pytest.raises(UploadError, match=message):
+        userdocs.add_document(tmp_path, "w.txt", SYNTHETIC.encode(), meta)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".userdocs.lock"]
+
+
+def test_no_index_means_nothing_is_added(data_dir, tmp_path):
+    target = tmp_path / "d"
+    target.mkdir()
+    for name in ("units.jsonl", "ingest.json"):
+        shutil.copy2(data_dir / name, target / name)
+    with pytest.raises(StoreError, match="kb build"):
+        userdocs.add_document(target, "w.txt", SYNTHETIC.encode(), META)
+    assert not (target / "uploads").exists() and not (target / "user_manifest.json").exists()
+
+
+# --------------------------------------------------------------------------- add (real index)
+
+
+@pytest.mark.slow
+def test_add_document_is_parsed_stored_indexed_and_searchable(data):
+    from corpus.manifest import manifest_for
+    from indexing.search import Searcher
+    from kb.store import read_summary, read_units
+
+    before = len(read_units(data))
+    result = userdocs.add_document(data, "../../Widget Act.txt", SYNTHETIC.encode(), META)
+    assert result.doc_id == "user-widget-safety-act" and result.units == 3
+    assert result.reused_vectors >= result.chunks - 3  # only the new chunks were embedded
+    stored = data / "uploads" / result.doc_id / "Widget-Act.txt"
+    assert stored.read_bytes() == SYNTHETIC.encode()
+    assert not (data.parent / "Widget Act.txt").exists()
+    units = read_units(data)
+    assert len(units) == before + 3
+    assert read_summary(data)["documents"][result.doc_id] == 3
+    record = manifest_for(data)[result.doc_id]
+    assert record.files[0].format == "txt" and record.files[0].layout == "sections"
+    hits = Searcher(data).search("widget maker register of sprockets", k=5)
+    assert (hits[0].doc_id, hits[0].unit_id, hits[0].citation) == (result.doc_id, "sec-1", "WSA 1")
+    hits = Searcher(data).search("sprocket complaints desk", k=10)
+    assert (result.doc_id, "sec-3") in [(h.doc_id, h.unit_id) for h in hits]
+    with pytest.raises(UploadError, match="already added"):
+        userdocs.add_document(data, "again.txt", SYNTHETIC.encode(), META)
+    userdocs.remove_document(data, result.doc_id)
+    assert len(read_units(data)) == before
+    assert result.doc_id not in manifest_for(data)
+    assert not (data / "uploads" / result.doc_id).exists()
+    hits = Searcher(data).search("widget maker register of sprockets", k=10)
+    assert result.doc_id not in {h.doc_id for h in hits}
+
+
+class BrokenEmbedder:
+    """Fails while embedding the new chunks (after the units were written)."""
+
+    name = "broken"
+    fingerprint = "broken-embedder"
+    dim = 384
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def encode_passages(self, texts, progress=None):
+        raise self.error
+
+    def encode_queries(self, texts):
+        raise self.error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("error", [RuntimeError("embedder crashed"), KeyboardInterrupt()])
+def test_failed_index_update_loses_nothing(data, error):
+    before = snapshot(data)
+    with pytest.raises(type(error)):
+        userdocs.add_document(
+            data, "w.txt", SYNTHETIC.encode(), META, embedder=BrokenEmbedder(error)
+        )
+    assert snapshot(data) == before
+
+
+@pytest.mark.slow
+def test_unparseable_document_loses_nothing(data):
+    before = snapshot(data)
+    with pytest.raises(LoadError, match="no sections found"):
+        userdocs.add_document(data, "w.txt", b"no numbered sections here, only prose.", META)
+    with pytest.raises(LoadError):
+        userdocs.add_document(data, "w.pdf", b"%PDF-1.4\nnot really a pdf", META)
+    assert snapshot(data) == before
+
+
+@pytest.mark.slow
+def test_second_add_keeps_the_first(data):
+    from corpus.manifest import manifest_for
+
+    first = userdocs.add_document(data, "a.txt", SYNTHETIC.encode(), META)
+    other = SYNTHETIC.replace("Widgets", "Cogwheels").encode()
+    second = userdocs.add_document(data, "b.txt", other, META)
+    assert second.doc_id == "user-widget-safety-act-2"
+    manifest = manifest_for(data)
+    assert {first.doc_id, second.doc_id} <= set(manifest)
+    entries = json.loads((data / "user_manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert [e["doc_id"] for e in entries] == [first.doc_id, second.doc_id]
+
+
+def test_user_document_survives_a_full_reingest(data, indexed_data):
+    """Uploads live beside the cache; a full `kb ingest` finds them there and keeps their units."""
+    from kb.cli import main
+    from kb.store import read_units
+
+    if not (data / "cache").exists():
+        shutil.copytree(indexed_data / "cache", data / "cache")
+    result = userdocs.add_document(data, "widget-act.txt", SYNTHETIC.encode(), META)
+    assert main(["--data", str(data), "ingest"]) == 0
+    assert sum(u.doc_id == result.doc_id for u in read_units(data)) == result.units
