@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kb.errors import FetchError
 from kb.models import DocRecord, FileRecord
+from kb.store import atomic_write_bytes
 
 PRESENT, FETCHED, CHANGED, MISSING, ERROR = "present", "fetched", "changed", "missing", "error"
 
@@ -124,7 +125,7 @@ def _fetch_file(record, file, cache_dir, mirror, download, timeout, retries) -> 
         digest = hashlib.sha256(data).hexdigest()
         if file.sha256 and digest != file.sha256:
             return CHANGED, f"downloaded {file.url} but checksum differs from manifest; not stored"
-        _atomic_write(target, data)
+        atomic_write_bytes(target, data)
         return FETCHED, f"downloaded from {file.url}"
     where = f"mirror {mirror}" if mirror else "no mirror given"
     hint = f"download from {file.url}" if file.url else f"get it from {record.official_url}"
@@ -142,20 +143,6 @@ def _download(url: str, timeout: float, retries: int) -> bytes:
             last = exc
             time.sleep(min(2**attempt, 5))
     raise FetchError(f"could not download {url} after {retries + 1} attempts (offline?): {last}")
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _atomic_copy(source: Path, target: Path) -> None:
