@@ -27,6 +27,7 @@ FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "languag
 CANDIDATES = 200
 # Ranking settings, chosen on the dev set (indexing/devset.jsonl) with `python -m kb eval`;
 # README "Search quality" has the figures. They are tuned on that set: no held-out test yet.
+RRF_K = 20
 RECITAL_WEIGHT = 0.5
 DENSE_WEIGHT = 2.0
 BM25_WEIGHT = 0.7
@@ -136,7 +137,7 @@ class Searcher:
             if expanded:
                 rankings.append(self._bm25(expanded, allowed))
                 weights.append(EXPANSION_WEIGHT)
-        fused = reciprocal_rank_fusion(rankings, weights=weights)
+        fused = reciprocal_rank_fusion(rankings, k=RRF_K, weights=weights)
         named = instruments_named(query)
         fused = self._prior(fused, named)
         return self._group(query, fused, k, named, _ranks(dense), _ranks(bm25))
@@ -225,12 +226,11 @@ class Searcher:
     def _hit(self, rank, row, score, also_in, highlight, dense_ranks, bm25_ranks) -> Hit:
         chunk = self.index.chunks[row]
         record = self.records[chunk.doc_id]
-        single = len(chunk.unit_ids) == 1
         return Hit(
             rank=rank,
             doc_id=chunk.doc_id,
-            unit_id=chunk.unit_id if single else top_level(chunk.unit_id),
-            citation=chunk.citation if single else _top_citation(record, chunk),
+            unit_id=chunk.unit_id,
+            citation=chunk.citation,
             heading=chunk.heading,
             text=chunk.text,
             snippet=highlight(chunk.text),
@@ -243,12 +243,6 @@ class Searcher:
             bm25_rank=bm25_ranks.get(row),
             also_in=also_in,
         )
-
-
-def _top_citation(record: DocRecord, chunk) -> str:
-    from kb.numbering import citation
-
-    return citation(record.cite_as, top_level(chunk.unit_id), chunk.language)
 
 
 def _ranks(ranking) -> dict[int, int]:
