@@ -71,12 +71,12 @@ class Analysis:
         self._top_heading = {(u.doc_id, u.unit_id): u.heading for u in units if u.parent is None}
 
     def scores(self, unit: Unit) -> list[TopicScore]:
-        """Topic scores; a paragraph or point without heading is read under its article's."""
+        """Topic scores; a paragraph or point is read under its article's heading (as context)."""
         if unit.key not in self._scores:
-            heading = unit.heading or self._top_heading.get(
-                (unit.doc_id, top_level(unit.unit_id)), ""
-            )
-            self._scores[unit.key] = score_unit(unit, heading=heading)
+            article = None
+            if unit.parent is not None:
+                article = self._top_heading.get((unit.doc_id, top_level(unit.unit_id)), "")
+            self._scores[unit.key] = score_unit(unit, heading=article)
         return self._scores[unit.key]
 
     def topic_vector(self, unit: Unit) -> dict[str, float]:
@@ -85,23 +85,17 @@ class Analysis:
         return {t: v / norm for t, v in scores.items()}
 
     def cell(self, topic: str, doc_id: str, size: int = CELL_SIZE) -> list[CellUnit]:
-        """The best provisions of ``doc_id`` for ``topic``, best first, no nested duplicates."""
+        """The best provisions of ``doc_id`` for ``topic``, best first, one per article; the
+        deontic force is worked out only for the provisions shown."""
         ranked = []
         for unit in self.by_doc.get(doc_id, []):
             match = next((s for s in self.scores(unit) if s.topic == topic), None)
             if match and match.score >= MIN_SCORE:
-                ranked.append(CellUnit(unit, match.score, match, _force(unit)))
+                ranked.append(CellUnit(unit, match.score, match))
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
-        chosen: list[CellUnit] = []
-        for cand in ranked:
-            uid = cand.unit.unit_id
-            if any(
-                is_within(uid, c.unit.unit_id) or is_within(c.unit.unit_id, uid) for c in chosen
-            ):
-                continue
-            chosen.append(cand)
-            if len(chosen) == size:
-                break
+        chosen = _distinct(ranked, size)
+        for cand in chosen:
+            cand.force = _force(cand.unit)
         return chosen
 
 
@@ -140,7 +134,7 @@ def similar(
             continue
         ranked = [c for c in (_pair(analysis, source, u, vectors) for u in units) if c.score > 0]
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
-        chosen = _without_nesting(ranked, size)
+        chosen = _distinct(ranked, size)
         if chosen:
             matches.append({"doc_id": other, "units": [c.to_dict(with_text=False) for c in chosen]})
     return {"doc_id": doc_id, "unit_id": unit_id, "matches": matches}
@@ -161,16 +155,25 @@ def _pair(analysis: Analysis, source: Unit, unit: Unit, vectors) -> CellUnit:
     return CellUnit(unit, score, None, "", reason)
 
 
-def _without_nesting(ranked: list[CellUnit], size: int) -> list[CellUnit]:
-    """The first ``size`` entries, skipping any that contains or lies inside one already chosen."""
+def _distinct(ranked: list[CellUnit], size: int) -> list[CellUnit]:
+    """The first ``size`` entries, one per top-level provision first (three paragraphs of one
+    article would hide the other articles), then — for instruments with few articles — other
+    parts of the same articles; never a provision together with its own part."""
     chosen: list[CellUnit] = []
-    for cand in ranked:
-        uid = cand.unit.unit_id
-        if any(is_within(uid, c.unit.unit_id) or is_within(c.unit.unit_id, uid) for c in chosen):
-            continue
-        chosen.append(cand)
-        if len(chosen) == size:
-            break
+    for one_per_article in (True, False):
+        for cand in ranked:
+            if len(chosen) == size:
+                return chosen
+            uid = cand.unit.unit_id
+            if any(c is cand for c in chosen):
+                continue
+            if one_per_article and any(top_level(uid) == top_level(c.unit.unit_id) for c in chosen):
+                continue
+            if any(
+                is_within(uid, c.unit.unit_id) or is_within(c.unit.unit_id, uid) for c in chosen
+            ):
+                continue
+            chosen.append(cand)
     return chosen
 
 

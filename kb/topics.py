@@ -87,12 +87,13 @@ def _contains(haystack: list[str], vocabulary: set[str], needle: tuple[str, ...]
 def score_unit(unit: Unit, heading: str | None = None) -> list[TopicScore]:
     """Topic scores of one unit, best first (topics with no evidence are omitted).
 
-    ``heading`` overrides the unit's own (e.g. a paragraph read under its article's heading)."""
+    ``heading``: the heading of the article a paragraph or point belongs to; it counts as context
+    (weight of context), so an article outranks its own paragraphs on the strength of its heading."""
     from indexing.tokenize import tokens
 
     fields = {
-        "heading": tokens(unit.heading if heading is None else heading, unit.language),
-        "context": tokens(" ".join(unit.context[-1:]), unit.language),
+        "heading": tokens(unit.heading, unit.language),
+        "context": tokens(" ".join([*unit.context[-1:], heading or ""]), unit.language),
         "text": tokens(unit.text, unit.language),
     }
     length_norm = 1 + math.log1p(len(fields["text"]) / 150)
