@@ -36,21 +36,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as app.py does (see there)
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-QUERIES = [
-    "complaints procedure for trade unions",
-    "maximum fine based on worldwide turnover",
-    "klachtenprocedure voor vakbonden",
-    "Grundsatzerklärung über die Menschenrechtsstrategie",
-    "mécanisme d'alerte et de recueil des signalements",
-    "climate transition plan",
-    "which companies are covered, employee thresholds",
-    "civil liability and compensation for damage",
-    "risicoanalyse in de waardeketen",
-    "Bußgeld Höhe Umsatz",
-]
+#: realistic queries in EN/NL/FR/DE, one per line, shared by the benchmarks
+QUERIES = (ROOT / "benchmarks" / "queries.txt").read_text(encoding="utf-8").splitlines()
 
 
 class RunError(Exception):
