@@ -144,7 +144,7 @@ def cmd_facts(args) -> int:
         print(json.dumps({"facts": [f.to_dict() for f in facts]}, ensure_ascii=False))
     else:
         for f in facts:
-            print(f"{f.citation:40} {f.kind:13} {f.value:>16}  «{f.quote}»")
+            print(f"{f.citation:40} {f.kind:13} {f.qualifier:9} {f.value:>16}  «{f.quote}»")
     return 0
 
 

@@ -397,9 +397,36 @@ def unit_facts(unit: Unit, children: Iterable[Unit] = ()) -> list[Fact]:
             quote = unit.text[start + a : start + b]
             facts.append(
                 Fact(unit.doc_id, unit.unit_id, unit.citation, kind, value, quote,
-                     start + a, start + b, measure)
+                     start + a, start + b, measure, qualifier(quote))
             )  # fmt: skip
     return facts
+
+
+#: words that bound a value, per language (checked in this order: "not less than" before "less than")
+_QUALIFIERS = [
+    ("at-least", r"not less than|at least|minimum of|mindestens|wenigstens|au moins|au minimum|"
+                 r"minimum|ten minste|minstens"),
+    ("more-than", r"more than|exceeding|in excess of|over|mehr als|über|plus de|supérieur à|"
+                  r"dépassant|meer dan"),
+    ("up-to", r"up to|not exceeding|maximum of|no more than|bis zu|höchstens|jusqu'à|"
+              r"au maximum|maximum|ten hoogste|maximaal"),
+    ("less-than", r"less than|fewer than|below|weniger als|unter|moins de|inférieur à|minder dan"),
+]  # fmt: skip
+_QUALIFIER_RES = [
+    (name, re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.I)) for name, words in _QUALIFIERS
+]
+
+
+def qualifier(quote: str) -> str:
+    """How ``quote`` bounds its value: ``at-least``, ``more-than``, ``up-to``, ``less-than`` or ``""``.
+
+    >>> qualifier("not less than 5 % of the net worldwide turnover")
+    'at-least'
+    """
+    for name, pattern in _QUALIFIER_RES:
+        if pattern.search(quote):
+            return name
+    return ""
 
 
 def extract_facts(units: list[Unit]) -> list[Fact]:

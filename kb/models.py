@@ -258,6 +258,8 @@ class Fact:
     ``kind``: employees | turnover | fine-max | fine-percent | date | period | amount.
     ``value`` is normalised (``1000``, ``450000000``, ``"5%"``, ``"2027-07-26"``, ``"P3W"``);
     ``quote`` is the exact words of the text it came from; ``citation`` the provision.
+    ``qualifier`` is how the value bounds what it measures, read from the quote: ``more-than``,
+    ``at-least``, ``up-to``, ``less-than`` or ``""`` (exact or not stated).
     """
 
     doc_id: str
@@ -269,6 +271,7 @@ class Fact:
     start: int
     end: int
     unit: str = ""
+    qualifier: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

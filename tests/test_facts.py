@@ -223,3 +223,37 @@ def test_every_fact_quotes_its_unit(by_key, facts):
             "date",
             "period",
         }
+
+
+QUALIFIED = [
+    # (doc_id, unit_id, kind, value, qualifier) — read from the real texts
+    ("eu-csddd-2024-1760", "art-2.par-1.pt-a", "employees", "1000", "more-than"),
+    ("eu-csddd-2024-1760", "art-27.par-4", "fine-percent", "5%", "at-least"),
+    ("de-lksg-2021", "sec-1.par-1", "employees", "3000", "at-least"),
+    ("de-lksg-2021", "sec-24.par-3", "fine-percent", "2%", "up-to"),
+    ("fr-loi-vigilance-2017", "art-L225-102-1.par-I", "employees", "5000", "at-least"),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "unit_id", "kind", "value", "expected"), QUALIFIED)
+def test_fact_qualifiers(facts, doc_id, unit_id, kind, value, expected):
+    matches = [
+        f for f in facts if (f.doc_id, f.unit_id, f.kind, f.value) == (doc_id, unit_id, kind, value)
+    ]
+    assert matches, (doc_id, unit_id, kind, value)
+    assert matches[0].qualifier == expected, matches[0].quote
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("not less than 7 widgets", "at-least"),  # synthetic: "not less than" is not "less than"
+        ("fewer than 7 widgets", "less-than"),
+        ("bis zu 7 Widgets", "up-to"),
+        ("7 widgets", ""),
+    ],
+)
+def test_qualifier_words(quote, expected):
+    from kb.facts import qualifier
+
+    assert qualifier(quote) == expected
