@@ -30,3 +30,22 @@ class HashEmbedder:
         if progress:
             progress(len(texts), len(texts))
         return np.vstack([self._vec(t) for t in texts])
+
+
+def synthetic_record(doc_id: str = "syn-doc", *files, **changes):
+    """A clearly synthetic manifest record (not law) for plumbing tests; ``files`` are FileRecords."""
+    from kb.models import DocRecord
+
+    fields = {
+        "doc_id": doc_id,
+        "title": "Synthetic test instrument",
+        "short_title": "SYN",
+        "cite_as": "SYN",
+        "jurisdiction": "XX",
+        "instrument_type": "bill",
+        "status": "proposal",
+        "language": "en",
+        "official_url": "https://example.invalid/",
+        "files": tuple(files),
+    }
+    return DocRecord(**{**fields, **changes})

@@ -6,7 +6,8 @@ import pytest
 
 from corpus import fetch as fetch_mod
 from corpus.fetch import CHANGED, ERROR, FETCHED, MISSING, PRESENT, fetch_all
-from kb.models import DocRecord, FileRecord
+from kb.models import FileRecord
+from tests.fakes import synthetic_record
 
 
 def _records(manifest, *ids):
@@ -63,17 +64,8 @@ def test_interrupted_copy_keeps_previous_file(tmp_path, mirror, manifest, monkey
 
 
 def test_download_failure_is_a_clear_error(tmp_path):
-    record = DocRecord(
-        doc_id="syn-remote",
-        title="Synthetic remote document",
-        short_title="SYN",
-        cite_as="SYN",
-        jurisdiction="XX",
-        instrument_type="bill",
-        status="proposal",
-        language="en",
-        official_url="https://example.invalid/",
-        files=(FileRecord(name="x.txt", format="txt", url="http://127.0.0.1:9/x.txt"),),
+    record = synthetic_record(
+        "syn-remote", FileRecord(name="x.txt", format="txt", url="http://127.0.0.1:9/x.txt")
     )
     [report] = fetch_all([record], tmp_path, None, download=True, timeout=1, retries=0)
     assert report.status == ERROR

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kb.ingest import ingest_document
 from kb.models import DocRecord, FileRecord
+from tests.fakes import synthetic_record
 
 FORMATS = [
     ("eurlex-xhtml", None, "eu-omnibus-2025-794"),
@@ -29,18 +30,7 @@ SETTINGS = settings(
 
 
 def _record(fmt: str, layout: str | None, name: str) -> DocRecord:
-    return DocRecord(
-        doc_id="syn-fuzz",
-        title="Synthetic fuzz input",
-        short_title="FUZZ",
-        cite_as="FUZZ",
-        jurisdiction="XX",
-        instrument_type="bill",
-        status="proposal",
-        language="en",
-        official_url="https://example.invalid/",
-        files=(FileRecord(name=name, format=fmt, layout=layout),),
-    )
+    return synthetic_record("syn-fuzz", FileRecord(name=name, format=fmt, layout=layout))
 
 
 def _ingest(tmp: Path, fmt: str, layout: str | None, data: bytes):

@@ -7,22 +7,12 @@ import pytest
 
 from kb.cli import main
 from kb.ingest import ingest_all, ingest_document
-from kb.models import DocRecord, FileRecord
+from kb.models import FileRecord
+from tests.fakes import synthetic_record
 
 
 def _synthetic(doc_id, name, fmt, layout=None, sha256=None):
-    return DocRecord(
-        doc_id=doc_id,
-        title="Synthetic broken input",
-        short_title="SYN",
-        cite_as="SYN",
-        jurisdiction="XX",
-        instrument_type="bill",
-        status="proposal",
-        language="en",
-        official_url="https://example.invalid/",
-        files=(FileRecord(name=name, format=fmt, layout=layout, sha256=sha256),),
-    )
+    return synthetic_record(doc_id, FileRecord(name=name, format=fmt, layout=layout, sha256=sha256))
 
 
 def _pdf_bytes(mirror):

@@ -3,20 +3,10 @@
 import pytest
 
 from kb.errors import LoadError
-from kb.models import DocRecord
 from kb.structure import UnitBuilder, clean_text
+from tests.fakes import synthetic_record
 
-RECORD = DocRecord(
-    doc_id="synthetic-doc",
-    title="Synthetic test instrument",
-    short_title="SYN",
-    cite_as="SYN",
-    jurisdiction="XX",
-    instrument_type="bill",
-    status="proposal",
-    language="en",
-    official_url="https://example.invalid/syn",
-)
+RECORD = synthetic_record("synthetic-doc")
 
 
 def build():
