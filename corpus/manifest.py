@@ -22,8 +22,18 @@ from kb.models import DocRecord, FileRecord
 
 MANIFEST_PATH = Path(__file__).with_name("manifest.json")
 
-FORMATS = ("eurlex-xhtml", "eurlex-consolidated", "gii-html", "pdf", "txt")
-LAYOUTS = (None, "oj", "ungp", "legifrance", "sections")
+FORMATS = (
+    "eurlex-xhtml",
+    "eurlex-consolidated",
+    "gii-html",
+    "pdf",
+    "txt",
+    "json-provisions",
+    "markdown-law",
+    "fedlex-html",
+)
+LAYOUTS = (None, "oj", "ungp", "legifrance", "sections", "proposal")
+CITATION_STYLES = (None, "section-sign", "uk", "swiss")
 ROLES = ("text", "companion")
 INSTRUMENT_TYPES = (
     "soft-law",
@@ -37,7 +47,7 @@ INSTRUMENT_TYPES = (
     "policy-advice",
 )
 _DATE_FIELDS = ("adopted", "entry_into_force", "application", "version_date")
-_RELATIONS = ("consolidates", "translation_of", "proposal_of", "adopted_as")
+_RELATIONS = ("consolidates", "translation_of", "proposal_of", "adopted_as", "implements")
 
 
 def load_manifest(path: Path | str | None = None) -> dict[str, DocRecord]:
@@ -137,6 +147,10 @@ def _record(entry: object, where: str) -> DocRecord:
                 raise ManifestError(
                     f"{where}: {name} {value!r} is not an ISO date (YYYY-MM-DD)"
                 ) from None
+    if entry.get("citation_style") not in CITATION_STYLES:
+        raise ManifestError(
+            f"{where}: citation_style {entry['citation_style']!r} is not one of {CITATION_STYLES[1:]}"
+        )
     files = entry.get("files", [])
     if not isinstance(files, list):
         raise ManifestError(f"{where}: files must be a list")
@@ -154,10 +168,23 @@ def _record(entry: object, where: str) -> DocRecord:
             raise ManifestError(f"{where}: file {record.name}: unknown layout {record.layout!r}")
         if record.role not in ROLES:
             raise ManifestError(f"{where}: file {record.name}: role must be one of {ROLES}")
+        if record.extract is not None and (
+            not isinstance(record.extract, dict) or set(record.extract) != {"from", "to"}
+        ):
+            raise ManifestError(
+                f"{where}: file {record.name}: extract must be {{'from': unit_id, 'to': unit_id}}"
+            )
+        if record.fields is not None and not isinstance(record.fields, dict):
+            raise ManifestError(f"{where}: file {record.name}: fields must be an object")
         parsed_files.append(record.to_dict())
     try:
         return DocRecord.from_dict(
-            {**entry, "files": parsed_files, "amends": entry.get("amends", [])}
+            {
+                **entry,
+                "files": parsed_files,
+                "amends": entry.get("amends", []),
+                "implements_units": entry.get("implements_units", []),
+            }
         )
     except TypeError as exc:
         raise ManifestError(f"{where}: {exc}") from None

@@ -18,6 +18,10 @@ class LoadError(KBError, ValueError):
     """A source file could not be parsed into units. The message names the file."""
 
 
+class NoLoaderError(LoadError):
+    """The manifest accepts the file's format or layout, but no loader reads it yet."""
+
+
 class FetchError(KBError):
     """A document could not be copied or downloaded into the cache."""
 

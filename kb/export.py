@@ -165,7 +165,7 @@ def diff_export(
 
 def _cite(record: DocRecord, unit_id: str) -> str:
     try:
-        return make_citation(record.cite_as, unit_id, record.language)
+        return make_citation(record.cite_as, unit_id, record.language, record.citation_style)
     except ValueError:
         return f"{record.cite_as} {unit_id}"
 

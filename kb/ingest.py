@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from corpus.fetch import cache_path, sha256_file
-from kb.errors import LoadError
+from kb.errors import LoadError, NoLoaderError
 from kb.loaders import load_file
 from kb.models import DocRecord, Document, Problem
 
@@ -40,6 +40,8 @@ def ingest_document(record: DocRecord, cache_dir: Path) -> Document:
             continue
         try:
             document.units.extend(load_file(path, record, file))
+        except NoLoaderError as exc:
+            document.problems.append(Problem(record.doc_id, file.name, str(exc), "warning"))
         except LoadError as exc:
             document.problems.append(Problem(record.doc_id, file.name, str(exc)))
         except Exception as exc:  # a loader bug must not take the batch down; it is reported

@@ -45,6 +45,10 @@ class FileRecord:
     url: str | None = None
     layout: str | None = None
     role: str = "text"
+    #: only the provisions ``{"from": unit_id, "to": unit_id}`` (inclusive) belong to the product
+    extract: dict[str, str] | None = None
+    #: field names of a structured-records file (``json-provisions``): records, number, title, text
+    fields: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -76,13 +80,20 @@ class DocRecord:
     translation_of: str | None = None
     proposal_of: str | None = None
     adopted_as: str | None = None
+    implements: str | None = None
+    implements_units: tuple[str, ...] = ()
     files: tuple[FileRecord, ...] = ()
+    #: what of the instrument is in the local corpus, shown to users ("section 54 only")
+    completeness: str = ""
+    #: citation convention beyond the language's default: ``section-sign``, ``uk``, ``swiss``
+    citation_style: str | None = None
     notes: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["files"] = [f.to_dict() for f in self.files]
         data["amends"] = list(self.amends)
+        data["implements_units"] = list(self.implements_units)
         return data
 
     @classmethod

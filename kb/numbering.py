@@ -81,17 +81,54 @@ def _word(name: str, language: str) -> str:
     return table.get(language, table["en"])
 
 
-def citation(cite_as: str, unit_id: str, language: str = "en") -> str:
+_NB_ORDINALS = ("første", "annet", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende")
+_SWISS = {
+    "de": ("Art.", "Abs.", "Ziff.", "Bst."),
+    "fr": ("art.", "al.", "ch.", "let."),
+    "en": ("Art.", "para.", "no.", "let."),
+}
+
+
+def citation(cite_as: str, unit_id: str, language: str = "en", style: str | None = None) -> str:
     """The human citation of a unit in its instrument's convention.
+
+    ``style`` (the manifest's ``citation_style``) selects a national convention beyond the
+    language's default: ``section-sign`` (Norwegian "§ 6 annet ledd"), ``uk`` ("s. 54(4)(a)"),
+    ``swiss`` ("OR Art. 964k Abs. 1", "CO art. 964k al. 1").
 
     >>> citation("CSDDD", "art-14.par-2.pt-a")
     'CSDDD Art. 14(2)(a)'
     >>> citation("LkSG", "sec-8.par-1", "de")
     'LkSG § 8 Abs. 1'
+    >>> citation("MSA 2015", "sec-54.par-4.pt-a.pt-i", "en", "uk")
+    'MSA 2015 s. 54(4)(a)(i)'
+    >>> citation("OR", "art-964k.par-1.pt-2", "de", "swiss")
+    'OR Art. 964k Abs. 1 Ziff. 2'
+    >>> citation("Åpenhetsloven", "sec-6.par-2.pt-a", "nb", "section-sign")
+    'Åpenhetsloven § 6 annet ledd bokstav a'
     """
     parts = parse_unit_id(unit_id)
     kind, number = parts[0]
     rest = parts[1:]
+    if style == "uk" and kind == "sec":
+        return f"{cite_as} s. {number}" + _brackets(rest, language)
+    if style == "swiss" and kind == "art":
+        art, par, num, letter = _SWISS.get(language, _SWISS["en"])
+        words = [f"{cite_as} {art} {number}"]
+        for k, n in rest:
+            words.append(f"{par} {n}" if k == "par" else f"{num if n.isdigit() else letter} {n}")
+        return " ".join(words)
+    if style == "section-sign" and kind == "sec":
+        words = [f"{cite_as} § {number}"]
+        for k, n in rest:
+            if k == "par":
+                i = int(n) - 1 if n.isdigit() else -1
+                words.append(
+                    f"{_NB_ORDINALS[i]} ledd" if 0 <= i < len(_NB_ORDINALS) else f"ledd {n}"
+                )
+            else:
+                words.append(f"nr. {n}" if n.isdigit() else f"bokstav {n}")
+        return " ".join(words)
     if kind == "art" and number[:1].isalpha():  # French code article: L225-102-1
         return f"{cite_as} {_word('article', language)} {_code_number(number)}" + "".join(
             f", {n}°" if k == "pt" and n.isdigit() else f", {n}" for k, n in rest

@@ -197,7 +197,12 @@ class UnitBuilder:
                     own_text=" ".join(node.own).strip(),
                     heading=node.heading,
                     language=self.language,
-                    citation=citation(self.record.cite_as, node.unit_id, self.language),
+                    citation=citation(
+                        self.record.cite_as,
+                        node.unit_id,
+                        self.language,
+                        self.record.citation_style,
+                    ),
                     parent=node.parent.unit_id if node.parent else None,
                     order=len(units),
                     source_file=self.source_file,

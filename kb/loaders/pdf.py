@@ -34,7 +34,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PyPdfError
 
-from kb.errors import LoadError
+from kb.errors import LoadError, NoLoaderError
 from kb.headings import Line
 from kb.loaders.pdf_legifrance import walk_legifrance
 from kb.loaders.pdf_oj import walk_oj
@@ -86,6 +86,10 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
 
 def _walker(name: str, layout: str | None) -> Walker:
     if layout not in WALKERS:
+        from corpus.manifest import LAYOUTS
+
+        if layout in LAYOUTS:
+            raise NoLoaderError(f"{name}: present, no loader yet for the PDF layout {layout!r}")
         raise LoadError(
             f"{name}: unknown layout {layout!r} for a PDF; supported: {', '.join(sorted(WALKERS))}"
         )
