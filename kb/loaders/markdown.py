@@ -35,7 +35,7 @@ from pathlib import Path
 
 from kb.errors import LoadError
 from kb.models import DocRecord, FileRecord, Unit
-from kb.numbering import is_roman, normalise_number
+from kb.numbering import normalise_number
 from kb.structure import UnitBuilder
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
@@ -56,7 +56,7 @@ _INLINE_ART = re.compile(
 )
 _GLUED_MARKER = re.compile(r"[^\s\d(*]Art\.\s?\d|^\t?Art\.\s?\d")
 _GLUED_TITLE = re.compile(
-    r"(?:^|(?<=[a-zäöüéèàç»).]))((?:[A-Z]|[IVX]{1,4}|\d{1,2})\.\s[^.:;]{1,120}?)$"
+    r"(?:^|(?<=[a-zäöüéèàç»).])|(?<=[.;:] ))((?:[A-Z]|[IVX]{1,4}|\d{1,2})\.\s[^.:;]{1,120}?)$"
 )
 _SECTION_TITLE = re.compile(
     r"((?:[A-ZÄÖÜ][a-zäöü]+ter|[A-ZÄÖÜ][a-zäöü]+r|\d+\.)\s(?:Abschnitt|Titel|Kapitel)\s*:?|"
@@ -232,8 +232,13 @@ def _inline_articles(line: str, start: int, blocks: list[_Block], pending: list[
         if titles and not rest.strip() and not heading:
             pending.extend(titles)
             return found
-    if blocks:
-        blocks[-1].body.append(tail)
+    # a grouping title glued after the last sentence ("… sinngemäss.Siebter Abschnitt:")
+    section = _SECTION_TITLE.search(tail)
+    if section and section.start() > 0 and tail[section.start() - 1] in ".;:":
+        pending.append(tail[section.start() :].strip())
+        tail = tail[: section.start()]
+    if blocks and tail.strip():
+        blocks[-1].body.append(tail.strip())
     return found
 
 
@@ -351,9 +356,9 @@ class _Body:
         for depth in range(len(self.lists) - 1, -1, -1):
             style, label = self.lists[depth]
             out.append((f"pt{depth}", style, label))
-        for style in ("(a)", "a.", "1.", "(i)"):
+        for style in ("(a)", "a.", "a)", "1.", "(i)"):
             if not self.lists or style not in (s for s, _ in self.lists):
-                first = {"(a)": "a", "a.": "a", "1.": "1", "(i)": "i"}[style]
+                first = {"(a)": "a", "a.": "a", "a)": "a", "1.": "1", "(i)": "i"}[style]
                 out.append(("new", style, first))
         par_styles = [self.paragraph] if self.paragraph else ["(1)", "1"]
         for style in par_styles:
@@ -412,7 +417,7 @@ class _Body:
 
 def _glued_word(before: str, style: str) -> bool:
     """``"oder2."`` / ``"und b."``: a point label glued to or following a conjunction."""
-    return bool(re.search(r"(?:oder|und|ou|et|or|and|sowie)\s?$", before)) and style.endswith(".")
+    return bool(re.search(r"(?:oder|und|ou|et|or|and|sowie)\s?$", before)) and style in ("1.", "a.")
 
 
 _PATTERNS: dict[tuple[str, str], re.Pattern] = {}
@@ -428,8 +433,10 @@ def _marker_pattern(style: str, label: str) -> re.Pattern:
             regex = rf"(?<![\d,/–-]){esc}\s+(?=[A-ZÄÖÜÉÈÀÇ«„\"“(])"
         elif style == "1.":
             regex = rf"(?<![\d./–-]){esc}\.\s+"
+        elif style == "a)":
+            regex = rf"(?<![\w./–(-]){esc}\)\s+"
         else:  # "a."
-            regex = rf"(?<![\w./–-]){esc}\.\s+"
+            regex = rf"(?:(?<![\w./–-])|(?<=und)|(?<=oder)|(?<=\set)|(?<=\sou)){esc}\.\s+"
         _PATTERNS[key] = re.compile(regex)
     return _PATTERNS[key]
 
@@ -450,8 +457,6 @@ def _par_label(style: str, label: str) -> str:
 
 
 def _pt_label(style: str, label: str) -> str:
-    return f"({label})" if style.startswith("(") else f"{label}."
-
-
-def _is_roman_label(label: str) -> bool:
-    return is_roman(label.upper())
+    if style.startswith("("):
+        return f"({label})"
+    return f"{label}{style[-1]}"
