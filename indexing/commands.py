@@ -114,6 +114,10 @@ def cmd_eval(args) -> int:
         from kb.compare_commands import cmd_eval_compare
 
         return cmd_eval_compare(args)
+    if getattr(args, "matrix", False):
+        from kb.matrix_commands import cmd_eval_matrix
+
+        return cmd_eval_matrix(args)
 
     devset = load_devset(args.devset or DEVSET_PATH)
     report = evaluate(Searcher(data_arg(args)), devset, k=args.k)

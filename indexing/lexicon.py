@@ -17,6 +17,10 @@ from indexing.tokenize import LANGUAGES, tokens
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 
 
+#: every concept has terms in these; Norwegian (nb) terms are welcome but optional
+REQUIRED_LANGUAGES = ("en", "nl", "fr", "de")
+
+
 @cache
 def concepts() -> list[dict]:
     """The concepts of the lexicon, validated: ids unique, terms for every language."""
@@ -26,7 +30,7 @@ def concepts() -> list[dict]:
         if concept["id"] in seen:
             raise ValueError(f"lexicon: duplicate concept id {concept['id']!r}")
         seen.add(concept["id"])
-        missing = [lang for lang in LANGUAGES if not concept["terms"].get(lang)]
+        missing = [lang for lang in REQUIRED_LANGUAGES if not concept["terms"].get(lang)]
         if missing:
             raise ValueError(f"lexicon: concept {concept['id']!r} has no terms for {missing}")
     return data["concepts"]
@@ -47,6 +51,7 @@ def _term_tokens() -> list[tuple[str, frozenset[str]]]:
 def matching_concepts(query: str) -> list[str]:
     """Ids of the concepts whose terms occur in ``query`` (in lexicon order)."""
     by_language = {lang: set(tokens(query, lang)) for lang in LANGUAGES}
+    by_language.setdefault("nb", set())
     found = []
     for concept_id, toks, language in _term_tokens():
         if concept_id not in found and toks <= by_language[language]:

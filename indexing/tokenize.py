@@ -10,8 +10,14 @@ import re
 import unicodedata
 from functools import cache
 
-LANGUAGES = ("en", "nl", "fr", "de")
-_STEMMER_NAMES = {"en": "english", "nl": "dutch", "fr": "french", "de": "german"}
+LANGUAGES = ("en", "nl", "fr", "de", "nb")
+_STEMMER_NAMES = {
+    "en": "english",
+    "nl": "dutch",
+    "fr": "french",
+    "de": "german",
+    "nb": "norwegian",
+}
 
 # Function words only (no legal vocabulary), used to drop noise and to guess a query's language.
 STOPWORDS = {
@@ -31,6 +37,10 @@ STOPWORDS = {
     "de": set(
         "der die das ein eine einer eines einem einen und in im zu zum zur von vom mit auf für "
         "ist sind den dem des nach bei aus oder als wie wird werden sich nicht auch es was welche".split()
+    ),
+    "nb": set(
+        "og i på til av for med som er det en et ei den de at om fra har skal kan ikke eller etter "
+        "ved hva hvem hvordan hvilke min vår vi seg sin sine sitt denne dette disse".split()
     ),
 }
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)

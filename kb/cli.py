@@ -25,6 +25,8 @@ EXAMPLES = {
     "similar": "python -m kb similar --doc de-lksg-2021 --unit sec-8 --json",
     "diff": "python -m kb diff --from eu-csddd-2024-1760 --to eu-csddd-2024-1760-consolidated-2026-03-18",
     "facts": "python -m kb facts --doc de-lksg-2021",
+    "obligations": "python -m kb obligations --doc eu-csddd-2024-1760 --unit art-27 --json",
+    "matrix": "python -m kb matrix --topic grievance-mechanism --json",
 }
 
 
@@ -119,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--compare", action="store_true", help="evaluate comparison cells and alignment instead"
     )
+    p.add_argument(
+        "--matrix", action="store_true", help="evaluate the obligation matrix on its dev gold"
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(
@@ -150,6 +155,30 @@ def _parser() -> argparse.ArgumentParser:
         "facts", cc.cmd_facts, "key facts (thresholds, fines, dates, periods) with their provision"
     )
     p.add_argument("--doc", action="append", default=[], help="doc_id (repeatable; default all)")
+    p.add_argument("--json", action="store_true")
+
+    from kb import matrix_commands as mc
+
+    p = add(
+        "obligations",
+        mc.cmd_obligations,
+        "principal deontic force of a provision, with its sentences as evidence",
+    )
+    p.add_argument("--doc", help="doc_id of the provision")
+    p.add_argument("--unit", help="unit_id of the provision, e.g. art-27")
+    p.add_argument("--batch", type=Path, help='JSONL file of {"id", "doc_id", "unit_id"} objects')
+    p.add_argument("--json", action="store_true")
+
+    p = add(
+        "matrix",
+        mc.cmd_matrix,
+        "obligation matrix: every element × instrument with its value, quote and citation",
+    )
+    p.add_argument("--topic", action="append", default=[], help="topic id (repeatable)")
+    p.add_argument("--doc", action="append", default=[], help="column doc_id (repeatable)")
+    p.add_argument(
+        "--no-editorial", action="store_true", help="automatic cells only (no reviewed overlay)"
+    )
     p.add_argument("--json", action="store_true")
     return parser
 

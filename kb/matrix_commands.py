@@ -1,0 +1,153 @@
+"""Handlers of the obligation commands (obligations, matrix, eval --matrix).
+
+The parser lives in ``kb.cli``; these functions load the unit table, call ``kb.matrix`` and print
+JSON or a readable table. The matrix is computed once per corpus version and cached in the data
+folder (``matrix.json``, keyed by the unit table's fingerprint and the element file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from kb.cli import data_arg, read_jsonl, say
+from kb.errors import KBError
+
+CACHE_NAME = "matrix.json"
+
+
+def _fingerprint(base: Path, editorial: bool) -> str:
+    from kb.matrix import EDITORIAL_PATH, ELEMENTS_PATH
+    from kb.store import read_summary
+
+    digest = hashlib.sha256(read_summary(base).get("corpus_hash", "").encode())
+    digest.update(ELEMENTS_PATH.read_bytes())
+    digest.update(Path(__file__).with_name("matrix.py").read_bytes())
+    if editorial and EDITORIAL_PATH.is_file():
+        digest.update(EDITORIAL_PATH.read_bytes())
+    digest.update(b"editorial" if editorial else b"automatic")
+    return digest.hexdigest()[:16]
+
+
+def load_matrix(base: Path, *, editorial: bool = True) -> dict:
+    """The whole matrix from the cache, computing (and caching) it when the corpus changed."""
+    from corpus.manifest import manifest_for
+    from kb.matrix import compute
+    from kb.store import atomic_write_text, read_units
+
+    key = _fingerprint(base, editorial)
+    name = CACHE_NAME if editorial else "matrix-automatic.json"
+    path = base / name
+    if path.is_file():
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if cached.get("fingerprint") == key:
+                return cached["matrix"]
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+            say(f"note: {path} is unreadable; recomputing the matrix")
+    say("computing the obligation matrix for this corpus version (once) …")
+    matrix = compute(read_units(base), manifest_for(base), editorial=editorial)
+    atomic_write_text(path, json.dumps({"fingerprint": key, "matrix": matrix}, ensure_ascii=False))
+    return matrix
+
+
+def cmd_matrix(args) -> int:
+    from corpus.manifest import manifest_for
+    from kb.matrix import select
+    from kb.topics import topic_ids
+
+    base = data_arg(args)
+    matrix = load_matrix(base, editorial=not args.no_editorial)
+    _check(args.topic, topic_ids(), "topic")
+    _check(args.doc, sorted({c["doc_id"] for c in matrix["cells"]}), "doc_id (matrix column)")
+    result = select(matrix, args.topic or None, args.doc or None)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    manifest = manifest_for(base)
+    symbols = {"yes": "✓", "conditional": "~", "no": "✗"}
+    by_element: dict[str, list[dict]] = {}
+    for cell in result["cells"]:
+        by_element.setdefault(cell["element"], []).append(cell)
+    for element in result["elements"]:
+        print(f"== {element['element']} — {element['question']}")
+        for cell in by_element.get(element["element"], []):
+            cite = cell["citations"][0]["citation"] if cell["citations"] else "(silent)"
+            fact = f"  [{cell['fact']['text']}]" if cell.get("fact") else ""
+            mark = " (editorial)" if cell["source"] == "editorial" else ""
+            print(
+                f"  {symbols[cell['value']]} {manifest[cell['doc_id']].short_title[:34]:34} "
+                f"{cite}{fact}{mark}"
+            )
+    return 0
+
+
+def _check(values: list[str], known: list[str], what: str) -> None:
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise KBError(f"unknown {what} {unknown}; known: {', '.join(known)}")
+
+
+def _obligation(corpus, doc_id: str, unit_id: str) -> dict:
+    unit = corpus.by_id.get((doc_id, unit_id))
+    if unit is None:
+        if doc_id not in corpus.by_doc:
+            raise KBError(f"unknown doc_id {doc_id!r} (not in the unit table)")
+        raise KBError(f"unknown unit_id {unit_id!r} in {doc_id}; see `python -m kb show`")
+    force = corpus.principal_force(unit)
+    statements = corpus.statements(unit)
+    operative = [s for s in statements if s.force == force] or statements
+    return {
+        "doc_id": doc_id,
+        "unit_id": unit_id,
+        "citation": unit.citation,
+        "force": force,
+        "addressee": operative[0].addressee if operative else "other",
+        "statements": [
+            {
+                "text": s.text,
+                "force": s.force,
+                "cue": s.cue,
+                "addressee": s.addressee,
+                "start": s.start,
+                "end": s.end,
+            }
+            for s in statements
+        ],
+    }
+
+
+def cmd_obligations(args) -> int:
+    from kb.matrix import Corpus
+    from kb.store import read_units
+
+    corpus = Corpus(read_units(data_arg(args)))
+    if args.batch:
+        items = read_jsonl(args.batch, {"doc_id": str, "unit_id": str})
+        for item in items:
+            try:
+                out = {"id": item["id"], **_obligation(corpus, item["doc_id"], item["unit_id"])}
+            except KBError as exc:
+                out = {"id": item["id"], "error": str(exc)}
+            print(json.dumps(out, ensure_ascii=False))
+        return 0
+    if not args.doc or not args.unit:
+        raise KBError("give --doc and --unit, or --batch FILE")
+    result = _obligation(corpus, args.doc, args.unit)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(f"{result['citation']}: {result['force']} (addressee: {result['addressee']})")
+    for s in result["statements"]:
+        print(f"  [{s['force']:14}] {s['cue'] or '-':20} {s['text'][:110]}")
+    return 0
+
+
+def cmd_eval_matrix(args) -> int:
+    from kb.matrix_eval import evaluate, format_report
+
+    base = data_arg(args)
+    report = evaluate(base, load_matrix)
+    print(json.dumps(report, indent=1, ensure_ascii=False) if args.json else format_report(report))
+    return 0
