@@ -279,6 +279,12 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ),
         ("permission", r"\b(?:mag|mogen|kan|kunnen)\b"),
     ],
+    "nb": [
+        ("prohibition", r"\b(?:skal|må|kan)\s+ikke\b|\ber forbudt\b"),
+        ("recommendation", r"\bbør\b"),
+        ("obligation", r"\bskal\b|\bmå\b|\bplikter\b|\ber (?:pliktig|forpliktet)\b"),
+        ("permission", r"\bkan\b|\bhar\b[^.;:]{0,40}?\brett\b|\bhar (?:lov|adgang) til\b"),
+    ],
 }
 
 _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
@@ -317,6 +323,14 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
         ("authority", r"\b(?:[Tt]oezichthouders?|[Aa]utoriteit(?:en)?)\b"),
         ("company", r"\b(?:[Oo]ndernemingen|[Oo]nderneming|[Bb]edrijven|[Bb]edrijf)\b"),
         ("state", r"\b(?:[Oo]verheid|[Oo]verheden|[Ss]taten|[Ss]taat)\b"),
+    ],
+    "nb": [
+        (
+            "authority",
+            r"\b(?:Forbrukertilsynet|Markedsrådet|[Dd]epartementet|[Mm]yndighet(?:en|ene)?)\b",
+        ),
+        ("company", r"\b(?:[Vv]irksomhet(?:en|ene|er)?|[Ff]oretak(?:et)?)\b"),
+        ("state", r"\b(?:[Ss]taten|Kongen)\b"),
     ],
 }
 

@@ -1,0 +1,207 @@
+"""The obligation matrix and principal force, on the real corpus.
+
+Expected forces and values are the product issue's own examples, checked against the texts at
+test time (the deciding words must be in the unit); every cell of the whole matrix is checked for
+a verbatim quote, not a sample.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kb.cli import main
+from kb.matrix import VALUES, Corpus, element_ids, elements
+from kb.topics import topic_ids
+
+
+@pytest.fixture(scope="module")
+def corpus(units):
+    return Corpus(units)
+
+
+@pytest.fixture(scope="module")
+def matrix(data_dir):
+    from kb.matrix_commands import load_matrix
+
+    return load_matrix(data_dir, editorial=False)
+
+
+def _unit(corpus, doc_id, unit_id):
+    return corpus.by_id[(doc_id, unit_id)]
+
+
+FORCES = [
+    # (doc, unit, force, words that must be in the unit and decide it)
+    (
+        "eu-csddd-2024-1760",
+        "art-27",
+        "obligation",
+        "Member States shall lay down the rules on penalties",
+    ),
+    ("eu-csddd-2024-1760", "art-29", "obligation", "Member States shall ensure"),
+    ("fr-loi-vigilance-2017", "art-L225-102-1.pt-4", "obligation", "mécanisme d'alerte"),
+    ("fr-loi-vigilance-2017", "art-L225-102-1", "obligation", "établit et met en œuvre"),
+    ("eu-csddd-2024-1760", "art-10.par-2.pt-b", "obligation", ""),
+    ("eu-deforestation-2023-1115", "art-3", "prohibition", "shall not be placed"),
+    ("de-lksg-2021", "sec-3.par-3", "none", "begründet keine zivilrechtliche Haftung"),
+    ("de-lksg-2021", "sec-8.par-1", "obligation", "hat dafür zu sorgen"),
+    ("un-ungps-2011", "principle-29", "recommendation", "should"),
+    ("no-transparency-act-2021", "sec-4.par-1", "obligation", "skal utføre aktsomhetsvurderinger"),
+    ("uk-modern-slavery-act-2015", "sec-54.par-1", "obligation", "must prepare"),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "unit_id", "force", "words"), FORCES)
+def test_principal_force_of_key_provisions(corpus, doc_id, unit_id, force, words):
+    unit = _unit(corpus, doc_id, unit_id)
+    assert words in unit.text
+    assert corpus.principal_force(unit) == force
+
+
+def test_elements_are_the_products_contract():
+    ids = element_ids()
+    assert len(ids) == len(set(ids)) == 40
+    assert {e.topic for e in elements()} <= set(topic_ids())
+    for e in elements():
+        assert e.cues.get("en"), e.element
+
+
+def test_every_shown_cell_has_a_verbatim_quote_in_its_cited_unit(matrix, units):
+    by_id = {(u.doc_id, u.unit_id): u for u in units}
+    shown = [c for c in matrix["cells"] if c["value"] in ("yes", "conditional")]
+    assert len(shown) > 100
+    for cell in matrix["cells"]:
+        assert cell["value"] in VALUES and cell["source"] in ("automatic", "editorial")
+        if cell["value"] == "no" and not cell["citations"]:
+            assert cell["force"] == "none" and cell["quote"] is None  # a silent no
+            continue
+        unit = by_id[(cell["doc_id"], cell["quote_unit"])]
+        assert unit.text[cell["quote_start"] : cell["quote_end"]] == cell["quote"]
+        assert 0 < len(cell["quote"]) <= 300
+        assert cell["citations"][0]["unit_id"] == cell["quote_unit"]
+
+
+def test_column_documents_exclude_policy_texts_and_amending_acts(matrix):
+    columns = {c["doc_id"] for c in matrix["cells"]}
+    assert "be-serv-advies-2021" not in columns
+    assert "eu-omnibus-2026-470" not in columns and "eu-omnibus-2025-794-fr" not in columns
+    assert {"eu-csddd-2024-1760", "eu-csddd-2024-1760-fr", "de-lksg-2021"} <= columns
+    assert len(matrix["cells"]) == len(columns) * 40
+
+
+CELLS = [
+    # the issue's examples: (doc, element, value, a unit the citation must lie in)
+    ("fr-loi-vigilance-2017", "grievance.required", "yes", "art-L225-102-1"),
+    ("de-lksg-2021", "civil-liability.established", "no", "sec-3.par-3"),
+    ("de-lksg-2021", "grievance.required", "yes", "sec-8"),
+    ("de-lksg-2021", "reporting.retention", "yes", "sec-10"),
+    ("eu-csddd-2024-1760", "sanctions.turnover-cap", "yes", "art-27"),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "element", "value", "within"), CELLS)
+def test_cells_of_the_issue(matrix, doc_id, element, value, within):
+    cell = next(c for c in matrix["cells"] if c["doc_id"] == doc_id and c["element"] == element)
+    assert cell["value"] == value
+    assert cell["citations"][0]["unit_id"].startswith(within)
+
+
+def test_matrix_cli_json_contract(data_dir, capsys):
+    argv = ["--data", str(data_dir), "matrix", "--json", "--topic", "grievance-mechanism"]
+    assert main([*argv, "--doc", "de-lksg-2021"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [e["element"] for e in out["elements"]] == [
+        "grievance.required",
+        "grievance.trade-unions",
+        "grievance.confidentiality",
+    ]
+    cell = out["cells"][0]
+    assert set(cell) >= {
+        "doc_id",
+        "element",
+        "value",
+        "force",
+        "citations",
+        "quote",
+        "quote_unit",
+        "quote_start",
+        "quote_end",
+        "fact",
+        "source",
+    }
+    assert cell["citations"][0]["url"] == "https://www.gesetze-im-internet.de/lksg/__8.html"
+
+
+def test_obligations_cli_json_and_batch(data_dir, capsys, tmp_path):
+    assert (
+        main(
+            [
+                "--data",
+                str(data_dir),
+                "obligations",
+                "--doc",
+                "eu-csddd-2024-1760",
+                "--unit",
+                "art-27",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["force"] == "obligation" and out["citation"] == "CSDDD Art. 27"
+    assert out["addressee"] == "member-state"
+    s = out["statements"][0]
+    assert set(s) == {"text", "force", "cue", "addressee", "start", "end"}
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(
+        '{"id": "a", "doc_id": "de-lksg-2021", "unit_id": "sec-3.par-3"}\n'
+        '{"id": "b", "doc_id": "de-lksg-2021", "unit_id": "sec-99"}\n',
+        encoding="utf-8",
+    )
+    assert main(["--data", str(data_dir), "obligations", "--batch", str(batch)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert lines[0]["id"] == "a" and lines[0]["force"] == "none"
+    assert lines[1]["id"] == "b" and "sec-99" in lines[1]["error"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["matrix", "--topic", "poetry"], "unknown topic ['poetry']"),
+        (["matrix", "--doc", "nowhere"], "unknown doc_id (matrix column) ['nowhere']"),
+        (["obligations", "--doc", "nowhere", "--unit", "art-1"], "unknown doc_id 'nowhere'"),
+        (["obligations", "--doc", "de-lksg-2021", "--unit", "sec-99"], "unknown unit_id 'sec-99'"),
+    ],
+)
+def test_bad_input_names_it_and_exits_1(data_dir, capsys, argv, message):
+    assert main(["--data", str(data_dir), *argv]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_editorial_entry_whose_quote_is_not_in_the_text_is_rejected(units, tmp_path):
+    from kb.errors import KBError
+    from kb.matrix import read_editorial
+
+    path = tmp_path / "editorial.json"
+    path.write_text(
+        json.dumps(
+            {
+                "entries": [
+                    {
+                        "doc_id": "de-lksg-2021",
+                        "element": "grievance.required",
+                        "value": "yes",
+                        "unit_id": "sec-8.par-1",
+                        "quote": "Draft Widget Due Diligence Bill",
+                        "reason": "synthetic test entry",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(KBError, match=r"entry #1 \(de-lksg-2021 grievance.required\).*quote"):
+        read_editorial(path, Corpus(units))
