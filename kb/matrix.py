@@ -52,6 +52,18 @@ _EXCEPTION = re.compile(
     re.I,
 )
 _QUOTE_MAX = 300
+_DEFINITION = re.compile(
+    r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
+    r"|\bim Sinne dieses Gesetzes sind\b|\bgelten als\b|\bwordt verstaan\b",
+    re.I,
+)
+_DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
+#: a sentence that makes what it says depend on a stated condition
+_CONDITION = re.compile(
+    r"^\W*(?:\(\w+\)\s*)?(?:where|if|in the event|lorsque|lorsqu['’]|si |dans le cas où"
+    r"|wenn|sofern|soweit|liegen\b|dersom|ved gjentatte|når)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,18 @@ class Corpus:
             self._statements[key] = statements(unit)
         return self._statements[key]
 
+    def lead_topic(self, unit: Unit) -> str | None:
+        """The topic the article holding ``unit`` addresses most strongly."""
+        from kb.topics import score_unit
+
+        article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
+        key = ("lead", article.doc_id, article.unit_id)
+        if key not in self._topics:
+            scores = score_unit(article)
+            self._topics[key] = {scores[0].topic} if scores else set()
+        found = self._topics[key]
+        return next(iter(found)) if found else None
+
     def topics(self, unit: Unit) -> set[str]:
         """Topics of the article that holds ``unit`` (and of the unit itself)."""
         from kb.topics import score_unit
@@ -157,12 +181,12 @@ class Corpus:
 
     def own_end(self, unit: Unit) -> int:
         """End offset in ``unit.text`` of the unit's own words (before its first sub-unit)."""
-        if not self.children.get((unit.doc_id, unit.unit_id)):
+        kids = self.children.get((unit.doc_id, unit.unit_id))
+        if not kids:
             return len(unit.text)
-        if not unit.own_text:
-            return 0
-        at = unit.text.find(unit.own_text)
-        return at + len(unit.own_text) if at >= 0 else 0
+        first = min(kids, key=lambda k: k.order).text[:40]
+        at = unit.text.find(first) if first else -1
+        return at if at >= 0 else 0
 
     def principal_force(self, unit: Unit) -> str:
         key = (unit.doc_id, unit.unit_id)
@@ -175,6 +199,8 @@ class Corpus:
         first = True
         for statement in self.statements(unit):
             if statement.force == "none" or _EXCEPTION.match(statement.text):
+                continue
+            if _DEFINITION.search(statement.text[:120]):
                 continue
             weight = 3.0 if first else 1.0
             votes[statement.force] += weight * (0.5 if statement.force == "permission" else 1.0)
@@ -260,15 +286,17 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
         force = corpus.principal_force(hit.unit)
     hit.force = force
     on_topic = element.topic in corpus.topics(hit.unit)
+    lead = corpus.lead_topic(hit.unit) == element.topic
     depth = hit.unit.unit_id.count(".")
     hit.score = (
         (2.0 if on_topic else 0.0)
+        + (1.5 if lead else 0.0)
         + (1.0 if hit.rank == 0 else 0.5 / (1 + hit.rank))
         + (1.0 if force in ("obligation", "prohibition", "recommendation") else 0.0)
         + 0.1 * depth
     )
-    heading = hit.unit.heading.lower()
-    if hit.unit.parent is None and re.search(r"definition|begriff|définition", heading):
+    article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
+    if _DEFINITIONS_HEADING.search(article.heading):
         hit.score -= 1.5
 
 
@@ -314,6 +342,9 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
     hits.sort(key=lambda h: (-h.score, h.unit.order))
     best = hits[0]
     conditions = _hits(corpus, element, [best.unit], "condition")
+    sentence = _sentence(corpus, best.unit, best.start)
+    if sentence is not None and _CONDITION.match(sentence.text):
+        conditions.append(best)
     value = "conditional" if conditions else "yes"
     return _cell(corpus, element, best, value, force=best.force, more=hits[1:4])
 
