@@ -60,7 +60,11 @@ def matched_labels(hits: list[tuple], labels: list[dict]) -> list[int | None]:
             if i in used:
                 continue
             doc_ok = any(fnmatch.fnmatchcase(d, label["doc_id"]) for d in doc_ids)
-            if doc_ok and is_within(unit_id, label["unit_id"]):
+            # article level: the hit lies in the labelled provision, or holds it (a hit on
+            # Art. 29 answers a query labelled Art. 29(3)(a))
+            if doc_ok and (
+                is_within(unit_id, label["unit_id"]) or is_within(label["unit_id"], unit_id)
+            ):
                 found = i
                 break
         if found is not None:
