@@ -58,10 +58,16 @@ _DEFINITION = re.compile(
     re.I,
 )
 _DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
-#: a sentence that makes what it says depend on a stated condition
-_CONDITION = re.compile(
-    r"^\W*(?:\(\w+\)\s*)?(?:where|if|in the event|lorsque|lorsqu['’]|si |dans le cas où"
-    r"|wenn|sofern|soweit|liegen\b|dersom|ved gjentatte|når)\b",
+#: final and transitional provisions mention everything in passing (review, transposition dates)
+_FINAL_HEADING = re.compile(
+    r"\breview\b|transposition|entry into force|amendments? (?:to|of)|repeal|réexamen|"
+    r"transposition|entrée en vigueur|Überprüfung|Umsetzung|Inkrafttreten|Übergangs|"
+    r"ikrafttredelse|evaluering|committee procedure|exercise of the delegation",
+    re.I,
+)
+_CROSS_REFERENCE = re.compile(
+    r"^[^.;]{0,40}?\b(?:in accordance with|referred to in|pursuant to|conformément à|visée? à|"
+    r"gemäß|nach|nach Maßgabe|i samsvar med|etter) (?:Article|Articles|l['’]article|§|Artikel)",
     re.I,
 )
 
@@ -195,6 +201,9 @@ class Corpus:
         return self._force[key]
 
     def _principal(self, unit: Unit) -> str:
+        article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
+        if _DEFINITIONS_HEADING.search(article.heading):
+            return "none"  # a definitions article defines; its "shall"s are inside definitions
         votes: Counter[str] = Counter()
         first = True
         for statement in self.statements(unit):
@@ -298,6 +307,17 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
     if _DEFINITIONS_HEADING.search(article.heading):
         hit.score -= 1.5
+    if _FINAL_HEADING.search(article.heading):
+        hit.score -= 2.0
+    # the article is about the element: one of its cues is in the article's (or unit's) heading
+    headings = f"{article.heading} {hit.unit.heading}"
+    if headings.strip() and any(
+        p.search(headings) for p in element.patterns("cues", hit.unit.language)
+    ):
+        hit.score += 2.0
+    # a passing reference ("provide remediation in accordance with Article 12") is not the rule
+    if _CROSS_REFERENCE.match(hit.unit.text[hit.end : hit.end + 80]):
+        hit.score -= 1.0
 
 
 def _quote(unit: Unit, start: int, end: int, sentence: Statement | None) -> tuple[str, int, int]:
@@ -342,9 +362,6 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
     hits.sort(key=lambda h: (-h.score, h.unit.order))
     best = hits[0]
     conditions = _hits(corpus, element, [best.unit], "condition")
-    sentence = _sentence(corpus, best.unit, best.start)
-    if sentence is not None and _CONDITION.match(sentence.text):
-        conditions.append(best)
     value = "conditional" if conditions else "yes"
     return _cell(corpus, element, best, value, force=best.force, more=hits[1:4])
 

@@ -233,12 +233,15 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "obligation",  # "soll" of a German statute is a duty save in atypical cases
             r"\b(?:muss|müssen|soll|sollen)\b"
-            r"|\b(?:ist|sind)\b[^.;:]{0,60}?\bverpflichtet\b"
+            r"|\b(?:ist|sind)\b[^.;:]{0,60}?\b(?:verpflichtet|geboten)\b"
             rf"|\b(?:hat|haben)\b{_HAT_GAP}\b{_DE_INF}|\b(?:ist|sind)\b{_GAP}\b{_DE_INF}",
         ),
         (
-            "present",
-            r"\b(?:stell(?:t|en) sicher|sorg(?:t|en) dafür|leg(?:t|en)\b[^.;:]{0,80}?\bfest)\b",
+            "present",  # normative present with an actor (Swiss statutes: "Die Unternehmen führen")
+            r"\b(?:stell(?:t|en) sicher|sorg(?:t|en) dafür|leg(?:t|en)\b[^.;:]{0,80}?\bfest"
+            r"|erstatte(?:t|n)|erstell(?:t|en)|führ(?:t|en)|ermittel(?:t|n)|bewerte(?:t|n)"
+            r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
+            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen)\b",
         ),
         ("permission", r"\b(?:kann|können|darf|dürfen)\b|\b(?:ist|sind) (?:berechtigt|befugt)\b"),
     ],
