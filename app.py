@@ -66,6 +66,13 @@ def load_searcher(data: str, version: str):
     return Searcher(Path(data))
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def load_obligation_matrix(data: str, version: str) -> dict:
+    from kb.matrix import load_matrix
+
+    return load_matrix(Path(data))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def field_rows(data: str, version: str, topic: str, docs: tuple[str, ...]) -> list[dict]:
     return ex.playing_field(load_corpus(data, version), topic, list(docs))
@@ -391,12 +398,116 @@ def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
         st.info(T("compare.choose"))
         return
     with st.spinner(T("compare.working")):
+        render_matrix(data, version, corpus, topics)
         for topic in topics:
             render_topic(data, version, corpus, topic, docs)
         render_heatmap(data, version, corpus, docs)
         render_scope(data, version, corpus, docs)
     st.subheader(T("export.title"))
     export_buttons(lambda: comparison_export(data, version, corpus, topics, docs), "compare")
+
+
+def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]) -> None:
+    import kb.matrix_view as mv
+
+    st.subheader(T("matrix.title"))
+    st.caption(T("matrix.caption"))
+    matrix = load_obligation_matrix(str(data), version)
+    columns = mv.columns_for(corpus.records, matrix)
+    families = mv.families(corpus.records, [c.doc_id for c in columns if c.doc_id])
+    with st.expander(T("matrix.versions")):
+        picks = {}
+        for act, members in families.items():
+            if len(members) > 1:
+                default = mv.default_version(corpus.records, members)
+                picks[act] = st.selectbox(
+                    corpus.records[act].short_title,
+                    members,
+                    index=members.index(default),
+                    format_func=lambda d: ex.version_label(corpus.records[d]),
+                    key=f"mx-version-{act}",
+                )
+    columns = mv.columns_for(corpus.records, matrix, picks)
+    c1, c2 = st.columns([1, 2])
+    differences = c1.toggle(T("matrix.differences"), key="mx_diff")
+    present = [c for c in columns if c.doc_id]
+    baseline = c2.selectbox(
+        T("matrix.baseline"),
+        [None] + [c.family for c in present],
+        format_func=lambda f: (
+            T("matrix.no_baseline") if f is None else corpus.records[f].short_title
+        ),
+        key="mx_base",
+    )
+    rows = mv.rows_for(matrix, columns, topics, baseline, differences)
+    if not rows:
+        st.info(T("matrix.none"))
+        return
+    table = {T("matrix.element"): [r.question for r in rows]}
+    for i, column in enumerate(columns):
+        marks = [r.marks[i] if r.marks and r.marks[i] else "" for r in rows]
+        table[column.label] = [
+            mv.cell_text(r.cells[i]) + (f" [{m}]" if m else "")
+            for r, m in zip(rows, marks, strict=True)
+        ]
+    st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        key="mx-table",
+        column_config={
+            T("matrix.element"): st.column_config.TextColumn(pinned=True, width="medium")
+        },
+    )
+    choices = [(r.element, i) for r in rows for i, c in enumerate(columns) if c.doc_id]
+    picked = st.selectbox(
+        T("matrix.open"),
+        [None, *choices],
+        format_func=lambda x: "—" if x is None else f"{x[0]} · {columns[x[1]].label}",
+        key="mx_open",
+    )
+    if picked:
+        row = next(r for r in rows if r.element == picked[0])
+        cell = row.cells[picked[1]]
+        if not cell["citations"]:
+            st.caption(T("matrix.silent"))
+        else:
+            first = cell["citations"][0]
+            st.markdown(
+                f"**{ex.plain(mv.SYMBOLS[cell['value']])} {ex.plain(first['citation'])}** · "
+                f"{ex.plain(cell['force'])} · [↗]({first['url']})"
+            )
+            st.text(cell["quote"])
+            if cell.get("fact"):
+                st.caption(ex.plain(f"{cell['fact']['text']} ({cell['fact']['citation']})"))
+            if cell.get("source") == "editorial":
+                st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
+    labels = {t: topic_label(ss.lang, t) for t in topics}
+    title = T("matrix.title")
+    e1, e2, e3 = st.columns(3)
+    e1.download_button(
+        "Markdown",
+        lambda: kx.matrix_markdown(title, columns, rows, labels).encode("utf-8"),
+        file_name="levelfield-matrix.md",
+        mime="text/markdown",
+        key="mx-md",
+        on_click="ignore",
+    )
+    e2.download_button(
+        "CSV",
+        lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
+        file_name="levelfield-matrix.csv",
+        mime="text/csv",
+        key="mx-csv",
+        on_click="ignore",
+    )
+    e3.download_button(
+        "Word",
+        functools.partial(kx.matrix_docx, title, columns, rows, labels),
+        file_name="levelfield-matrix.docx",
+        mime=kx.FORMATS["docx"][0],
+        key="mx-docx",
+        on_click="ignore",
+    )
 
 
 def comparison_export(data: Path, version: str, corpus: ex.Corpus, topics, docs):

@@ -319,3 +319,160 @@ def _docx_row(document, row: Row, level: int) -> None:
 
 def _stamp() -> str:
     return f"Exported from Levelfield on {dt.date.today().isoformat()}"
+
+
+# --------------------------------------------------------------------------- obligation matrix
+
+
+def matrix_markdown(title: str, columns, rows, topic_labels: dict[str, str], link: str = "") -> str:
+    """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
+    citation linked to its article-level official URL."""
+    from kb.matrix_view import cell_text
+
+    out = [
+        f"# {md_escape(title)}",
+        "",
+        f"*{_stamp()}*" + (f" — view: <{md_url(link)}>" if link else ""),
+        "",
+    ]
+    topic = None
+    for row in rows:
+        if row.topic != topic:
+            topic = row.topic
+            out += ["", f"## {md_escape(topic_labels.get(topic, topic))}", ""]
+            out.append("| element | " + " | ".join(md_escape(c.label) for c in columns) + " |")
+            out.append("|---" * (len(columns) + 1) + "|")
+        cells = []
+        for column, cell in zip(columns, row.cells, strict=True):
+            text = md_escape(cell_text(cell))
+            url = cell["citations"][0]["url"] if cell and cell["citations"] else column.url
+            safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
+            cells.append(f"[{text}](<{safe}>)" if safe else text)
+        out.append(f"| {md_escape(row.question)} | " + " | ".join(cells) + " |")
+    out += ["", f"*{DISCLAIMER}*", ""]
+    return "\n".join(out)
+
+
+def matrix_csv(columns, rows) -> str:
+    """One line per element × instrument: value, fact, citation, URL, quote."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "topic",
+            "element",
+            "question",
+            "instrument",
+            "doc_id",
+            "value",
+            "force",
+            "fact",
+            "citation",
+            "url",
+            "quote",
+            "source",
+            "mark",
+        ]
+    )
+    for row in rows:
+        for i, (column, cell) in enumerate(zip(columns, row.cells, strict=True)):
+            mark = row.marks[i] if row.marks else ""
+            if cell is None:
+                values = [NOT_IN_CORPUS, "", "", "", column.url, "", "", mark]
+            else:
+                first = cell["citations"][0] if cell["citations"] else {}
+                values = [
+                    cell["value"],
+                    cell["force"],
+                    (cell.get("fact") or {}).get("text", ""),
+                    first.get("citation", ""),
+                    first.get("url", column.url),
+                    cell["quote"] or "",
+                    cell["source"],
+                    mark,
+                ]
+            writer.writerow(
+                [
+                    csv_cell(v)
+                    for v in [
+                        row.topic,
+                        row.element,
+                        row.question,
+                        column.label,
+                        column.doc_id or column.family,
+                        *values,
+                    ]
+                ]
+            )
+    return buffer.getvalue()
+
+
+def matrix_docx(title: str, columns, rows, topic_labels: dict[str, str], link: str = "") -> bytes:
+    """A Word document with one real table per topic; each cell ✓/~/✗, the fact and the
+    citation as a hyperlink to its official URL."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from kb.matrix_view import SYMBOLS
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.core_properties.title = _x(title)[:250]
+    document.add_heading(_x(title), level=0)
+    document.add_paragraph().add_run(
+        _x(_stamp() + (f" — view: {link}" if link else ""))
+    ).italic = True
+    topic = None
+    table = None
+    for row in rows:
+        if row.topic != topic:
+            topic = row.topic
+            document.add_heading(_x(topic_labels.get(topic, topic)), level=1)
+            table = document.add_table(rows=1, cols=len(columns) + 1)
+            table.style = "Table Grid"
+            table.rows[0].cells[0].text = "element"
+            for i, column in enumerate(columns, 1):
+                table.rows[0].cells[i].text = _x(column.label)
+        cells = table.add_row().cells
+        cells[0].text = _x(row.question)
+        for i, cell in enumerate(row.cells, 1):
+            paragraph = cells[i].paragraphs[0]
+            if cell is None:
+                paragraph.add_run(NOT_IN_CORPUS)
+                continue
+            paragraph.add_run(SYMBOLS[cell["value"]] + " ")
+            if cell.get("fact"):
+                paragraph.add_run(_x(cell["fact"]["text"]) + " ")
+            if cell["citations"]:
+                first = cell["citations"][0]
+                _hyperlink(paragraph, first["url"], first["citation"])
+            if cell.get("source") == "editorial":
+                paragraph.add_run(" (editorial)").italic = True
+    document.add_paragraph().add_run(DISCLAIMER).italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """A real hyperlink run (python-docx has no API for it: one relationship + w:hyperlink)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    node = OxmlElement("w:t")
+    node.text = _x(text)
+    run.append(node)
+    link.append(run)
+    paragraph._p.append(link)

@@ -30,7 +30,9 @@ weighs double); a list point without a cue of its own inherits its lead-in's for
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from kb.errors import KBError
 from kb.models import DocRecord, Statement, Unit
 from kb.numbering import is_within, top_level
 
+log = logging.getLogger(__name__)
 ELEMENTS_PATH = Path(__file__).with_name("elements.json")
 EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
 VALUES = ("yes", "conditional", "no")
@@ -541,6 +544,45 @@ def apply_editorial(cells: list[dict], corpus: Corpus, manifest, path: Path) -> 
             quote_start=start,
             quote_end=start + len(entry["quote"]),
         )
+
+
+# --------------------------------------------------------------------------- cache
+
+
+CACHE_NAME = "matrix.json"
+
+
+def _fingerprint(base: Path, editorial: bool) -> str:
+    from kb.store import read_summary
+
+    digest = hashlib.sha256(read_summary(base).get("corpus_hash", "").encode())
+    digest.update(ELEMENTS_PATH.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    if editorial and EDITORIAL_PATH.is_file():
+        digest.update(EDITORIAL_PATH.read_bytes())
+    digest.update(b"editorial" if editorial else b"automatic")
+    return digest.hexdigest()[:16]
+
+
+def load_matrix(base: Path, *, editorial: bool = True, progress=None) -> dict:
+    """The whole matrix from the cache, computing (and caching) it when the corpus changed."""
+    from corpus.manifest import manifest_for
+    from kb.store import atomic_write_text, read_units
+
+    key = _fingerprint(base, editorial)
+    name = CACHE_NAME if editorial else "matrix-automatic.json"
+    path = base / name
+    if path.is_file():
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if cached.get("fingerprint") == key:
+                return cached["matrix"]
+        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+            log.warning("%s is unreadable; recomputing the matrix", path)
+    (progress or log.info)("computing the obligation matrix for this corpus version (once) …")
+    matrix = compute(read_units(base), manifest_for(base), editorial=editorial)
+    atomic_write_text(path, json.dumps({"fingerprint": key, "matrix": matrix}, ensure_ascii=False))
+    return matrix
 
 
 def select(matrix: dict, topics: list[str] | None, docs: list[str] | None) -> dict:

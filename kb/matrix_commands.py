@@ -2,54 +2,16 @@
 
 The parser lives in ``kb.cli``; these functions load the unit table, call ``kb.matrix`` and print
 JSON or a readable table. The matrix is computed once per corpus version and cached in the data
-folder (``matrix.json``, keyed by the unit table's fingerprint and the element file).
+folder by ``kb.matrix.load_matrix``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 from kb.cli import data_arg, read_jsonl, say
 from kb.errors import KBError
-
-CACHE_NAME = "matrix.json"
-
-
-def _fingerprint(base: Path, editorial: bool) -> str:
-    from kb.matrix import EDITORIAL_PATH, ELEMENTS_PATH
-    from kb.store import read_summary
-
-    digest = hashlib.sha256(read_summary(base).get("corpus_hash", "").encode())
-    digest.update(ELEMENTS_PATH.read_bytes())
-    digest.update(Path(__file__).with_name("matrix.py").read_bytes())
-    if editorial and EDITORIAL_PATH.is_file():
-        digest.update(EDITORIAL_PATH.read_bytes())
-    digest.update(b"editorial" if editorial else b"automatic")
-    return digest.hexdigest()[:16]
-
-
-def load_matrix(base: Path, *, editorial: bool = True) -> dict:
-    """The whole matrix from the cache, computing (and caching) it when the corpus changed."""
-    from corpus.manifest import manifest_for
-    from kb.matrix import compute
-    from kb.store import atomic_write_text, read_units
-
-    key = _fingerprint(base, editorial)
-    name = CACHE_NAME if editorial else "matrix-automatic.json"
-    path = base / name
-    if path.is_file():
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            if cached.get("fingerprint") == key:
-                return cached["matrix"]
-        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-            say(f"note: {path} is unreadable; recomputing the matrix")
-    say("computing the obligation matrix for this corpus version (once) …")
-    matrix = compute(read_units(base), manifest_for(base), editorial=editorial)
-    atomic_write_text(path, json.dumps({"fingerprint": key, "matrix": matrix}, ensure_ascii=False))
-    return matrix
+from kb.matrix import load_matrix
 
 
 def cmd_matrix(args) -> int:
@@ -58,7 +20,7 @@ def cmd_matrix(args) -> int:
     from kb.topics import topic_ids
 
     base = data_arg(args)
-    matrix = load_matrix(base, editorial=not args.no_editorial)
+    matrix = load_matrix(base, editorial=not args.no_editorial, progress=say)
     _check(args.topic, topic_ids(), "topic")
     _check(args.doc, sorted({c["doc_id"] for c in matrix["cells"]}), "doc_id (matrix column)")
     result = select(matrix, args.topic or None, args.doc or None)
@@ -148,6 +110,6 @@ def cmd_eval_matrix(args) -> int:
     from kb.matrix_eval import evaluate, format_report
 
     base = data_arg(args)
-    report = evaluate(base, load_matrix)
+    report = evaluate(base, lambda b, editorial: load_matrix(b, editorial=editorial, progress=say))
     print(json.dumps(report, indent=1, ensure_ascii=False) if args.json else format_report(report))
     return 0

@@ -100,6 +100,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.provision_title": ("Provision {citation}", "Bepaling {citation}"),
     "export.diff_title": ("Changes: {old} → {new}", "Wijzigingen: {old} → {new}"),
     "compare.title": ("Compare instruments", "Instrumenten vergelijken"),
+    "matrix.title": ("Obligation matrix", "Verplichtingenmatrix"),
+    "matrix.caption": (
+        "What each instrument requires, element by element: ✓ provides it, ~ only under a condition the text states, ✗ excluded or silent. Every cell cites the provision that decides it; open a cell to read its words.",
+        "Wat elk instrument vereist, element per element: ✓ voorzien, ~ enkel onder een voorwaarde in de tekst, ✗ uitgesloten of niet geregeld. Elke cel citeert de bepaling die de doorslag geeft; open een cel om de tekst te lezen.",
+    ),
+    "matrix.differences": ("Only differences", "Enkel verschillen"),
+    "matrix.baseline": ("Compare against", "Vergelijken met"),
+    "matrix.no_baseline": ("(no baseline)", "(geen referentie)"),
+    "matrix.versions": ("Versions shown", "Getoonde versies"),
+    "matrix.open": ("Open a cell", "Open een cel"),
+    "matrix.element": ("Element", "Element"),
+    "matrix.none": (
+        "No element of these topics differs.",
+        "Geen element van deze thema's verschilt.",
+    ),
+    "matrix.silent": (
+        "The text is silent on this element: no provision to cite.",
+        "De tekst regelt dit element niet: geen bepaling om te citeren.",
+    ),
+    "matrix.editorial": ("Editorial correction: {reason}", "Redactionele correctie: {reason}"),
+    "matrix.export": ("Export the matrix", "De matrix exporteren"),
     "compare.topics": ("Topics", "Thema's"),
     "compare.docs": ("Instruments (columns)", "Instrumenten (kolommen)"),
     "compare.choose": (

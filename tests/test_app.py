@@ -109,7 +109,13 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     at = make_app(monkeypatch, indexed_data, topic="grievance-mechanism")
     assert_inert(at)
     assert at.sidebar.radio(key="page").value == "compare"
-    assert at.subheader[0].value == "Grievance mechanism"
+    assert [h.value for h in at.subheader[:2]] == ["Obligation matrix", "Grievance mechanism"]
+    matrix = frame_with(at, "Element")
+    assert {"LkSG", "Loi de vigilance", "OECD Guidelines"} <= set(matrix.columns)
+    row = list(matrix["Element"]).index("Is a complaints / alert mechanism required?")
+    assert matrix["LkSG"][row].startswith("✓") and "LkSG § 8" in matrix["LkSG"][row]
+    assert matrix["Loi de vigilance"][row].startswith("✓")  # the alert mechanism, 4°
+    assert matrix["OECD Guidelines"][row] == "not in local corpus"
     table = frame_with(at, "Provisions")
     provisions = " ".join(table["Provisions"])
     assert "CSDDD Art. 14" in provisions and "LkSG § 8" in provisions
@@ -125,7 +131,25 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     at.run()
     assert_inert(at)
     assert "LkSG § 8 — Beschwerdeverfahren · Obligation" in [e.label for e in at.expander]
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 6  # matrix (3) and comparison (3) exports
+
+
+@pytest.mark.slow
+def test_matrix_cell_opens_its_quote_and_differences_mark_the_baseline(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, topic="civil-liability")
+    at.selectbox(key="mx_open").set_value(
+        next(o for o in at.selectbox(key="mx_open").options if "LkSG" in o and "established" in o)
+    )
+    at.run()
+    assert_inert(at)
+    assert any("begründet keine zivilrechtliche Haftung" in t.value for t in at.text)
+    at.toggle(key="mx_diff").set_value(True)
+    at.selectbox(key="mx_base").set_value("eu-csddd-2024-1760")
+    at.run()
+    assert_inert(at)
+    matrix = frame_with(at, "Element")
+    cells = " ".join(" ".join(matrix[c]) for c in matrix.columns if c != "Element")
+    assert "[absent]" in cells or "[weaker]" in cells or "[stricter]" in cells
 
 
 @pytest.mark.slow

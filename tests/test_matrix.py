@@ -23,7 +23,7 @@ def corpus(units):
 
 @pytest.fixture(scope="module")
 def matrix(data_dir):
-    from kb.matrix_commands import load_matrix
+    from kb.matrix import load_matrix
 
     return load_matrix(data_dir, editorial=False)
 
@@ -205,3 +205,65 @@ def test_editorial_entry_whose_quote_is_not_in_the_text_is_rejected(units, tmp_p
     )
     with pytest.raises(KBError, match=r"entry #1 \(de-lksg-2021 grievance.required\).*quote"):
         read_editorial(path, Corpus(units))
+
+
+def test_level_playing_field_view_families_defaults_and_baseline_marks(matrix, manifest):
+    from kb.matrix_view import columns_for, compare, rows_for
+
+    columns = columns_for(manifest, matrix)
+    by_family = {c.family: c for c in columns}
+    # one column per act; the CSDDD column shows the consolidated text in force, in English
+    assert by_family["eu-csddd-2024-1760"].doc_id == "eu-csddd-2024-1760-consolidated-2026-03-18"
+    assert "eu-csddd-2024-1760-fr" not in by_family
+    assert by_family["oecd-mne-guidelines-2023"].doc_id is None  # not in local corpus, still shown
+    picked = columns_for(manifest, matrix, {"eu-csddd-2024-1760": "eu-csddd-2024-1760"})
+    assert (
+        next(c for c in picked if c.family == "eu-csddd-2024-1760").doc_id == "eu-csddd-2024-1760"
+    )
+    rows = rows_for(matrix, picked, ["climate-transition-plan"], baseline="eu-csddd-2024-1760")
+    lksg = next(i for i, c in enumerate(picked) if c.family == "de-lksg-2021")
+    assert rows[0].marks[lksg] == "absent"  # the adopted CSDDD requires a transition plan
+    yes = {"value": "yes", "fact": {"value": "5%", "unit": ""}}
+    assert compare(yes, {"value": "yes", "fact": {"value": "3%", "unit": ""}}) == "weaker"
+    assert (
+        compare(
+            {"value": "yes", "fact": {"value": "1000", "unit": ""}},
+            {"value": "yes", "fact": {"value": "500", "unit": ""}},
+        )
+        == "stricter"
+    )
+    assert (
+        compare(
+            {"value": "yes", "fact": {"value": "450000000", "unit": "EUR"}},
+            {"value": "yes", "fact": {"value": "70000000", "unit": "NOK"}},
+        )
+        == "not comparable"
+    )
+
+
+def test_matrix_exports_have_tables_links_and_guarded_csv(matrix, manifest):
+    import io
+
+    from docx import Document
+
+    from kb import export as kx
+    from kb.matrix_view import columns_for, rows_for
+
+    columns = columns_for(manifest, matrix)
+    rows = rows_for(matrix, columns, ["grievance-mechanism", "sanctions"])
+    labels = {"grievance-mechanism": "Grievance mechanism", "sanctions": "Sanctions"}
+    document = Document(io.BytesIO(kx.matrix_docx("Matrix", columns, rows, labels)))
+    assert len(document.tables) == 2
+    assert document.tables[0].rows[0].cells[1].text == columns[0].label
+    xml = document.part.element.xml
+    assert "w:hyperlink" in xml
+    rels = [r.target_ref for r in document.part.rels.values() if "hyperlink" in r.reltype]
+    assert "https://www.gesetze-im-internet.de/lksg/__8.html" in rels
+    markdown = kx.matrix_markdown("Matrix", columns, rows, labels)
+    assert (
+        markdown.count("## ") == 2
+        and "(<https://www.gesetze-im-internet.de/lksg/__8.html>)" in markdown
+    )
+    csv_text = kx.matrix_csv(columns, rows)
+    assert csv_text.splitlines()[0].startswith("topic,element,question,instrument")
+    assert "not in local corpus" in csv_text
