@@ -159,6 +159,7 @@ def test_citations_in_each_instruments_own_convention(doc_id, unit_id, expected)
         ("ch-ddtro-2021-en", "fedlex_ddtro_en"),
         ("ch-ddtro-2021-fr", "markdown_ddtro_fr"),
         ("uk-modern-slavery-act-2015", "markdown_msa_s54"),
+        ("eu-com-2022-71-fr", "pdf_proposal_com_2022_71_fr"),
     ],
 )
 def test_golden(doc_id, golden):
@@ -275,3 +276,30 @@ def test_records_field_names_come_from_the_manifest(tmp_path):
     )
     got = [u.unit_id for u in load_file(path, record, file)]
     assert got == ["art-1", "art-1.par-1", "art-1.par-1.pt-a", "art-1.par-1.pt-b"]
+
+
+def test_commission_proposal_recitals_and_32_articles_without_the_memorandum():
+    doc = "eu-com-2022-71-fr"
+    got = units(doc)
+    articles = [i for i in top(doc) if i.startswith("art-")]
+    assert articles == [f"art-{n}" for n in range(1, 33)]
+    assert all(got[a].heading for a in articles)  # each article with its heading
+    assert got["art-32"].heading == "Destinataires"
+    recitals = [i for i in top(doc) if i.startswith("rec-")]
+    assert recitals == [f"rec-{n}" for n in range(1, len(recitals) + 1)] and len(recitals) > 50
+    assert set(top(doc)) == set(articles) | set(recitals)  # no unit of the memorandum
+    # lists are numbered by position, not by the continuous numbering the PDF prints
+    assert children(doc, "art-2")[:2] == ["art-2.par-1", "art-2.par-2"]
+    assert children(doc, "art-2.par-1")[:2] == ["art-2.par-1.pt-a", "art-2.par-1.pt-b"]
+    raw = " ".join(source_text_pages(doc))
+    assert "exposé des motifs" in raw.lower()
+    for unit in got.values():
+        assert "FR 53 FR" not in unit.text  # page headers removed
+    # footnote marks glued to words are dropped, the footnote kept
+    assert "européen73" not in " ".join(u.text for u in got.values())
+
+
+def source_text_pages(doc_id: str) -> list[str]:
+    from kb.loaders.pdf import extract_pages
+
+    return extract_pages(source_path(doc_id))

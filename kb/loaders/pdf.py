@@ -16,7 +16,8 @@ Stages, in order:
    articles, paragraphs, points, annexes, footnotes), ``ungp`` (``kb.loaders.pdf_ungp``:
    principles and their commentaries), ``legifrance`` (``kb.loaders.pdf_legifrance``: one French
    code article), ``sections`` (``kb.loaders.text``: numbered sections, shared with the text
-   loader).
+   loader), ``proposal`` (``kb.loaders.pdf_proposal``: a Commission COM proposal — recitals and
+   articles, the explanatory memorandum left out).
 
 The heading grammar is ``kb.headings``; the walkers add the sequence guards (the next article,
 recital, paragraph or point must be the expected one) and ignore quoted provisions inside an
@@ -38,6 +39,7 @@ from kb.errors import LoadError, NoLoaderError
 from kb.headings import Line
 from kb.loaders.pdf_legifrance import walk_legifrance
 from kb.loaders.pdf_oj import walk_oj
+from kb.loaders.pdf_proposal import walk_proposal
 from kb.loaders.pdf_ungp import walk_ungp
 from kb.loaders.text import walk_sections
 from kb.models import DocRecord, FileRecord, Unit
@@ -261,4 +263,5 @@ WALKERS: dict[str, Walker] = {
     "ungp": walk_ungp,
     "legifrance": walk_legifrance,
     "sections": walk_sections,
+    "proposal": walk_proposal,
 }
