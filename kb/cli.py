@@ -27,6 +27,9 @@ EXAMPLES = {
     "facts": "python -m kb facts --doc de-lksg-2021",
     "obligations": "python -m kb obligations --doc eu-csddd-2024-1760 --unit art-27 --json",
     "matrix": "python -m kb matrix --topic grievance-mechanism --json",
+    "add": "python -m kb add 55K1903001.pdf --title 'Wetsvoorstel …' --jurisdiction BE --type bill "
+    "--language nl --dry-run",
+    "remove": "python -m kb remove user-wetsvoorstel",
 }
 
 
@@ -156,6 +159,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--doc", action="append", default=[], help="doc_id (repeatable; default all)")
     p.add_argument("--json", action="store_true")
+
+    p = add("add", cmd_add, "add a document you have (PDF, HTML, Markdown, JSON, TXT) and index it")
+    p.add_argument("file", type=Path, help="the file (PDF, HTML, .md, .json or .txt)")
+    p.add_argument("--title", required=True)
+    p.add_argument("--short-title", help="short title (default: the title)")
+    p.add_argument(
+        "--cite-as", help="how citations start, e.g. 'DOC 55 1903' (default: short title)"
+    )
+    p.add_argument("--jurisdiction", required=True, help="e.g. BE, NL, BE-VLG")
+    p.add_argument("--type", dest="instrument_type", required=True, help="e.g. bill, national-law")
+    p.add_argument("--language", required=True, help="en, nl, fr, de or nb")
+    p.add_argument("--status", default="draft")
+    p.add_argument("--url", help="official URL where the document comes from")
+    p.add_argument(
+        "--layout",
+        default="auto",
+        help="auto (default: the parser finding most provisions) or one "
+        "of pdf:oj, pdf:legifrance, pdf:ungp, pdf:proposal, txt:sections, markdown-law, …",
+    )
+    p.add_argument("--dry-run", action="store_true", help="parse and preview; store nothing")
+    p.add_argument("--json", action="store_true")
+
+    p = add("remove", cmd_remove, "remove a document added with `kb add` (or in the app)")
+    p.add_argument("doc_id")
 
     from kb import matrix_commands as mc
 
@@ -288,6 +315,50 @@ def cmd_ingest(args) -> int:
             f"{len(errors)} errors"
         )
     return 1 if errors else 0
+
+
+def cmd_add(args) -> int:
+    from kb.userdocs import NewDocument, add_document, preview_document, slug
+
+    if not args.file.is_file():
+        raise KBError(f"file not found: {args.file}")
+    content = args.file.read_bytes()
+    short = (args.short_title or args.title)[:120]
+    meta = NewDocument(
+        title=args.title,
+        short_title=short,
+        jurisdiction=args.jurisdiction,
+        instrument_type=args.instrument_type,
+        language=args.language,
+        official_url=args.url or f"https://unknown.invalid/{slug(short)}",
+        status=args.status,
+        cite_as=(args.cite_as or short)[:60],
+        notes="" if args.url else "No official URL was given.",
+    )
+    base = data_arg(args)
+    preview = preview_document(base, args.file.name, content, meta, parser=args.layout)
+    out = preview.to_dict()
+    if not args.dry_run:
+        result = add_document(
+            base, args.file.name, content, meta, parser=preview.parser, progress=say
+        )
+        out.update(doc_id=result.doc_id, units=result.units)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(preview.summary())
+        print(
+            ("would add " if args.dry_run else "added ") + f"{out['doc_id']} ({out['units']} units)"
+        )
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from kb.userdocs import remove_document
+
+    remove_document(data_arg(args), args.doc_id)
+    print(f"removed {args.doc_id}; the unit table and the index no longer hold it")
+    return 0
 
 
 def cmd_docs(args) -> int:

@@ -34,15 +34,35 @@ from kb.models import DocRecord, FileRecord, Unit
 from kb.store import atomic_write_text, read_summary, read_units, write_units
 
 MAX_BYTES = 20 * 1024 * 1024
-LANGUAGES = ("en", "nl", "fr", "de")
+LANGUAGES = ("en", "nl", "fr", "de", "nb")
 STATUSES = ("draft", "proposal", "bill", "adopted", "in-force", "not-in-force", "not-adopted")
-EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "txt"}
-#: file kind → the parsers (format, layout) that can read it, the default first
-PARSERS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "pdf": (("pdf", "oj"), ("pdf", "legifrance"), ("pdf", "ungp")),
-    "html": (("eurlex-xhtml", None), ("eurlex-consolidated", None), ("gii-html", None)),
-    "txt": (("txt", "sections"),),
+EXTENSIONS = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
 }
+#: file kinds whose content sniffs as plain text
+_TEXT_KINDS = ("txt", "md", "json")
+#: file kind → the parsers (format, layout) that can read it, the default first; ``auto`` tries
+#: them all and keeps the one that finds the most top-level provisions
+PARSERS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "pdf": (("pdf", "oj"), ("pdf", "legifrance"), ("pdf", "ungp"), ("pdf", "proposal")),
+    "html": (
+        ("eurlex-xhtml", None),
+        ("eurlex-consolidated", None),
+        ("gii-html", None),
+        ("fedlex-html", None),
+    ),
+    "txt": (("txt", "sections"), ("markdown-law", None)),
+    "md": (("markdown-law", None),),
+    "json": (("json-provisions", None),),
+}
+AUTO = "auto"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _JURISDICTION = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?$")
 
@@ -121,6 +141,8 @@ def check_upload(filename: str, content: bytes) -> str:
     kind, found = EXTENSIONS[extension], sniff(content)
     if found is None:
         raise UploadError("the content is not a PDF, an HTML page or UTF-8 text")
+    if found == "txt" and kind in _TEXT_KINDS:
+        return kind
     if found != kind:
         raise UploadError(
             f"the file is named {extension} but its content looks like {found}; "
@@ -157,6 +179,62 @@ def user_records(data: Path) -> list[dict]:
     return list(raw.get("documents", [])) if isinstance(raw, dict) else []
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What a document would add, before anything is stored."""
+
+    record: DocRecord
+    units: list[Unit]
+    parser: str
+
+    @property
+    def top_level(self) -> list[Unit]:
+        return [u for u in self.units if u.parent is None]
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.record.doc_id,
+            "units": len(self.units),
+            "parser": self.parser,
+            "preview": [
+                {"unit_id": u.unit_id, "citation": u.citation, "heading": u.heading}
+                for u in self.top_level
+            ],
+        }
+
+    def summary(self) -> str:
+        """``24 provisions found: Art. 1 Definitions; Art. 2 Scope; …``"""
+        heads = "; ".join(f"{u.citation} {u.heading}".strip() for u in self.top_level[:6])
+        more = " …" if len(self.top_level) > 6 else ""
+        return f"{len(self.top_level)} provisions found ({self.parser}): {heads}{more}"
+
+
+def preview_document(
+    data: Path, filename: str, content: bytes, meta: NewDocument, *, parser: str | None = None
+) -> Preview:
+    """Parse an upload without storing anything (``parser``: a label, ``auto`` or None for the
+    default of its kind). Raises ``UploadError`` / ``LoadError`` like ``add_document``."""
+    kind = check_upload(filename, content)
+    options = PARSERS[kind] if parser == AUTO else (_parser(kind, parser),)
+    first_error: Exception | None = None
+    best: Preview | None = None
+    for fmt, layout in options:
+        record = _new_record(Path(data), meta, filename, kind, fmt, layout, content)
+        with tempfile.TemporaryDirectory(prefix="levelfield-preview-") as tmp:
+            try:
+                units = _parse(Path(tmp), record, content)
+            except KBError as exc:
+                first_error = first_error or exc
+                continue
+        found = Preview(record, units, parser_label(fmt, layout))
+        if best is None or len(found.top_level) > len(best.top_level):
+            best = found
+    if best is None:
+        assert first_error is not None
+        raise first_error
+    return best
+
+
 def add_document(
     data: Path,
     filename: str,
@@ -177,6 +255,8 @@ def add_document(
     say = progress or (lambda message: None)
     data = Path(data)
     kind = check_upload(filename, content)
+    if parser == AUTO:
+        parser = preview_document(data, filename, content, meta, parser=AUTO).parser
     fmt, layout = _parser(kind, parser)
     with _locked(data):
         record = _new_record(data, meta, filename, kind, fmt, layout, content)

@@ -242,3 +242,98 @@ def test_user_document_survives_a_full_reingest(data, indexed_data):
     result = userdocs.add_document(data, "widget-act.txt", SYNTHETIC.encode(), META)
     assert main(["--data", str(data), "ingest"]) == 0
     assert sum(u.doc_id == result.doc_id for u in read_units(data)) == result.units
+
+
+# --------------------------------------------------------------------------- the importer CLI
+
+#: the numbering styles users have, each with the unit ids it must produce (synthetic text)
+STYLES = [
+    ("Art. {n} {h}", "art"),
+    ("Artikel {n} {h}", "art"),
+    ("Article {n} {h}", "art"),
+    ("§ {n} {h}", "sec"),
+    ("Section {n} {h}", "sec"),
+    ("## Art. {n} {h}", "art"),
+    ("{n}. {h}", "sec"),
+]
+WIDGET_LINES = [
+    ("Widgets", "Widget makers shall keep a ledger of sprockets."),
+    ("Gadgets", "Gadget suppliers shall report on cogs every year."),
+    ("Sprocket complaints", "A complaints desk for sprockets shall answer within ten days."),
+]
+
+
+def widget_bill(style: str) -> str:
+    lines = ["Draft Widget Due Diligence Bill (a synthetic test document, not law)"]
+    for i, (head, body) in enumerate(WIDGET_LINES, 1):
+        number = "1er" if style.startswith("Article") and i == 1 else str(i)
+        lines += [style.format(n=number, h=head), body]
+    return "\n".join(lines) + "\n"
+
+
+def _add_argv(data: Path, path: Path, *extra: str) -> list[str]:
+    return [
+        "--data",
+        str(data),
+        "add",
+        str(path),
+        "--title",
+        "Draft Widget Due Diligence Bill",
+        "--jurisdiction",
+        "XX",
+        "--type",
+        "bill",
+        "--language",
+        "en",
+        "--cite-as",
+        "WDDB",
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize(("style", "kind"), STYLES)
+def test_add_dry_run_reads_every_numbering_style_and_stores_nothing(
+    data_dir, tmp_path, capsys, style, kind
+):
+    from kb.cli import main
+
+    path = tmp_path / ("bill.md" if style.startswith("#") else "bill.txt")
+    path.write_text(widget_bill(style), encoding="utf-8")
+    before = (data_dir / "units.jsonl").read_bytes()
+    assert main(_add_argv(data_dir, path, "--dry-run", "--json")) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [p["unit_id"] for p in out["preview"]] == [f"{kind}-1", f"{kind}-2", f"{kind}-3"]
+    assert [p["heading"] for p in out["preview"]] == [h for h, _ in WIDGET_LINES]
+    assert out["preview"][0]["citation"].startswith("WDDB ")
+    assert set(out) >= {"doc_id", "units", "preview"} and out["units"] >= 3
+    assert (data_dir / "units.jsonl").read_bytes() == before
+    assert not (data_dir / "user_manifest.json").exists()
+
+
+def test_add_cli_stores_indexes_and_remove_undoes_it(data, tmp_path, capsys):
+    from indexing.search import Searcher
+    from kb.cli import main
+
+    path = tmp_path / "widget.txt"
+    path.write_text(widget_bill("Artikel {n} {h}"), encoding="utf-8")
+    assert main(_add_argv(data, path, "--json")) == 0
+    out = json.loads(capsys.readouterr().out)
+    doc_id = out["doc_id"]
+    hits = Searcher(data).search("ledger of sprockets kept by widget makers", k=5)
+    assert (doc_id, "art-1") in [(h.doc_id, h.unit_id) for h in hits]
+    assert main(["--data", str(data), "remove", doc_id]) == 0
+    hits = Searcher(data).search("ledger of sprockets kept by widget makers", k=10)
+    assert doc_id not in {h.doc_id for h in hits}
+    assert main(["--data", str(data), "remove", doc_id]) == 1
+    assert "is not a user-added document" in capsys.readouterr().err
+
+
+def test_add_cli_bad_input_names_the_problem(data_dir, tmp_path, capsys):
+    from kb.cli import main
+
+    path = tmp_path / "bill.txt"
+    path.write_text("Just one line of a Draft Widget Due Diligence Bill.\n", encoding="utf-8")
+    assert main(_add_argv(data_dir, tmp_path / "nowhere.txt", "--dry-run")) == 1
+    assert "file not found" in capsys.readouterr().err
+    assert main(_add_argv(data_dir, path, "--dry-run", "--layout", "pdf:oj")) == 1
+    assert "cannot read a txt file" in capsys.readouterr().err

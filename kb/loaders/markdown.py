@@ -131,6 +131,12 @@ def _provisions(text: str) -> list[_Block]:
             if blocks:
                 blocks[-1].footnotes.append(line.strip())
             continue
+        plain = _PROVISION.match(line.strip()) if not line.startswith("\t") else None
+        if plain and not line.lstrip().startswith(("**", "#")) and _is_plain_heading(plain, blocks):
+            kind, number, rest = _kind_number(plain)
+            blocks.append(_Block(kind, number, _clean_heading(rest, number), start, [], [], context))
+            context = []
+            continue
         if _GLUED_MARKER.search(line) or line.startswith("\t"):
             _inline_articles(line, start, blocks, pending)
             continue
@@ -164,9 +170,28 @@ def _provisions(text: str) -> list[_Block]:
             )
             context = []
             continue
+        plain = _PROVISION.match(line.strip())
+        if plain and _is_plain_heading(plain, blocks):
+            kind, number, rest = _kind_number(plain)
+            blocks.append(
+                _Block(kind, number, _clean_heading(rest, number), start, [], [], context)
+            )
+            context = []
+            continue
         if blocks:
             blocks[-1].body.append(line.strip())
     return blocks
+
+
+def _is_plain_heading(match: re.Match, blocks: list[_Block]) -> bool:
+    """A plain-text line such as "Article 1er Objet" or "§ 2 Scope" (pasted or TXT text): a short
+    title that is not a sentence, numbered after the previous provision of its kind."""
+    rest = match.group("rest").strip()
+    if len(rest) > 120 or rest.endswith((".", ";", ",")) or (rest and rest[0].islower()):
+        return False
+    kind, number, _ = _kind_number(match)
+    previous = next((b.number for b in reversed(blocks) if b.kind == kind), None)
+    return previous is None or _follows(previous, number)
 
 
 def _kind_number(match: re.Match) -> tuple[str, str, str]:
