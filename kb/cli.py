@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("ingest", cmd_ingest, "parse every cached document into provision units")
+    p.add_argument(
+        "--drop-failed",
+        action="store_true",
+        help="drop the previous units of a document that no longer parses (default: keep them)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("docs", cmd_docs, "list the manifest with what is present or missing")
@@ -293,6 +298,16 @@ def cmd_ingest(args) -> int:
             say(f"    {problem}")
 
     documents = ingest_all(records, cache_dir(data_arg(args)), progress)
+    if not args.drop_failed:
+        from kb.ingest import keep_previous
+        from kb.store import read_units
+
+        try:
+            previous = read_units(data_arg(args))
+        except KBError:
+            previous = []
+        for doc_id in keep_previous(documents, previous):
+            say(f"    warning: {doc_id}: parse failed; its previous units are kept (--drop-failed)")
     units = [u for d in documents for u in d.units]
     problems = [p for d in documents for p in d.problems]
     summary = {

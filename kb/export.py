@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -256,9 +257,14 @@ def _md_row(row: Row, level: str) -> list[str]:
 
 
 def csv_cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not evaluate as a formula."""
+    """A CSV cell that a spreadsheet will not evaluate as a formula: a formula character at the
+    start, after any leading whitespace or line break, or in its full-width form ("＝1+1"), gets
+    a leading apostrophe."""
     value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    head = unicodedata.normalize("NFKC", value.lstrip()[:1])
+    if value[:1] in ("\t", "\r", "\n") or head in ("=", "+", "-", "@", "|", "%"):
+        return "'" + value
+    return value
 
 
 def to_csv(export: Export) -> str:

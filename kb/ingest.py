@@ -99,6 +99,31 @@ def _report(document: Document, seconds: float, progress) -> Document:
     return document
 
 
+def keep_previous(documents: list[Document], previous: list) -> list[str]:
+    """Never replace good data with worse: a document that now fails to parse (an error, and
+    fewer units than before) keeps its previous units. Returns the doc_ids kept that way."""
+    by_doc: dict[str, list] = {}
+    for unit in previous:
+        by_doc.setdefault(unit.doc_id, []).append(unit)
+    kept = []
+    for document in documents:
+        old = by_doc.get(document.record.doc_id, [])
+        failed = any(p.severity == "error" for p in document.problems)
+        if failed and old and len(document.units) < len(old):
+            document.units[:] = old
+            document.problems.append(
+                Problem(
+                    document.record.doc_id,
+                    "-",
+                    f"kept the {len(old)} units of the previous ingest (this run could not parse "
+                    "it); fix the file and re-run, or pass --drop-failed to drop them",
+                    "warning",
+                )
+            )
+            kept.append(document.record.doc_id)
+    return kept
+
+
 def _check_file(record: DocRecord, file, path: Path) -> Problem | None:
     if not path.is_file():
         return Problem(

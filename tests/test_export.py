@@ -160,3 +160,24 @@ def test_filename_is_safe():
     assert kx.filename(kx.Export("diff", "Changes: CSDDD → 2026/470 <x>"), "docx") == (
         "changes-csddd-2026-470-x.docx"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "guarded"),
+    [
+        ("=1+1", True),
+        (" =1+1", True),
+        ("\n=1+1", True),
+        ("\t1", True),
+        ("＝1+1", True),  # full-width equals sign
+        ("＋1", True),
+        ("-5 % of turnover", True),
+        ("@SUM(A1)", True),
+        ("CSDDD Art. 27(4)", False),
+        ("5 % of net worldwide turnover", False),
+    ],
+)
+def test_csv_guard_catches_formulas_behind_whitespace_and_full_width_signs(value, guarded):
+    from kb.export import csv_cell
+
+    assert csv_cell(value).startswith("'") is guarded

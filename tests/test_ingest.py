@@ -110,3 +110,27 @@ def test_ingest_summary_lists_counts_and_missing(data_dir):
     assert set(summary["documents"]) >= {"eu-csddd-2024-1760", "de-lksg-2021", "un-ungps-2011"}
     assert "eu-ep-resolution-2021-0073" in summary["missing"]
     assert [p for p in summary["problems"] if p["severity"] == "error"] == []
+
+
+def test_a_corrupt_cached_file_keeps_the_previous_units_unless_drop_failed(
+    data_dir, tmp_path, capsys
+):
+    import shutil
+
+    from kb.cli import main
+    from kb.store import read_units
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir / "cache", data / "cache")
+    for name in ("units.jsonl", "ingest.json"):
+        shutil.copy2(data_dir / name, data / name)
+    before = [u for u in read_units(data) if u.doc_id == "de-lksg-2021"]
+    cached = data / "cache" / "de-lksg-2021" / "BJNR295910021.html"
+    cached.write_bytes(cached.read_bytes()[:2000])  # a truncated download
+    assert main(["--data", str(data), "ingest"]) == 1  # an error is reported …
+    err = capsys.readouterr().err
+    assert "de-lksg-2021" in err and "previous units are kept" in err
+    kept = [u for u in read_units(data) if u.doc_id == "de-lksg-2021"]
+    assert kept == before  # … and nothing is lost
+    main(["--data", str(data), "ingest", "--drop-failed"])
+    assert not [u for u in read_units(data) if u.doc_id == "de-lksg-2021"]

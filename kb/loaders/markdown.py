@@ -134,7 +134,9 @@ def _provisions(text: str) -> list[_Block]:
         plain = _PROVISION.match(line.strip()) if not line.startswith("\t") else None
         if plain and not line.lstrip().startswith(("**", "#")) and _is_plain_heading(plain, blocks):
             kind, number, rest = _kind_number(plain)
-            blocks.append(_Block(kind, number, _clean_heading(rest, number), start, [], [], context))
+            blocks.append(
+                _Block(kind, number, _clean_heading(rest, number), start, [], [], context)
+            )
             context = []
             continue
         if _GLUED_MARKER.search(line) or line.startswith("\t"):
