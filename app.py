@@ -784,16 +784,22 @@ def render_diff_list(diffs: list, limit: int = 30) -> None:
     changed = [d for d in diffs if d.change != "unchanged"]
     if not changed:
         st.caption(T("diff.nothing"))
-    for d in changed[:limit]:
+    shown = changed if st.toggle(T("diff.all"), key="diff_all") else changed[:limit]
+    for d in shown:
         words = []
-        for op, text in d.ops:
-            piece = ex.plain(" ".join(text[:600].split()))
+        folded = False
+        for op, text, cut in ex.fold_ops(d.ops):
+            piece = ex.plain(text)
+            folded = folded or cut
             words.append(f"~~{piece}~~" if op == "-" else f"**{piece}**" if op == "+" else piece)
         st.markdown(
             f"**{ex.plain(d.unit_id)}** {ex.plain(d.heading)} — *{d.change}*  \n" + " ".join(words)
         )
-    if len(changed) > limit:
-        st.caption(T("diff.more", n=len(changed) - limit))
+        if folded:
+            with st.expander(T("diff.full")):
+                st.text(d.new_text or d.old_text)
+    if len(shown) < len(changed):
+        st.caption(T("diff.more", n=len(changed) - len(shown)))
 
 
 # --------------------------------------------------------------------------- corpus

@@ -179,6 +179,22 @@ def translations(records: dict[str, DocRecord], doc_id: str) -> list[str]:
 _MD_ANY = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
+def fold_ops(ops, keep: int = 160) -> list[tuple[str, str, bool]]:
+    """Word-diff runs for display: an unchanged run longer than ``2 * keep`` characters is folded
+    to its first and last ``keep`` characters around " … " (the data keeps it whole); deleted and
+    inserted runs are never cut. Returns ``(op, text, folded)``."""
+    out = []
+    for op, text in ops:
+        text = " ".join(text.split())
+        if op == "=" and len(text) > 2 * keep:
+            head = text[:keep].rsplit(" ", 1)[0]
+            tail = text[-keep:].split(" ", 1)[-1]
+            out.append((op, f"{head} … {tail}", True))
+        else:
+            out.append((op, text, False))
+    return out
+
+
 def plain(text: str) -> str:
     """``text`` for ``st.markdown``: every character Markdown, HTML or Streamlit's own directives
     (``:red[…]``, ``:material/x:``, ``$…$``) could act on is backslash-escaped; breaks kept."""

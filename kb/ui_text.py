@@ -100,6 +100,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.provision_title": ("Provision {citation}", "Bepaling {citation}"),
     "export.diff_title": ("Changes: {old} → {new}", "Wijzigingen: {old} → {new}"),
     "compare.title": ("Compare instruments", "Instrumenten vergelijken"),
+    "diff.all": ("Show every changed provision", "Elke gewijzigde bepaling tonen"),
+    "diff.full": (
+        "Whole text (the unchanged words are folded above)",
+        "Volledige tekst (ongewijzigde woorden zijn hierboven ingekort)",
+    ),
     "matrix.title": ("Obligation matrix", "Verplichtingenmatrix"),
     "matrix.caption": (
         "What each instrument requires, element by element: ✓ provides it, ~ only under a condition the text states, ✗ excluded or silent. Every cell cites the provision that decides it; open a cell to read its words.",

@@ -336,3 +336,38 @@ def test_links_ignore_other_directives(by_doc):
         lk["amending_unit"].split(".")[0] for lk in amendment_links(by_doc[OMNIBUS], ADOPTED)
     }
     assert targets == {"art-4"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("eu-csddd-2024-1760", "eu-csddd-2024-1760-consolidated-2026-03-18"),
+        ("eu-csddd-2024-1760-fr", "eu-csddd-2024-1760-consolidated-2026-03-18-fr"),
+    ],
+)
+@pytest.mark.parametrize("level", ["article", "paragraph"])
+def test_no_text_is_lost_in_the_diff(units, old, new, level):
+    """For every changed provision, the "before" runs are the old text and the "after" runs the
+    new text, word for word (nothing truncated anywhere in the data)."""
+    from kb.diff import diff_documents, group_by_doc, normalise
+
+    diffs = diff_documents(group_by_doc(units), old, new, level=level)
+    changed = [d for d in diffs if d.change == "changed"]
+    assert len(changed) > 20
+    for d in changed:
+        before = " ".join(text for op, text in d.ops if op in "=-")
+        after = " ".join(text for op, text in d.ops if op in "=+")
+        assert before == normalise(d.old_text), d.unit_id
+        assert after == normalise(d.new_text), d.unit_id
+
+
+def test_the_explorer_folds_long_unchanged_runs_but_keeps_every_change():
+    from kb.explorer import fold_ops
+
+    ops = (("=", "word " * 300), ("-", "deleted " * 200), ("+", "inserted " * 200), ("=", "tail"))
+    folded = fold_ops(ops, keep=100)
+    assert folded[0][0] == "=" and folded[0][2] is True and "…" in folded[0][1]
+    assert len(folded[0][1]) < 300
+    assert folded[1] == ("-", ops[1][1].strip(), False)  # changes are never cut
+    assert folded[2] == ("+", ops[2][1].strip(), False)
+    assert folded[3] == ("=", "tail", False)
