@@ -268,6 +268,21 @@ def current_filters():
     )
 
 
+def render_as_at(corpus: ex.Corpus, date: str) -> None:
+    """What the "as at" date changes: every instrument hidden or shown with a notice, named."""
+    from kb.versions import as_at
+
+    views = as_at(corpus.records, date)
+    lines = [
+        f"- {ex.plain(corpus.records[d].short_title)}: {ex.plain(v.notice)}"
+        for d, v in views.items()
+        if v.notice and d in corpus.by_doc
+    ]
+    if lines:
+        with st.expander(T("search.as_at_notes", date=date, n=len(lines))):
+            st.markdown("\n".join(lines))
+
+
 def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
     st.header(T("search.title"))
     with st.form("search_form", border=False, enter_to_submit=True):
@@ -287,10 +302,13 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
     from indexing.search import QueryError
 
     try:
-        hits = searcher.search(query, k=20, filters=current_filters())
+        filters = current_filters()
+        hits = searcher.search(query, k=20, filters=filters)
     except QueryError as exc:
         st.warning(T("search.bad_query") + " " + ex.plain(str(exc)))
         return
+    if filters.as_at:
+        render_as_at(corpus, filters.as_at)
     if not hits:
         st.info(T("search.none"))
         return

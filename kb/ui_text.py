@@ -100,6 +100,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.provision_title": ("Provision {citation}", "Bepaling {citation}"),
     "export.diff_title": ("Changes: {old} → {new}", "Wijzigingen: {old} → {new}"),
     "compare.title": ("Compare instruments", "Instrumenten vergelijken"),
+    "search.as_at_notes": (
+        "As at {date}: {n} instruments hidden or shown with a notice",
+        "Op {date}: {n} instrumenten verborgen of getoond met een opmerking",
+    ),
     "diff.all": ("Show every changed provision", "Elke gewijzigde bepaling tonen"),
     "diff.full": (
         "Whole text (the unchanged words are folded above)",

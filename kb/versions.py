@@ -1,13 +1,23 @@
 """Which version of an instrument applies at a date ("as at" view).
 
-Documents related by ``consolidates`` form a version family per language (the act as adopted and
-its consolidations). At a date, a family shows only its latest version dated on or before that
-date; documents adopted after the date are not shown at all.
+Documents related by ``consolidates`` or ``translation_of`` form a version family per language
+(the act as adopted and its consolidations). Each version holds the wording from its
+``valid_from`` date: a consolidation from its consolidation date, the act as adopted (or a
+language version of it, even one printed or corrected later) from its adoption. At a date, a
+family shows its latest version valid on or before that date. Nothing is hidden silently:
+``as_at`` says for every document whether it is shown and why (or why not) —
+
+- shown, with a notice when the wording we hold is later than the date (the French vigilance law
+  in 2020: we hold the wording in force since 2025-01-01), or when the act is adopted but not yet
+  in force or not yet applicable;
+- hidden because a later version of the same family is valid on the date (superseded), or
+  because the act did not exist yet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from kb.models import DocRecord
 
@@ -22,25 +32,74 @@ def family(record: DocRecord) -> tuple[str, str]:
     return (record.consolidates or record.translation_of or record.doc_id, record.language)
 
 
-def visible_at(records: dict[str, DocRecord], date: str) -> set[str]:
-    """doc_ids to show "as at" ``date`` (ISO). Raises ``ValueError`` for a bad date."""
+def valid_from(record: DocRecord) -> str | None:
+    """From when the wording of this version is the law (its consolidation date, or adoption)."""
+    if record.status == "consolidated":
+        return record.version_date or record.adopted
+    return record.adopted or record.version_date
+
+
+@dataclass(frozen=True)
+class AsAt:
+    """Whether a document is shown at a date, and what the user must be told about it."""
+
+    doc_id: str
+    shown: bool
+    notice: str = ""
+
+
+def as_at(records: dict[str, DocRecord], date: str) -> dict[str, AsAt]:
+    """The as-at view of every document at ``date`` (ISO). Raises ``ValueError`` for a bad date."""
     try:
         dt.date.fromisoformat(date)
     except (TypeError, ValueError):
         raise ValueError(f"as-at date {date!r} is not an ISO date (YYYY-MM-DD)") from None
     best: dict[tuple[str, str], DocRecord] = {}
-    undated: set[str] = set()
     for record in records.values():
-        when = version_date(record)
-        if when is None:
-            undated.add(record.doc_id)
-            continue
-        if when > date:
+        start = valid_from(record)
+        if start is None or start > date:
             continue
         key = family(record)
-        if key not in best or when > version_date(best[key]):
+        current = best.get(key)
+        if current is None or (start, version_date(record) or "") > (
+            valid_from(current) or "",
+            version_date(current) or "",
+        ):
             best[key] = record
-    return {r.doc_id for r in best.values()} | undated
+    out = {}
+    for record in records.values():
+        start = valid_from(record)
+        chosen = best.get(family(record))
+        if start is None:
+            out[record.doc_id] = AsAt(record.doc_id, True)
+        elif chosen is not None and chosen.doc_id == record.doc_id:
+            out[record.doc_id] = AsAt(record.doc_id, True, _notice(record, date))
+        elif chosen is not None:
+            out[record.doc_id] = AsAt(
+                record.doc_id, False, f"on {date} the version in force is {chosen.short_title}"
+            )
+        else:
+            out[record.doc_id] = AsAt(record.doc_id, False, f"not yet adopted on {date} ({start})")
+    return out
+
+
+def _notice(record: DocRecord, date: str) -> str:
+    notes = []
+    if record.version_date and record.version_date > date:
+        notes.append(
+            f"the wording shown is that of {record.version_date}, later than {date}; "
+            "the wording in force on that date is not in the local corpus"
+        )
+    if record.entry_into_force and record.entry_into_force > date:
+        notes.append(f"adopted, enters into force on {record.entry_into_force}")
+    elif record.application and record.application > date:
+        notes.append(f"in force, applies from {record.application}")
+    return "; ".join(notes)
+
+
+def visible_at(records: dict[str, DocRecord], date: str) -> set[str]:
+    """doc_ids to show "as at" ``date`` (ISO); see ``as_at`` for why the others are not shown."""
+    return {doc_id for doc_id, view in as_at(records, date).items() if view.shown}
 
 
 def versions_of(records: dict[str, DocRecord], doc_id: str) -> list[DocRecord]:

@@ -36,3 +36,30 @@ def test_versions_of(manifest):
         "eu-csddd-2024-1760-consolidated-2025-04-17",
         "eu-csddd-2024-1760-consolidated-2026-03-18",
     ]
+
+
+AS_AT = [
+    # (doc, date, shown, words the notice must contain)
+    ("fr-loi-vigilance-2017", "2020-06-01", True, "wording shown is that of 2025-01-01"),
+    ("fr-loi-vigilance-2017", "2026-06-01", True, ""),
+    ("fr-loi-vigilance-2017", "2016-06-01", False, "not yet adopted"),
+    ("eu-csddd-2024-1760-fr", "2024-12-31", True, "wording shown is that of 2025-11-10"),
+    ("eu-csddd-2024-1760-fr", "2026-11-25", False, "version in force is"),
+    ("eu-csddd-2024-1760", "2023-12-31", False, "not yet adopted"),
+    ("de-lksg-2021", "2022-06-01", True, "enters into force on 2023-01-01"),
+    ("de-lksg-2021", "2024-06-01", True, ""),
+    ("no-transparency-act-2021", "2022-01-01", True, "enters into force on 2022-07-01"),
+    ("ch-co-964-2021", "2021-06-01", True, "enters into force on 2022-01-01"),
+    ("ch-co-964-2021", "2019-06-01", False, "not yet adopted"),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "date", "shown", "notice"), AS_AT)
+def test_as_at_never_hides_without_saying_why(manifest, doc_id, date, shown, notice):
+    from kb.versions import as_at
+
+    view = as_at(manifest, date)[doc_id]
+    assert view.shown is shown
+    assert notice in view.notice
+    if not shown:
+        assert view.notice  # a hidden instrument always says why
