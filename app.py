@@ -503,7 +503,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
     title = T("matrix.title")
     e1, e2, e3 = st.columns(3)
     e1.download_button(
-        "Markdown",
+        T("matrix.md"),
         lambda: kx.matrix_markdown(title, columns, rows, labels).encode("utf-8"),
         file_name="levelfield-matrix.md",
         mime="text/markdown",
@@ -511,7 +511,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
         on_click="ignore",
     )
     e2.download_button(
-        "CSV",
+        T("matrix.csv"),
         lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
         file_name="levelfield-matrix.csv",
         mime="text/csv",
@@ -519,7 +519,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
         on_click="ignore",
     )
     e3.download_button(
-        "Word",
+        T("matrix.docx"),
         functools.partial(kx.matrix_docx, title, columns, rows, labels),
         file_name="levelfield-matrix.docx",
         mime=kx.FORMATS["docx"][0],

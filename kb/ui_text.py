@@ -129,7 +129,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "De tekst regelt dit element niet: geen bepaling om te citeren.",
     ),
     "matrix.editorial": ("Editorial correction: {reason}", "Redactionele correctie: {reason}"),
-    "matrix.export": ("Export the matrix", "De matrix exporteren"),
+    "matrix.md": ("Matrix (Markdown)", "Matrix (Markdown)"),
+    "matrix.csv": ("Matrix (CSV)", "Matrix (CSV)"),
+    "matrix.docx": ("Matrix (Word)", "Matrix (Word)"),
     "compare.topics": ("Topics", "Thema's"),
     "compare.docs": ("Instruments (columns)", "Instrumenten (kolommen)"),
     "compare.choose": (

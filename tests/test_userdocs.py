@@ -111,7 +111,8 @@ def test_safe_filename(name, kind, expected):
 
 def test_parser_options_and_unknown_parser():
     assert userdocs.parser_options("pdf")[0] == "pdf:oj"
-    assert userdocs.parser_options("txt") == ["txt:sections"]
+    assert userdocs.parser_options("txt") == ["txt:sections", "markdown-law"]
+    assert userdocs.parser_options("md") == ["markdown-law"]
     with pytest.raises(UploadError, match="cannot read a txt file"):
         userdocs._parser("txt", "pdf:oj")
 
