@@ -114,6 +114,10 @@ def cmd_eval(args) -> int:
         from kb.compare_commands import cmd_eval_compare
 
         return cmd_eval_compare(args)
+    if getattr(args, "trail", False):
+        from kb.cli import cmd_eval_trail
+
+        return cmd_eval_trail(args)
     if getattr(args, "matrix", False):
         from kb.matrix_commands import cmd_eval_matrix
 

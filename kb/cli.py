@@ -30,6 +30,7 @@ EXAMPLES = {
     "add": "python -m kb add 55K1903001.pdf --title 'Wetsvoorstel …' --jurisdiction BE --type bill "
     "--language nl --dry-run",
     "remove": "python -m kb remove user-wetsvoorstel",
+    "trail": "python -m kb trail --from eu-com-2022-71-fr --to eu-csddd-2024-1760-fr",
 }
 
 
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous cache and unit table are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (`| head`): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--matrix", action="store_true", help="evaluate the obligation matrix on its dev gold"
     )
+    p.add_argument(
+        "--trail", action="store_true", help="evaluate the proposal → adopted article alignment"
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(
@@ -188,6 +197,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("remove", cmd_remove, "remove a document added with `kb add` (or in the app)")
     p.add_argument("doc_id")
+
+    p = add(
+        "trail",
+        cmd_trail,
+        "procedure trail: where each article of an adopted act came from in the proposal",
+    )
+    p.add_argument("--from", dest="proposal", required=True, help="doc_id of the proposal")
+    p.add_argument("--to", dest="adopted", required=True, help="doc_id of the adopted act")
+    p.add_argument("--json", action="store_true")
 
     from kb import matrix_commands as mc
 
@@ -365,6 +383,63 @@ def cmd_add(args) -> int:
         print(
             ("would add " if args.dry_run else "added ") + f"{out['doc_id']} ({out['units']} units)"
         )
+    return 0
+
+
+def cmd_trail(args) -> int:
+    from kb.procedure import trail
+    from kb.store import read_units
+
+    units = read_units(data_arg(args))
+    by_doc: dict[str, list] = {}
+    for unit in units:
+        by_doc.setdefault(unit.doc_id, []).append(unit)
+    for doc_id in (args.proposal, args.adopted):
+        if doc_id not in by_doc:
+            raise KBError(f"unknown doc_id {doc_id!r} (not in the unit table)")
+    trails = trail(by_doc[args.proposal], by_doc[args.adopted])
+    if args.json:
+        print(json.dumps([t.to_dict() for t in trails], ensure_ascii=False))
+        return 0
+    headings = {u.unit_id: u.heading for u in by_doc[args.proposal] if u.parent is None}
+    for t in trails:
+        source = (
+            ", ".join(f"{s} {headings.get(s, '')}".strip() for s in t.sources)
+            or "new (no counterpart)"
+        )
+        change = f"  (+{t.added_words} / -{t.deleted_words} words)" if t.sources else ""
+        print(f"{t.adopted:8} {t.heading[:45]:45} ← {source}{change}")
+    return 0
+
+
+def cmd_eval_trail(args) -> int:
+    from kb.matrix_eval import split_of
+    from kb.procedure import evaluate, trail
+    from kb.store import read_units
+
+    path = Path(__file__).parent / "gold" / "procedure_gold.json"
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KBError(f"procedure gold not found: {path}") from None
+    units = read_units(data_arg(args))
+    proposal = [u for u in units if u.doc_id == gold.get("proposal", "eu-com-2022-71-fr")]
+    adopted = [u for u in units if u.doc_id == gold.get("adopted", "eu-csddd-2024-1760-fr")]
+    trails = trail(proposal, adopted)
+    report = {
+        part: evaluate(trails, [p for p in gold["pairs"] if split_of(p["adopted"]) == part])
+        for part in ("tune", "test")
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    for part, r in report.items():
+        print(
+            f"{part}: {r['pairs']} pairs, hit@1 {r['hit_at_1']}, any {r['hit_any']}; "
+            f"new articles recognised {r['new_recognised']}/{r['new_articles']}"
+        )
+        for miss in r["misses"]:
+            print(f"    {miss}")
     return 0
 
 
