@@ -31,6 +31,8 @@ EXAMPLES = {
     "--language nl --dry-run",
     "remove": "python -m kb remove user-wetsvoorstel",
     "trail": "python -m kb trail --from eu-com-2022-71-fr --to eu-csddd-2024-1760-fr",
+    "applies": "python -m kb applies --country DE --employees 1200 --turnover 500000000 "
+    "--date 2027-01-01 --json",
 }
 
 
@@ -197,6 +199,19 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("remove", cmd_remove, "remove a document added with `kb add` (or in the app)")
     p.add_argument("doc_id")
+
+    p = add("applies", cmd_applies, "does it apply to us? every instrument for a company profile")
+    p.add_argument("--country", required=True, help="country of incorporation/seat, e.g. DE")
+    p.add_argument("--employees", type=int, required=True, help="employees in total (group)")
+    p.add_argument("--employees-in-country", type=int, help="employees in --country")
+    p.add_argument(
+        "--employees-in", action="append", default=[], help="employees in another country: DE=1200"
+    )
+    p.add_argument("--turnover", type=float, required=True, help="net worldwide turnover, EUR")
+    p.add_argument("--eu-turnover", type=float, help="net turnover in the EU, EUR (non-EU firms)")
+    p.add_argument("--royalties", type=float, help="franchise/licensing royalties, EUR")
+    p.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
 
     p = add(
         "trail",
@@ -409,6 +424,25 @@ def cmd_trail(args) -> int:
         )
         change = f"  (+{t.added_words} / -{t.deleted_words} words)" if t.sources else ""
         print(f"{t.adopted:8} {t.heading[:45]:45} ← {source}{change}")
+    return 0
+
+
+def cmd_applies(args) -> int:
+    from corpus.manifest import manifest_for
+    from kb.applies import applies, parse_profile
+    from kb.store import read_units
+
+    profile = parse_profile(args)
+    units = {(u.doc_id, u.unit_id): u for u in read_units(data_arg(args))}
+    result = applies(profile, manifest_for(data_arg(args)), units)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for entry in result["instruments"]:
+        start = f" from {entry['from']}" if entry.get("from") else ""
+        print(f"{entry['short_title'][:34]:34} {entry['applies']}{start}")
+        for reason in entry["reasons"]:
+            print(f"    {reason['text']} ({reason['citation']})")
     return 0
 
 

@@ -19,6 +19,9 @@ from kb.models import Unit
 NEW_BELOW = 0.12
 #: a second proposal article is listed as merged in when it scores this close to the best
 MERGED_WITHIN = 0.75
+#: an adopted article whose best proposal article is the better match of another adopted article
+#: (no mutual best match) is new unless it is at least this similar
+SECOND_CLAIM_KEEPS = 0.5
 HEADING_WEIGHT = 3
 
 
@@ -85,11 +88,15 @@ def trail(proposal: list[Unit], adopted: list[Unit]) -> list[Trail]:
     props, acts = _articles(proposal), _articles(adopted)
     vectors = _tfidf(_vectors(props + acts))
     pv, av = vectors[: len(props)], vectors[len(props) :]
+    scores = [[_cosine(a, p) for p in pv] for a in av]
+    # for each proposal article, the adopted article most similar to it
+    claimant = {i: max(range(len(av)), key=lambda j: scores[j][i]) for i in range(len(pv))}
     out = []
-    for unit, vector in zip(acts, av, strict=True):
-        ranked = sorted(((_cosine(vector, p), i) for i, p in enumerate(pv)), reverse=True)
+    for j, unit in enumerate(acts):
+        ranked = sorted(((scores[j][i], i) for i in range(len(pv))), reverse=True)
         best = ranked[0][0] if ranked else 0.0
-        if best < NEW_BELOW:
+        second_claim = bool(ranked) and claimant[ranked[0][1]] != j
+        if best < NEW_BELOW or (second_claim and best < SECOND_CLAIM_KEEPS):
             out.append(Trail(unit.unit_id, unit.heading, (), (), 0, 0))
             continue
         chosen = [(s, i) for s, i in ranked[:3] if s >= best * MERGED_WITHIN and s >= NEW_BELOW]
