@@ -156,7 +156,7 @@ def test_comparison_and_its_export(server, page, shots):
     assert page.get_by_text("Not in local corpus.").first.is_visible()
     page.screenshot(path=str(shots / "compare.png"))
     with page.expect_download() as event:
-        page.get_by_role("button", name="Markdown").click()
+        page.get_by_role("button", name="Markdown", exact=True).click()
     text = Path(event.value.path()).read_text(encoding="utf-8")
     assert "CSDDD Art. 14" in text and "https://eur-lex.europa.eu/eli/dir/2024/1760/oj/eng" in text
     assert "not in local corpus" in text
