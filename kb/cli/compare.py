@@ -1,6 +1,6 @@
 """Handlers of the comparison commands (compare, similar, diff, facts, eval --compare).
 
-The parser lives in ``kb.cli``; these functions only load data, call ``kb.compare``/``kb.diff``/
+The parser lives in ``kb.cli.parser``; these functions only load data, call ``kb.compare``/``kb.diff``/
 ``kb.facts`` and print JSON or a table.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli import data_arg, read_jsonl, say
+from kb.cli.io import data_arg, read_jsonl, say
 from kb.errors import KBError
 
 

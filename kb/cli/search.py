@@ -1,10 +1,10 @@
-"""Handlers of the search commands (build, search, eval); the parser lives in ``kb.cli``."""
+"""Handlers of the search commands (build, search, eval); the parser lives in ``kb.cli.parser``."""
 
 from __future__ import annotations
 
 import json
 
-from kb.cli import data_arg, read_jsonl, say
+from kb.cli.io import data_arg, read_jsonl, say
 from kb.errors import KBError
 
 
@@ -111,15 +111,15 @@ def cmd_eval(args) -> int:
     from indexing.search import Searcher
 
     if args.compare:
-        from kb.compare_commands import cmd_eval_compare
+        from kb.cli.compare import cmd_eval_compare
 
         return cmd_eval_compare(args)
     if getattr(args, "trail", False):
-        from kb.cli import cmd_eval_trail
+        from kb.cli.procedure import cmd_eval_trail
 
         return cmd_eval_trail(args)
     if getattr(args, "matrix", False):
-        from kb.matrix_commands import cmd_eval_matrix
+        from kb.cli.matrix import cmd_eval_matrix
 
         return cmd_eval_matrix(args)
 

@@ -1,6 +1,6 @@
 """Handlers of the obligation commands (obligations, matrix, eval --matrix).
 
-The parser lives in ``kb.cli``; these functions load the unit table, call ``kb.matrix`` and print
+The parser lives in ``kb.cli.parser``; these functions load the unit table, call ``kb.matrix`` and print
 JSON or a readable table. The matrix is computed once per corpus version and cached in the data
 folder by ``kb.matrix.load_matrix``.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli import data_arg, read_jsonl, say
+from kb.cli.io import data_arg, read_jsonl, say
 from kb.errors import KBError
 from kb.matrix import load_matrix
 

@@ -1,0 +1,42 @@
+"""Shared input/output helpers of the command line: the data folder, batch files, progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kb.errors import KBError
+
+
+def data_arg(args) -> Path:
+    from kb.store import data_dir
+
+    return args.data or data_dir()
+
+
+def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
+    """Objects of a JSONL batch file; raises ``KBError`` naming the line of a bad entry.
+
+    ``required`` maps field names to their types, e.g. ``{"query": str}``; ``id`` is optional."""
+    if not path.is_file():
+        raise KBError(f"batch file not found: {path}")
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), t) for k, t in required.items()
+        ):
+            fields = ", ".join(f"{k!r} ({t.__name__})" for k, t in required.items())
+            raise KBError(f"{path}:{n}: expected an object with {fields}")
+        items.append({"id": item.get("id"), **{k: item[k] for k in required}})
+    return items
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,85 @@
+"""Commands about time and procedure: applies (does it apply to us?), trail, eval --trail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.cli.io import data_arg
+from kb.errors import KBError
+
+
+def cmd_applies(args) -> int:
+    from corpus.manifest import manifest_for
+    from kb.applies import applies, parse_profile
+    from kb.store import read_units
+
+    profile = parse_profile(args)
+    units = {(u.doc_id, u.unit_id): u for u in read_units(data_arg(args))}
+    result = applies(profile, manifest_for(data_arg(args)), units)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for entry in result["instruments"]:
+        start = f" from {entry['from']}" if entry.get("from") else ""
+        print(f"{entry['short_title'][:34]:34} {entry['applies']}{start}")
+        for reason in entry["reasons"]:
+            print(f"    {reason['text']} ({reason['citation']})")
+    return 0
+
+
+def cmd_trail(args) -> int:
+    from kb.procedure import trail
+    from kb.store import read_units
+
+    units = read_units(data_arg(args))
+    by_doc: dict[str, list] = {}
+    for unit in units:
+        by_doc.setdefault(unit.doc_id, []).append(unit)
+    for doc_id in (args.proposal, args.adopted):
+        if doc_id not in by_doc:
+            raise KBError(f"unknown doc_id {doc_id!r} (not in the unit table)")
+    trails = trail(by_doc[args.proposal], by_doc[args.adopted])
+    if args.json:
+        print(json.dumps([t.to_dict() for t in trails], ensure_ascii=False))
+        return 0
+    headings = {u.unit_id: u.heading for u in by_doc[args.proposal] if u.parent is None}
+    for t in trails:
+        source = (
+            ", ".join(f"{s} {headings.get(s, '')}".strip() for s in t.sources)
+            or "new (no counterpart)"
+        )
+        change = f"  (+{t.added_words} / -{t.deleted_words} words)" if t.sources else ""
+        print(f"{t.adopted:8} {t.heading[:45]:45} ← {source}{change}")
+    return 0
+
+
+def cmd_eval_trail(args) -> int:
+    from kb.matrix_eval import split_of
+    from kb.procedure import evaluate, trail
+    from kb.store import read_units
+
+    path = Path(__file__).resolve().parent.parent / "gold" / "procedure_gold.json"
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KBError(f"procedure gold not found: {path}") from None
+    units = read_units(data_arg(args))
+    proposal = [u for u in units if u.doc_id == gold.get("proposal", "eu-com-2022-71-fr")]
+    adopted = [u for u in units if u.doc_id == gold.get("adopted", "eu-csddd-2024-1760-fr")]
+    trails = trail(proposal, adopted)
+    report = {
+        part: evaluate(trails, [p for p in gold["pairs"] if split_of(p["adopted"]) == part])
+        for part in ("tune", "test")
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    for part, r in report.items():
+        print(
+            f"{part}: {r['pairs']} pairs, hit@1 {r['hit_at_1']}, any {r['hit_any']}; "
+            f"new articles recognised {r['new_recognised']}/{r['new_articles']}"
+        )
+        for miss in r["misses"]:
+            print(f"    {miss}")
+    return 0
