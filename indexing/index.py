@@ -147,7 +147,7 @@ def _write(
     import bm25s
     import faiss
 
-    from indexing.tokenize import tokens
+    from kb.lang import tokens
 
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as fh:
         for chunk in chunks:

@@ -12,7 +12,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from indexing.tokenize import LANGUAGES, tokens
+from kb.lang import LANGUAGES, tokens
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 
@@ -92,6 +92,6 @@ def _instruments() -> list[dict]:
 
 
 def _folded_words(text: str) -> list[str]:
-    from indexing.tokenize import fold, words
+    from kb.lang import fold, words
 
     return [fold(w) for w in words(text)]

@@ -16,7 +16,7 @@ from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
 from indexing.lexicon import expand, instruments_named
-from indexing.tokenize import query_tokens, tokens, words
+from kb.lang import query_tokens, tokens, words
 from kb.models import DocRecord
 from kb.numbering import top_level
 from kb.versions import family, visible_at

@@ -2,7 +2,7 @@
 
 Articles are renumbered and merged during negotiation (the proposal's complaints article is not
 the adopted act's Art. 14), so articles are aligned by content, not by number: each article is a
-TF-IDF vector of its stemmed words (``indexing.tokenize``), its heading counted three times; an
+TF-IDF vector of its stemmed words (``kb.lang``), its heading counted three times; an
 adopted article is matched to the proposal articles most similar to it. Below a similarity
 threshold it is new. For each pair, a word-level diff (``kb.diff.word_ops``) says how much changed.
 """
@@ -51,7 +51,7 @@ def _articles(units: list[Unit]) -> list[Unit]:
 
 
 def _vectors(articles: list[Unit]) -> list[Counter]:
-    from indexing.tokenize import tokens
+    from kb.lang import tokens
 
     out = []
     for unit in articles:

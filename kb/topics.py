@@ -59,7 +59,7 @@ def topic_ids() -> list[str]:
 @cache
 def _descriptors() -> list[tuple[str, str, tuple[str, ...]]]:
     """(topic, descriptor, stemmed tokens) for every descriptor, stemmed in its own language."""
-    from indexing.tokenize import tokens
+    from kb.lang import tokens
 
     out = []
     for topic in topics():
@@ -89,7 +89,7 @@ def score_unit(unit: Unit, heading: str | None = None) -> list[TopicScore]:
 
     ``heading``: the heading of the article a paragraph or point belongs to; it counts as context
     (weight of context), so an article outranks its own paragraphs on the strength of its heading."""
-    from indexing.tokenize import tokens
+    from kb.lang import tokens
 
     fields = {
         "heading": tokens(unit.heading, unit.language),

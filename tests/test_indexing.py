@@ -9,8 +9,8 @@ import pytest
 
 from indexing.index import build_index, load_index
 from indexing.search import Filters, QueryError, Searcher
-from indexing.tokenize import tokens
 from kb.errors import StoreError
+from kb.lang import tokens
 from tests.fakes import HashEmbedder
 
 

@@ -1,7 +1,9 @@
-"""Language-aware tokenisation for BM25: lower-case, accent folding, stop words, Snowball stems.
+"""The per-language vocabulary and tokenising rules of the whole house (EN/NL/FR/DE/NB).
 
-Documents are stemmed in their own language. A query's language is guessed from its stop words
-and letters; when unsure, it is stemmed in all four languages (the union of stems).
+Used alike by ingestion, comparison (topics, procedure trail) and indexing (BM25): lower-case,
+accent folding, stop words (function words only), Snowball stems. Documents are stemmed in their
+own language. A query's language is guessed from its stop words and letters; when unsure, it is
+stemmed in every language (the union of stems).
 """
 
 from __future__ import annotations
