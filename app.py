@@ -299,7 +299,7 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
     searcher = searcher_or_message(data, version)
     if searcher is None:
         return
-    from indexing.search import QueryError
+    from kb.errors import QueryError
 
     try:
         filters = current_filters()
@@ -368,10 +368,11 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
 
 def render_counterparts(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
     from kb.compare import similar
+    from kb.errors import UnknownUnitError
 
     try:
         result = similar(corpus.analysis, doc_id, unit_id)
-    except KeyError:
+    except UnknownUnitError:
         result = {"matches": []}
     if not result["matches"]:
         st.caption(T("counterparts.none"))

@@ -16,6 +16,7 @@ from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
 from indexing.lexicon import expand, instruments_named
+from kb.errors import QueryError
 from kb.lang import query_tokens, tokens, words
 from kb.models import DocRecord
 from kb.numbering import top_level
@@ -34,10 +35,6 @@ BM25_WEIGHT = 0.7
 EXPANSION_WEIGHT = 1.2
 NAMED_BOOST = 2.0
 PER_DOC = 4
-
-
-class QueryError(ValueError):
-    """The query or a filter cannot be searched; the message says why."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.errors import KBError
+from kb.errors import KBError, ProfileError
 from kb.models import DocRecord
 
 RULES_PATH = Path(__file__).with_name("applies_rules.json")
@@ -35,10 +35,6 @@ EU = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq}
-
-
-class ProfileError(KBError, ValueError):
-    """A company profile field is missing or malformed (the message names it)."""
 
 
 @dataclass(frozen=True)

@@ -28,3 +28,22 @@ class FetchError(KBError):
 
 class StoreError(KBError):
     """The unit table or an index is missing, stale or unreadable."""
+
+
+class QueryError(KBError, ValueError):
+    """The query or a filter cannot be searched; the message says why."""
+
+
+class UploadError(KBError, ValueError):
+    """An upload cannot be added; the message says why and what to do."""
+
+
+class ProfileError(KBError, ValueError):
+    """A company profile field is missing or malformed (the message names it)."""
+
+
+class UnknownUnitError(KBError, KeyError):
+    """A doc_id or unit_id that the unit table does not hold (the message names it)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from corpus.fetch import UPLOADS
 from corpus.manifest import INSTRUMENT_TYPES, USER_MANIFEST, default_manifest, parse_manifest
-from kb.errors import KBError, ManifestError, StoreError
+from kb.errors import KBError, ManifestError, StoreError, UploadError
 from kb.models import DocRecord, FileRecord, Unit
 from kb.store import atomic_write_text, read_summary, read_units, write_units
 
@@ -65,10 +65,6 @@ PARSERS: dict[str, tuple[tuple[str, str | None], ...]] = {
 AUTO = "auto"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _JURISDICTION = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?$")
-
-
-class UploadError(KBError, ValueError):
-    """The upload cannot be added; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from indexing.index import build_index, load_index
-from indexing.search import Filters, QueryError, Searcher
-from kb.errors import StoreError
+from indexing.search import Filters, Searcher
+from kb.errors import QueryError, StoreError
 from kb.lang import tokens
 from tests.fakes import HashEmbedder
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kb import userdocs
-from kb.errors import LoadError, StoreError
-from kb.userdocs import NewDocument, UploadError
+from kb.errors import LoadError, StoreError, UploadError
+from kb.userdocs import NewDocument
 
 SYNTHETIC = """Widget Safety Act (a synthetic test document, not law)
 1. Widgets

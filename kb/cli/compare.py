@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from kb.cli.io import data_arg, read_jsonl, say
-from kb.errors import KBError
+from kb.errors import KBError, UnknownUnitError
 
 
 def _analysis(args):
@@ -80,11 +80,11 @@ def cmd_similar(args) -> int:
     for item in items:
         try:
             result = similar(analysis, item["doc_id"], item["unit_id"], vectors=vectors)
-        except KeyError as exc:
+        except UnknownUnitError as exc:
             if args.batch is None:
-                raise KBError(str(exc.args[0])) from None
+                raise
             failed += 1
-            print(json.dumps({"id": item["id"], "error": str(exc.args[0]), "matches": []}))
+            print(json.dumps({"id": item["id"], "error": str(exc), "matches": []}))
             continue
         if args.batch:
             print(json.dumps({"id": item["id"], **result}, ensure_ascii=False))

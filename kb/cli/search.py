@@ -39,7 +39,8 @@ def _filters(args):
 
 
 def cmd_search(args) -> int:
-    from indexing.search import QueryError, Searcher
+    from indexing.search import Searcher
+    from kb.errors import QueryError
 
     if (args.query is None) == (args.batch is None):
         raise KBError("give either a QUERY or --batch FILE")
