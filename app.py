@@ -13,12 +13,11 @@ shown. What to show is decided in ``kb.explorer`` (pure, tested); this file arra
 
 from __future__ import annotations
 
-import os
+# First: the indexing package sets the passive OpenMP wait policy (its one home) before faiss or
+# the e5 engine can be loaded; idle spinning threads made a 15 ms query embedding take ~1.6 s.
+import indexing  # noqa: F401
 
-# Idle OpenMP threads (faiss, the e5 engine) spin by default; on a busy machine with more sessions
-# than cores that turns a 15 ms query embedding into ~1.6 s. Must be set before they are loaded.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
+# isort: split
 import datetime as dt
 import functools
 import logging
@@ -633,8 +632,6 @@ def render_heatmap(data: Path, version: str, corpus: ex.Corpus, docs: list[str])
 def render_scope(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -> None:
     st.subheader(T("scope.title"))
     st.caption(T("scope.help"))
-    if not ex.facts_available():
-        st.caption(T("facts.unavailable"))
     rows = scope_rows(str(data), version, tuple(docs))
     if rows:
         record_dates = lambda r: " / ".join(x for x in (r.adopted, r.version_date) if x) or "—"  # noqa: E731

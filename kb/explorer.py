@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from kb.errors import StoreError
@@ -303,23 +302,11 @@ def search_units(corpus: Corpus, hits: list) -> list[Unit]:
 # --------------------------------------------------------------------------- compare
 
 
-@cache
-def _facts_module():
-    try:
-        import kb.facts as module
-    except ImportError:  # kb.facts is being written by a teammate; the app says so meanwhile
-        return None
-    return module
-
-
-def facts_available() -> bool:
-    return _facts_module() is not None
-
-
 def facts_of(units: list[Unit]) -> list:
-    """Key facts (thresholds, fines, dates) read from ``units``; empty when unavailable."""
-    module = _facts_module()
-    return module.extract_facts(units) if module and units else []
+    """Key facts (thresholds, fines, dates) read from ``units``."""
+    from kb.facts import extract_facts
+
+    return extract_facts(units) if units else []
 
 
 def heatmap(analysis, docs: list[str], topics: list[str]) -> dict[str, dict[str, int]]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.numbering import int_to_roman, is_roman, roman_to_int
+
 # --------------------------------------------------------------------------- data
 
 
@@ -95,9 +97,6 @@ _COMMENTARY = re.compile(r"^Commentary$")
 
 #: a table-of-contents entry: a title followed by a tab, dot leaders or spaces and a page number
 _TOC_ENTRY = re.compile(r"(?:\t|\s\.{2,}\s*|\s{2,})\d{1,4}$")
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-_ROMAN_TABLE = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"))
-_ROMAN_TABLE += ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 
 
 def classify(text: str) -> Label | None:
@@ -183,40 +182,6 @@ def continues_phrase(text: str | None) -> bool:
 
 
 # --------------------------------------------------------------------------- sequences
-
-
-def roman_to_int(text: str) -> int:
-    """``"xiv"`` → 14 (case-insensitive). Raises ``ValueError`` for anything else."""
-    low = text.lower()
-    if not low or any(c not in _ROMAN_VALUES for c in low):
-        raise ValueError(f"not a roman numeral: {text!r}")
-    total = 0
-    for i, char in enumerate(low):
-        value = _ROMAN_VALUES[char]
-        following = _ROMAN_VALUES[low[i + 1]] if i + 1 < len(low) else 0
-        total += -value if value < following else value
-    if int_to_roman(total) != low:
-        raise ValueError(f"not a canonical roman numeral: {text!r}")
-    return total
-
-
-def int_to_roman(value: int) -> str:
-    """``14`` → ``"xiv"`` (lowercase)."""
-    out = []
-    for number, letters in _ROMAN_TABLE:
-        while value >= number:
-            out.append(letters)
-            value -= number
-    return "".join(out)
-
-
-def is_roman(text: str) -> bool:
-    """True for a canonical roman numeral in either case ("iv", "XII")."""
-    try:
-        roman_to_int(text)
-    except ValueError:
-        return False
-    return True
 
 
 def point_styles(number: str) -> tuple[str, ...]:

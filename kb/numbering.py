@@ -13,7 +13,9 @@ KINDS = ("rec", "art", "sec", "principle", "commentary", "para", "par", "pt", "a
 
 _NUMBER_DROP = re.compile(r"[.\s°º]+")
 _NUMBER_OK = re.compile(r"^[A-Za-z0-9-]+$")
-_ROMAN = re.compile(r"^(?=[IVXLCDM]+$)M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_ROMAN_TABLE = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"))
+_ROMAN_TABLE += ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 
 
 def normalise_number(raw: str) -> str:
@@ -58,8 +60,38 @@ def top_level(unit_id: str) -> str:
     return unit_id.split(".", 1)[0]
 
 
+def roman_to_int(text: str) -> int:
+    """``"xiv"`` → 14 (case-insensitive). Raises ``ValueError`` for anything else."""
+    low = text.lower()
+    if not low or any(c not in _ROMAN_VALUES for c in low):
+        raise ValueError(f"not a roman numeral: {text!r}")
+    total = 0
+    for i, char in enumerate(low):
+        value = _ROMAN_VALUES[char]
+        following = _ROMAN_VALUES[low[i + 1]] if i + 1 < len(low) else 0
+        total += -value if value < following else value
+    if int_to_roman(total) != low:
+        raise ValueError(f"not a canonical roman numeral: {text!r}")
+    return total
+
+
+def int_to_roman(value: int) -> str:
+    """``14`` → ``"xiv"`` (lowercase)."""
+    out = []
+    for number, letters in _ROMAN_TABLE:
+        while value >= number:
+            out.append(letters)
+            value -= number
+    return "".join(out)
+
+
 def is_roman(text: str) -> bool:
-    return bool(text) and bool(_ROMAN.match(text))
+    """True for a canonical roman numeral in either case ("iv", "XII")."""
+    try:
+        roman_to_int(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- citations

@@ -178,10 +178,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Every value is quoted from the provision named beside it; check it in the official text.",
         "Elke waarde komt uit de bepaling die ernaast staat; controleer ze in de officiële tekst.",
     ),
-    "facts.unavailable": (
-        "Key-fact extraction is not available in this installation.",
-        "Het uitlezen van kerngegevens is niet beschikbaar in deze installatie.",
-    ),
     "reader.title": ("Read an instrument", "Een instrument lezen"),
     "reader.doc": ("Instrument", "Instrument"),
     "reader.version": ("Version", "Versie"),

@@ -16,17 +16,16 @@ from kb.headings import (
     classify,
     ends_clause,
     has_small_caps_garbling,
-    int_to_roman,
     is_caps_line,
     is_next_article,
     is_toc_entry,
     next_sections,
     point_styles,
     proper_case,
-    roman_to_int,
     successor,
 )
 from kb.loaders.pdf import read_lines
+from kb.numbering import int_to_roman, roman_to_int
 
 # --------------------------------------------------------------------------- classify
 

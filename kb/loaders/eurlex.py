@@ -29,6 +29,7 @@ from lxml import etree
 
 from kb.errors import LoadError
 from kb.models import DocRecord, FileRecord, Unit
+from kb.numbering import int_to_roman, roman_to_int
 from kb.structure import UnitBuilder, clean_text
 
 _BLOCK = frozenset(
@@ -77,7 +78,6 @@ _OPENER = re.compile(r"[‘«“„]")
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 _XHTML_NS = b'xmlns="http://www.w3.org/1999/xhtml"'
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.I)
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
 def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
@@ -241,18 +241,10 @@ def _point_number(label: str) -> str | None:
 
 
 def _roman(text: str) -> int | None:
-    if not text or any(c not in _ROMAN for c in text):
+    try:
+        return roman_to_int(text)
+    except ValueError:
         return None
-    values = [_ROMAN[c] for c in text]
-    return sum(-v if v < n else v for v, n in zip(values, [*values[1:], 0], strict=True))
-
-
-def _to_roman(value: int) -> str:
-    out = ""
-    for number, sign in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while value >= number:
-            out, value = out + sign, value - number
-    return out
 
 
 def _missing(prev: str | None, nxt: str) -> list[str]:
@@ -264,7 +256,7 @@ def _missing(prev: str | None, nxt: str) -> list[str]:
         first = ord(prev) + 1 if prev else ord("a")
         gap = [chr(c) for c in range(first, ord(nxt))]
     elif _roman(nxt) and (prev is None or _roman(prev)):
-        gap = [_to_roman(n) for n in range((_roman(prev) if prev else 0) + 1, _roman(nxt))]
+        gap = [int_to_roman(n) for n in range((_roman(prev) if prev else 0) + 1, _roman(nxt))]
     else:
         gap = []
     return gap if len(gap) <= 5 else []
@@ -277,7 +269,7 @@ def _successor(prev: str) -> str | None:
     if len(prev) == 1 and "a" <= prev < "z" and prev not in "iv":
         return chr(ord(prev) + 1)
     value = _roman(prev)
-    return _to_roman(value + 1) if value else None
+    return int_to_roman(value + 1) if value else None
 
 
 # --------------------------------------------------------------------------- walker
