@@ -18,21 +18,11 @@ from functools import cache
 from pathlib import Path
 
 from kb.errors import ManifestError
+from kb.formats import FORMATS, LAYOUTS
 from kb.models import DocRecord, FileRecord
 
 MANIFEST_PATH = Path(__file__).with_name("manifest.json")
 
-FORMATS = (
-    "eurlex-xhtml",
-    "eurlex-consolidated",
-    "gii-html",
-    "pdf",
-    "txt",
-    "json-provisions",
-    "markdown-law",
-    "fedlex-html",
-)
-LAYOUTS = (None, "oj", "ungp", "legifrance", "sections", "proposal")
 CITATION_STYLES = (None, "section-sign", "uk", "swiss")
 ROLES = ("text", "companion")
 INSTRUMENT_TYPES = (

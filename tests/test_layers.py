@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: bottom to top; each entry is a module or a package prefix
 LAYERS = [
-    ["kb.models", "kb.errors", "=kb"],  # "=": that module only (the kb face re-exports these)
+    [
+        "kb.models",
+        "kb.errors",
+        "kb.formats",
+        "=kb",
+    ],  # "=": that module only (the kb face re-exports these)
     ["kb.lang", "kb.numbering"],
     ["kb.store"],
     ["corpus"],

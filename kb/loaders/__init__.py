@@ -11,28 +11,15 @@ import importlib
 from pathlib import Path
 
 from kb.errors import LoadError, NoLoaderError
+from kb.formats import LOADERS
 from kb.models import DocRecord, FileRecord, Unit
-
-#: format → module exposing ``load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]``
-LOADERS = {
-    "eurlex-xhtml": "kb.loaders.eurlex",
-    "eurlex-consolidated": "kb.loaders.eurlex",
-    "gii-html": "kb.loaders.gii",
-    "pdf": "kb.loaders.pdf",
-    "txt": "kb.loaders.text",
-    "json-provisions": "kb.loaders.records",
-    "markdown-law": "kb.loaders.markdown",
-    "fedlex-html": "kb.loaders.fedlex",
-}
 
 
 def load_file(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     """Parse one source file into units (reading order). Raises ``LoadError`` naming the file."""
+    if LOADERS.get(file.format, "") is None:
+        raise NoLoaderError(f"{path.name}: present, no loader yet for format {file.format!r}")
     if file.format not in LOADERS:
-        from corpus.manifest import FORMATS
-
-        if file.format in FORMATS:
-            raise NoLoaderError(f"{path.name}: present, no loader yet for format {file.format!r}")
         raise LoadError(
             f"{path.name}: unknown format {file.format!r}; supported: {', '.join(sorted(LOADERS))}"
         )

@@ -88,7 +88,7 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
 
 def _walker(name: str, layout: str | None) -> Walker:
     if layout not in WALKERS:
-        from corpus.manifest import LAYOUTS
+        from kb.formats import LAYOUTS
 
         if layout in LAYOUTS:
             raise NoLoaderError(f"{name}: present, no loader yet for the PDF layout {layout!r}")
