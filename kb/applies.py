@@ -94,7 +94,17 @@ def _value(profile: Profile, name: str) -> tuple[object, str | None]:
     if name == "in_eu":
         return profile.country in EU, None
     value = getattr(profile, name, None)
+    if name == "royalties" and value is None:
+        return 0.0, None  # no royalties given: none
     return value, (None if value is not None else f"--{name.replace('_', '-')}")
+
+
+def _upper_bound(profile: Profile, name: str) -> float | None:
+    if name.startswith("employees_in:"):
+        return profile.employees
+    if name == "eu_turnover":
+        return profile.turnover
+    return None
 
 
 def check(condition: dict, profile: Profile) -> tuple[bool | None, str]:
@@ -108,10 +118,19 @@ def check(condition: dict, profile: Profile) -> tuple[bool | None, str]:
         missing = [m for r, m in results if r is None]
         return (None, missing[0]) if missing else (False, "")
     value, missing = _value(profile, condition["input"])
+    bound = _upper_bound(profile, condition["input"])
+    if missing and bound is not None and condition.get("op") in (">", ">="):
+        # a part cannot exceed its whole (employees in one country, turnover in the Union): a
+        # whole below the threshold decides
+        if not _OPS[condition["op"]](bound, condition["value"]):
+            return False, ""
     if missing:
         return None, missing
     if "in" in condition:
-        return value in condition["in"], ""
+        held = value in condition["in"]
+        if not held and condition.get("otherwise") == "unknown":
+            return None, condition.get("unknown_because", condition["text"])
+        return held, ""
     if "not_in" in condition:
         return value not in condition["not_in"], ""
     return _OPS[condition["op"]](value, condition["value"]), ""
@@ -125,7 +144,10 @@ def _version(family: dict, records: dict[str, DocRecord], date: str) -> dict | N
         for v in family["versions"]
         if (v.get("from") or valid_from(records[v["doc_id"]]) or "") <= date
     ]
-    return max(dated, key=lambda v: v.get("from") or "") if dated else None
+    if dated:
+        return max(dated, key=lambda v: v.get("from") or "")
+    # before the first version's date the first version is the only text there is
+    return next((v for v in family["versions"] if not v.get("from")), None)
 
 
 def _reason(text: str, cite: dict, records: dict[str, DocRecord], units: dict) -> dict:
@@ -176,7 +198,9 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
         if missing:
             for c, m in missing:
                 unknown.append(m)
-                reasons.append(_reason(f"needs {m}: {c['text']}", c["citation"], records, units))
+                reasons.append(
+                    _reason(f"unknown — needs {m} ({c['text']})", c["citation"], records, units)
+                )
             continue
         met = [_reason(f"met: {c['text']}", c["citation"], records, units) for c, _, _ in results]
         start = wave["from"]

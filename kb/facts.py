@@ -67,6 +67,12 @@ _SCALES = {
     "million": 10**6, "millions": 10**6, "millionen": 10**6, "mio": 10**6, "miljoen": 10**6,
     "billion": 10**9, "billions": 10**9, "milliard": 10**9, "milliards": 10**9,
     "milliarde": 10**9, "milliarden": 10**9, "mrd": 10**9, "miljard": 10**9,
+    "millioner": 10**6, "milliarder": 10**9,
+}  # fmt: skip
+#: currency words → ISO code
+_CURRENCY_CODES = {
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP",
+    "usd": "USD", "chf": "CHF", "franken": "CHF", "francs": "CHF", "nok": "NOK", "kroner": "NOK",
 }  # fmt: skip
 _COMPOUND = ("de", "nl")  # languages that write numbers as one word: "achthunderttausend"
 _DIGITS = r"\d{1,3}(?:[ \u00a0\u202f\u2009.,]\d{3})+(?![\d])(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -162,11 +168,18 @@ _QUALIFIER = (
 )
 _EMPLOYEES = (
     r"(?:full-time\s+)?(?:employees|workers|persons employed|Arbeitnehmer(?:innen)?|Beschäftigte[n]?"
-    r"|Mitarbeiter(?:innen)?|salariés|employés|travailleurs|werknemers|medewerkers|personeelsleden)\b"
+    r"|Mitarbeiter(?:innen)?|salariés|employés|travailleurs|werknemers|medewerkers|personeelsleden"
+    r"|Vollzeitstellen|emplois à plein temps|full-time positions|årsverk|ansatte)\b"
 )
-_MONEY_SCALE = r"(?:\s+(?:millions?|billions?|Millionen|Million|Milliarden?|Mio\.|Mrd\.|milliards?|miljoen|miljard))?"
-_CURRENCY = r"(?:EUR|euros?|Euro|GBP|USD)"
-_TURNOVER = r"(?:turnover|Umsatz(?:es)?|Jahresumsatz(?:es)?|chiffre d['’]affaires|omzet)"
+_MONEY_SCALE = (
+    r"(?:\s+(?:millions?|billions?|Millionen|Million|Milliarden?|Mio\.|Mrd\.|milliards?|miljoen"
+    r"|miljard|millioner|milliarder)(?:\s+de)?)?"
+)
+_CURRENCY = r"(?:EUR|euros?|Euro|GBP|USD|CHF|Franken|francs|NOK|kroner)"
+_TURNOVER = (
+    r"(?:turnover|Umsatz(?:es)?|Umsatzerlös|Jahresumsatz(?:es)?|chiffre d['’]affaires|omzet"
+    r"|salgsinntekt)"
+)
 _FINE = r"(?:penalt|fine\b|fines\b|Geldbuße|Bußgeld|Zwangsgeld|Ordnungswidrigkeit|amende|sanction|pénalit|astreinte|boete|dwangsom)"
 _UP_TO = r"(?:up to|a maximum of|bis zu|höchstens|jusqu['’]à|au plus|ten hoogste|maximaal|tot)\s"
 
@@ -293,7 +306,7 @@ def _amount(text: str, anchor: re.Match[str], language: str) -> tuple[float, int
     value = parse_number(found.group("n"), language)
     if value is None:
         return None
-    scale = found.group("s").strip().lower().rstrip(".")
+    scale = found.group("s").strip().lower().rstrip(".").removesuffix(" de").strip()
     return value * _SCALES.get(scale, 1), start, end
 
 
@@ -311,8 +324,9 @@ def _money(text: str, language: str) -> Iterator[Raw]:
             kind = "turnover"
         else:
             kind = "amount"
-        currency = "GBP" if anchor.group(0) in ("£", "GBP") else anchor.group(0).upper()[:3]
-        yield kind, str(int(value)), start, end, "EUR" if currency in ("€", "EUR") else currency
+        word = anchor.group(0)
+        currency = _CURRENCY_CODES.get(word.lower(), _CURRENCY_CODES.get(word, word.upper()[:3]))
+        yield kind, str(int(value)), start, end, currency
 
 
 def _percentages(text: str, language: str) -> Iterator[Raw]:

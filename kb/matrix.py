@@ -557,7 +557,8 @@ def _fingerprint(base: Path, editorial: bool) -> str:
 
     digest = hashlib.sha256(read_summary(base).get("corpus_hash", "").encode())
     digest.update(ELEMENTS_PATH.read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    for module in ("matrix.py", "obligations.py", "facts.py", "topics.py", "topics.json"):
+        digest.update((Path(__file__).parent / module).read_bytes())
     if editorial and EDITORIAL_PATH.is_file():
         digest.update(EDITORIAL_PATH.read_bytes())
     digest.update(b"editorial" if editorial else b"automatic")

@@ -147,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--trail", action="store_true", help="evaluate the proposal → adopted article alignment"
     )
+    p.add_argument(
+        "--applies", action="store_true", help="evaluate 'does it apply to us?' on its dev gold"
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(

@@ -83,3 +83,24 @@ def cmd_eval_trail(args) -> int:
         for miss in r["misses"]:
             print(f"    {miss}")
     return 0
+
+
+def cmd_eval_applies(args) -> int:
+    from corpus.manifest import manifest_for
+    from kb.applies_eval import evaluate
+    from kb.store import read_units
+
+    units = {(u.doc_id, u.unit_id): u for u in read_units(data_arg(args))}
+    report = evaluate(manifest_for(data_arg(args)), units)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"applies: {report['verdicts']} verdicts, accuracy {report['accuracy']}, "
+        f"with a citation {report['with_citation']}"
+    )
+    for family, acc in report["per_family"].items():
+        print(f"    {family:40} {acc}")
+    for miss in report["misses"]:
+        print(f"    miss: {miss}")
+    return 0

@@ -115,6 +115,10 @@ def cmd_eval(args) -> int:
         from kb.cli.compare import cmd_eval_compare
 
         return cmd_eval_compare(args)
+    if getattr(args, "applies", False):
+        from kb.cli.procedure import cmd_eval_applies
+
+        return cmd_eval_applies(args)
     if getattr(args, "trail", False):
         from kb.cli.procedure import cmd_eval_trail
 
