@@ -36,6 +36,7 @@ LAYERS = [
         "kb.matrix_eval",
         "kb.procedure",
         "kb.applies",
+        "kb.applies_eval",
     ],
     ["indexing"],
     ["kb.userdocs"],
@@ -101,6 +102,8 @@ def test_no_module_imports_a_layer_above_its_own():
     upward = []
     for module, targets in _graph().items():
         for target in targets:
+            if _layer(module) is None or _layer(target) is None:
+                continue  # reported by test_every_module_has_a_layer
             if _layer(target) > _layer(module):
                 upward.append(
                     f"{module} (layer {_layer(module)}) -> {target} (layer {_layer(target)})"
