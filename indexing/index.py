@@ -102,8 +102,9 @@ def build_index(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    previous = _current_target(data / "index")
     _swap_link(data / "index", target)
-    _prune(data / "indexes", keep=target)
+    _prune(data / "indexes", keep={target, previous})
     say(f"index built: {len(chunks)} chunks, {reused} vectors reused, {meta['build_seconds']} s")
     return meta
 
@@ -186,10 +187,38 @@ def _swap_link(link: Path, target: Path) -> None:
     os.replace(tmp_link, link)
 
 
-def _prune(folder: Path, keep: Path) -> None:
+def _current_target(link: Path) -> Path | None:
+    try:
+        return (link.parent / os.readlink(link)).resolve() if link.is_symlink() else None
+    except OSError:
+        return None
+
+
+def _prune(folder: Path, keep: set[Path | None]) -> None:
+    """Remove old builds: never the build in use, nor the one it replaced (a reader that resolved
+    the link just before the swap may still be opening it), nor another live build's temporary
+    folder (``<id>-<pid>-….tmp`` of a running process); orphaned temporary folders go."""
+    keep_resolved = {p.resolve() for p in keep if p is not None}
     for child in folder.iterdir():
-        if child != keep and child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
+        if not child.is_dir() or child.resolve() in keep_resolved:
+            continue
+        if child.name.endswith(".tmp") and _pid_alive(child.name):
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+
+
+def _pid_alive(build_id: str) -> bool:
+    parts = build_id.split("-")
+    pid = next((int(p) for p in parts[2:3] if p.isdigit()), None)
+    if pid is None or pid == os.getpid():
+        return pid == os.getpid()
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def load_index(data: Path, model: str | None = None, *, check_corpus: bool = True) -> Index:

@@ -11,11 +11,14 @@ Both files are replaced atomically, so a crash or Ctrl-C during ingest leaves th
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kb.errors import StoreError
@@ -37,6 +40,43 @@ def default_mirror() -> Path | None:
     """``../shared/corpus/sources`` beside the checkout, or $LEVELFIELD_MIRROR, when it exists."""
     path = Path(os.environ.get("LEVELFIELD_MIRROR", ROOT.parent / "shared" / "corpus" / "sources"))
     return path if path.is_dir() else None
+
+
+_HELD = threading.local()  # per thread: the data folders this thread holds the lock of
+LOCK_NAME = ".writer.lock"
+
+
+@contextlib.contextmanager
+def writer_lock(base: Path, say=None) -> Iterator[None]:
+    """One writer at a time on a data folder (build, ingest, fetch, adding or removing a
+    document), across processes and threads; re-entrant within a thread (adding a document
+    rebuilds the index under the same lock). A second writer waits, and says so."""
+    base = Path(base)
+    base.mkdir(parents=True, exist_ok=True)
+    key = str(base.resolve())
+    held = getattr(_HELD, "folders", None)
+    if held is None:
+        held = _HELD.folders = {}
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    with open(base / LOCK_NAME, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if say:
+                say(f"another command is writing to {base}; waiting for it to finish …")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            held.pop(key, None)
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

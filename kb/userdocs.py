@@ -15,7 +15,6 @@ two sessions (or two app processes) adding documents at once cannot lose each ot
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import re
@@ -465,13 +464,8 @@ def _transaction(data: Path, doc_id: str) -> Iterator[tuple[Path, Path]]:
         raise
 
 
-@contextlib.contextmanager
-def _locked(data: Path) -> Iterator[None]:
-    """An exclusive lock on the data folder's knowledge base (across threads and processes)."""
-    data.mkdir(parents=True, exist_ok=True)
-    with open(data / ".userdocs.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _locked(data: Path):
+    """The data folder's writer lock (``kb.store.writer_lock``), shared with build and ingest."""
+    from kb.store import writer_lock
+
+    return writer_lock(data)

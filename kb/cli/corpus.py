@@ -19,14 +19,17 @@ def cmd_fetch(args) -> int:
         raise KBError(f"mirror folder not found: {args.mirror}")
     if mirror is None and not args.download:
         say("no mirror folder found; pass --from DIR or --download")
-    reports = fetch_all(
-        manifest_for(data_arg(args)).values(),
-        cache_dir(data_arg(args)),
-        mirror,
-        download=args.download,
-        timeout=args.timeout,
-        progress=say,
-    )
+    from kb.store import writer_lock
+
+    with writer_lock(data_arg(args), say=say):
+        reports = fetch_all(
+            manifest_for(data_arg(args)).values(),
+            cache_dir(data_arg(args)),
+            mirror,
+            download=args.download,
+            timeout=args.timeout,
+            progress=say,
+        )
     counts: dict[str, int] = {}
     for report in reports:
         counts[report.status] = counts.get(report.status, 0) + 1
@@ -42,8 +45,6 @@ def cmd_fetch(args) -> int:
 
 def cmd_ingest(args) -> int:
     from corpus.manifest import manifest_for
-    from kb.ingest import ingest_all
-    from kb.store import cache_dir, write_units
 
     started = time.perf_counter()
     records = list(manifest_for(data_arg(args)).values())
@@ -57,6 +58,16 @@ def cmd_ingest(args) -> int:
         say(f"{head}: {len(document.units)} units ({seconds:.1f}s)")
         for problem in document.problems:
             say(f"    {problem}")
+
+    from kb.store import writer_lock
+
+    with writer_lock(data_arg(args), say=say):
+        return _ingest(args, records, progress, started)
+
+
+def _ingest(args, records, progress, started) -> int:
+    from kb.ingest import ingest_all
+    from kb.store import cache_dir, write_units
 
     documents = ingest_all(records, cache_dir(data_arg(args)), progress)
     if not args.drop_failed:

@@ -14,7 +14,10 @@ def cmd_build(args) -> int:
 
     model = args.model or DEFAULT_MODEL
     say(f"loading model {model}")
-    meta = build_index(data_arg(args), get_embedder(model), faiss_kind=args.faiss, progress=say)
+    from kb.store import writer_lock
+
+    with writer_lock(data_arg(args), say=say):
+        meta = build_index(data_arg(args), get_embedder(model), faiss_kind=args.faiss, progress=say)
     if args.json:
         print(json.dumps(meta, indent=1))
     else:
