@@ -79,6 +79,8 @@ class Hit:
     short_title: str
     dense_rank: int | None = None
     bm25_rank: int | None = None
+    dense_score: float | None = None  # cosine of the query and this chunk (the calibration input)
+    relevance: float | None = None  # calibrated share of such results that are relevant
     also_in: list[str] = field(default_factory=list)  # other versions with the same provision
 
     def to_dict(self) -> dict:
@@ -99,6 +101,11 @@ class Searcher:
                 "run `python -m kb build`"
             )
         self.records = manifest_for(data)
+        from indexing.calibration import load_calibration
+
+        self.calibration = load_calibration(self.embedder.fingerprint)
+        self._dense_scores: dict[int, float] = {}
+        self._vocabulary: set[str] | None = None
         self._doc_rows: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
             self._doc_rows.setdefault(chunk.doc_id, []).append(i)
@@ -137,7 +144,35 @@ class Searcher:
         fused = reciprocal_rank_fusion(rankings, k=RRF_K, weights=weights)
         named = instruments_named(query)
         fused = self._prior(fused, named)
-        return self._group(query, fused, k, named, _ranks(dense), _ranks(bm25))
+        self._dense_scores = dict(dense)
+        hits = self._group(query, fused, k, named, _ranks(dense), _ranks(bm25))
+        if self.calibration is not None:
+            for hit in hits:
+                hit.relevance = self.calibration.relevance(hit.dense_score)
+        return hits
+
+    def assess(self, query: str, hits: list[Hit]) -> bool:
+        """``no_good_match``: no content word once markup is stripped, or a best result in the
+        lowest relevance bin for a query whose words the corpus barely knows (thresholds learned
+        on the tuning half of the dev set, ``indexing.calibration``)."""
+        from indexing.calibration import has_content
+
+        if not has_content(query) or not hits:
+            return True
+        if self.calibration is None:
+            return False
+        from indexing.calibration import coverage
+
+        top = max(h.relevance or 0.0 for h in hits)
+        return top <= self.calibration.no_match_below and (
+            coverage(query, self.vocabulary) < self.calibration.coverage_below
+        )
+
+    @property
+    def vocabulary(self) -> set[str]:
+        if self._vocabulary is None:
+            self._vocabulary = set(self.index.bm25.vocab_dict)
+        return self._vocabulary
 
     # -- stages -------------------------------------------------------------------------------
 
@@ -237,6 +272,7 @@ class Searcher:
             url=record.official_url,
             short_title=record.short_title,
             dense_rank=dense_ranks.get(row),
+            dense_score=(round(self._dense_scores[row], 4) if row in self._dense_scores else None),
             bm25_rank=bm25_ranks.get(row),
             also_in=also_in,
         )

@@ -150,6 +150,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--applies", action="store_true", help="evaluate 'does it apply to us?' on its dev gold"
     )
+    p.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="fit result relevance and the no-good-match threshold on the tuning half",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(

@@ -57,7 +57,7 @@ def cmd_search(args) -> int:
     failed = 0
     for item in queries:
         try:
-            hits = searcher.search(item["query"], k=args.k, filters=filters, mode=args.mode)
+            hits = _search(searcher, item["query"], k=args.k, filters=filters, mode=args.mode)
         except QueryError as exc:
             if args.batch is None:
                 raise KBError(str(exc)) from None
@@ -67,14 +67,19 @@ def cmd_search(args) -> int:
             )
             continue
         results = [_result(h) for h in hits]
+        no_match = searcher.assess(item["query"], hits)
         if args.batch is not None:
-            print(json.dumps({"id": item["id"], "results": results}, ensure_ascii=False))
-        elif args.json:
             print(
                 json.dumps(
-                    {"query": item["query"], "results": results}, ensure_ascii=False, indent=1
+                    {"id": item["id"], "no_good_match": no_match, "results": results},
+                    ensure_ascii=False,
                 )
             )
+        elif args.json:
+            out = {"query": item["query"], "no_good_match": no_match, "results": results}
+            print(json.dumps(out, ensure_ascii=False, indent=1))
+        elif no_match:
+            print("no good match: rephrase the question, or name the instrument or topic")
         else:
             _print_table(hits)
     return 1 if failed else 0
@@ -92,6 +97,7 @@ _RESULT_FIELDS = (
     "jurisdiction",
     "url",
     "also_in",
+    "relevance",
 )
 
 
@@ -118,6 +124,8 @@ def cmd_eval(args) -> int:
         from kb.cli.compare import cmd_eval_compare
 
         return cmd_eval_compare(args)
+    if getattr(args, "calibrate", False):
+        return cmd_calibrate(args)
     if getattr(args, "applies", False):
         from kb.cli.procedure import cmd_eval_applies
 
@@ -134,4 +142,57 @@ def cmd_eval(args) -> int:
     devset = load_devset(args.devset or DEVSET_PATH)
     report = evaluate(Searcher(data_arg(args)), devset, k=args.k)
     print(json.dumps(report, indent=1) if args.json else format_report(report))
+    return 0
+
+
+#: clearly not questions about the law: markup, noise, other subjects (synthetic, for the report)
+OFF_TOPIC = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "!!!???...",
+    "1234567",
+    "asdkjh qwe zzxq",
+    "xkcd",
+    "recipe for chocolate cake",
+    "football results champions league",
+    "the weather in Paris tomorrow",
+    "best pizza near me",
+)
+
+
+def _search(searcher, query: str, **kwargs) -> list:
+    """Hits, or none for a query without content words (it gets "no good match", not an error)."""
+    from indexing.calibration import has_content
+
+    if query.strip() and not has_content(query):
+        return []
+    return searcher.search(query, **kwargs)
+
+
+def cmd_calibrate(args) -> int:
+    """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
+    from indexing.calibration import PATH, fit, load_calibration, split_of
+    from indexing.evaluate import DEVSET_PATH, load_devset
+    from indexing.search import Searcher
+
+    devset = load_devset(args.devset or DEVSET_PATH)
+    extra = DEVSET_PATH.with_name("devset_new.jsonl")
+    if args.devset is None and extra.is_file():
+        devset += load_devset(extra)
+    searcher = Searcher(data_arg(args))
+    calibration = fit(searcher, devset)
+    PATH.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")
+    searcher.calibration = load_calibration(searcher.embedder.fingerprint)
+    test = [d for d in devset if split_of(d["id"]) == "test"]
+    flagged = [d["id"] for d in test if searcher.assess(d["query"], _search(searcher, d["query"]))]
+    caught = [q for q in OFF_TOPIC if searcher.assess(q, _search(searcher, q))]
+    report = {
+        "calibration": calibration,
+        "test_queries": len(test),
+        "test_wrongly_no_good_match": len(flagged),
+        "test_wrongly_no_good_match_ids": flagged,
+        "off_topic_caught": f"{len(caught)}/{len(OFF_TOPIC)}",
+        "off_topic_missed": [q for q in OFF_TOPIC if q not in caught],
+    }
+    print(json.dumps(report, indent=1, ensure_ascii=False))
     return 0
