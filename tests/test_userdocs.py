@@ -133,7 +133,9 @@ def test_bad_metadata_is_refused_before_anything_is_written(tmp_path, change, me
     meta = NewDocument(**{**META.__dict__, **change})
     with pytest.raises(UploadError, match=message):
         userdocs.add_document(tmp_path, "w.txt", SYNTHETIC.encode(), meta)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".userdocs.lock"]
+    from kb.store import LOCK_NAME
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME]  # only the writer lock
 
 
 def test_no_index_means_nothing_is_added(data_dir, tmp_path):
