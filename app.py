@@ -501,31 +501,21 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
     labels = {t: topic_label(ss.lang, t) for t in topics}
     title = T("matrix.title")
-    e1, e2, e3 = st.columns(3)
-    e1.download_button(
-        T("matrix.md"),
-        lambda: kx.matrix_markdown(title, columns, rows, labels).encode("utf-8"),
-        file_name="levelfield-matrix.md",
-        mime="text/markdown",
-        key="mx-md",
-        on_click="ignore",
-    )
-    e2.download_button(
-        T("matrix.csv"),
-        lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
-        file_name="levelfield-matrix.csv",
-        mime="text/csv",
-        key="mx-csv",
-        on_click="ignore",
-    )
-    e3.download_button(
-        T("matrix.docx"),
-        functools.partial(kx.matrix_docx, title, columns, rows, labels),
-        file_name="levelfield-matrix.docx",
-        mime=kx.FORMATS["docx"][0],
-        key="mx-docx",
-        on_click="ignore",
-    )
+    makers = {
+        "md": lambda: kx.matrix_markdown(title, columns, rows, labels).encode("utf-8"),
+        "csv": lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
+        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels),
+    }
+    for col, (fmt, make) in zip(st.columns(len(makers)), makers.items(), strict=True):
+        mime, extension = kx.FORMATS[fmt]
+        col.download_button(
+            T(f"matrix.{fmt}"),
+            make,
+            file_name=f"levelfield-matrix{extension}",
+            mime=mime,
+            key=f"mx-{fmt}",
+            on_click="ignore",
+        )
 
 
 def comparison_export(data: Path, version: str, corpus: ex.Corpus, topics, docs):

@@ -14,12 +14,13 @@ the query id splits them; the test half is what is reported) and stored in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+
+from kb.split import split_of
 
 PATH = Path(__file__).with_name("calibration.json")
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -27,10 +28,6 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 #: share of real tuning queries allowed to be told "no good match"
 FALSE_ALARM = 0.02
 BINS = 8
-
-
-def split_of(query_id: str) -> str:
-    return "tune" if int(hashlib.sha256(query_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def has_content(query: str) -> bool:

@@ -18,19 +18,15 @@ Figures, each for the automatic cells and with the editorial overlay:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
 from kb.errors import KBError
+from kb.split import split_of
 
 GOLD_PATH = Path(__file__).parent / "gold" / "matrix_gold.json"
-
-
-def split_of(key: str) -> str:
-    return "tune" if int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def load_gold(path: Path = GOLD_PATH) -> dict:

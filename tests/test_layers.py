@@ -19,7 +19,7 @@ LAYERS = [
         "kb.formats",
         "=kb",
     ],  # "=": that module only (the kb face re-exports these)
-    ["kb.lang", "kb.numbering"],
+    ["kb.lang", "kb.numbering", "kb.split"],
     ["kb.store"],
     ["corpus"],
     ["kb.structure", "kb.headings", "kb.loaders", "kb.ingest", "kb.chunking"],

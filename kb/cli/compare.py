@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli.io import data_arg, read_jsonl, say
+from kb.cli.io import check_known, data_arg, read_jsonl, say
 from kb.errors import KBError, UnknownUnitError
 
 
@@ -31,20 +31,14 @@ def _vectors(args):
         return None
 
 
-def _check(values: list[str], known: list[str], what: str) -> None:
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise KBError(f"unknown {what} {unknown}; known: {', '.join(known)}")
-
-
 def cmd_compare(args) -> int:
     from corpus.manifest import manifest_for
     from kb.compare import coverage
     from kb.topics import topic_ids
 
     analysis = _analysis(args)
-    _check(args.topic, topic_ids(), "topic")
-    _check(args.doc, list(analysis.by_doc), "doc_id (present in the local corpus)")
+    check_known(args.topic, topic_ids(), "topic")
+    check_known(args.doc, list(analysis.by_doc), "doc_id (present in the local corpus)")
     result = coverage(analysis, args.topic or None, args.doc or None)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -136,7 +130,7 @@ def cmd_facts(args) -> int:
 
     units = read_units(data_arg(args))
     present = sorted({u.doc_id for u in units})
-    _check(args.doc, present, "doc_id (present in the local corpus)")
+    check_known(args.doc, present, "doc_id (present in the local corpus)")
     if args.doc:
         units = [u for u in units if u.doc_id in set(args.doc)]
     facts = extract_facts(units)

@@ -40,3 +40,10 @@ def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def check_known(values: list[str], known: list[str], what: str) -> None:
+    """Raise ``KBError`` naming the values of an option that are not ``known``."""
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise KBError(f"unknown {what} {unknown}; known: {', '.join(known)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli.io import data_arg, read_jsonl, say
+from kb.cli.io import check_known, data_arg, read_jsonl, say
 from kb.errors import KBError
 from kb.matrix import load_matrix
 
@@ -21,8 +21,8 @@ def cmd_matrix(args) -> int:
 
     base = data_arg(args)
     matrix = load_matrix(base, editorial=not args.no_editorial, progress=say)
-    _check(args.topic, topic_ids(), "topic")
-    _check(args.doc, sorted({c["doc_id"] for c in matrix["cells"]}), "doc_id (matrix column)")
+    check_known(args.topic, topic_ids(), "topic")
+    check_known(args.doc, sorted({c["doc_id"] for c in matrix["cells"]}), "doc_id (matrix column)")
     result = select(matrix, args.topic or None, args.doc or None)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -43,12 +43,6 @@ def cmd_matrix(args) -> int:
                 f"{cite}{fact}{mark}"
             )
     return 0
-
-
-def _check(values: list[str], known: list[str], what: str) -> None:
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise KBError(f"unknown {what} {unknown}; known: {', '.join(known)}")
 
 
 def _obligation(corpus, doc_id: str, unit_id: str) -> dict:

@@ -55,8 +55,8 @@ def cmd_trail(args) -> int:
 
 
 def cmd_eval_trail(args) -> int:
-    from kb.matrix_eval import split_of
     from kb.procedure import evaluate, trail
+    from kb.split import split_of
     from kb.store import read_units
 
     path = Path(__file__).resolve().parent.parent / "gold" / "procedure_gold.json"

@@ -171,9 +171,10 @@ def _search(searcher, query: str, **kwargs) -> list:
 
 def cmd_calibrate(args) -> int:
     """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
-    from indexing.calibration import PATH, fit, load_calibration, split_of
+    from indexing.calibration import PATH, fit, load_calibration
     from indexing.evaluate import DEVSET_PATH, load_devset
     from indexing.search import Searcher
+    from kb.split import split_of
 
     devset = load_devset(args.devset or DEVSET_PATH)
     extra = DEVSET_PATH.with_name("devset_new.jsonl")
