@@ -21,7 +21,6 @@ Every reason cites its provision.
 
 from __future__ import annotations
 
-import json
 import operator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,12 +67,9 @@ class Profile:
 
 
 def load_rules(path: Path = RULES_PATH) -> list[dict]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KBError(f"applicability rules not found: {path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise KBError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    from kb.store import read_json
+
+    data = read_json(path, "applicability rules")
     families = data.get("families") if isinstance(data, dict) else None
     if not isinstance(families, list):
         raise KBError(f"{path}: expected an object with a 'families' list")

@@ -491,10 +491,9 @@ def read_editorial(path: Path, corpus: Corpus) -> list[dict]:
     """Reviewed corrections; an entry whose quote is not in its unit's text is rejected (named)."""
     if not path.is_file():
         return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise KBError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    from kb.store import read_json
+
+    data = read_json(path, "editorial overlay")
     entries = data.get("entries", []) if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise KBError(f"{path}: expected an object with an 'entries' list")

@@ -18,25 +18,19 @@ Figures, each for the automatic cells and with the editorial overlay:
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.errors import KBError
 from kb.split import split_of
 
 GOLD_PATH = Path(__file__).parent / "gold" / "matrix_gold.json"
 
 
 def load_gold(path: Path = GOLD_PATH) -> dict:
-    try:
-        gold = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KBError(f"matrix gold not found: {path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise KBError(f"{path}: not valid UTF-8 JSON ({exc})") from None
-    return gold
+    from kb.store import read_json
+
+    return read_json(path, "matrix gold")
 
 
 def _scores(cells: dict, gold_cells: list[dict]) -> dict:

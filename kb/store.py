@@ -100,6 +100,17 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def read_json(path: Path, what: str):
+    """A JSON file's content; ``KBError`` (``StoreError``) naming the file when it is missing or
+    not valid UTF-8 JSON. ``what`` says what the file is ("matrix gold", "applicability rules")."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{what} not found: {path}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+
+
 def corpus_hash(units: Iterable[Unit]) -> str:
     """A fingerprint of the unit table (ids + content hashes)."""
     digest = hashlib.sha256()

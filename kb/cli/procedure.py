@@ -60,10 +60,9 @@ def cmd_eval_trail(args) -> int:
     from kb.store import read_units
 
     path = Path(__file__).resolve().parent.parent / "gold" / "procedure_gold.json"
-    try:
-        gold = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KBError(f"procedure gold not found: {path}") from None
+    from kb.store import read_json
+
+    gold = read_json(path, "procedure gold")
     units = read_units(data_arg(args))
     proposal = [u for u in units if u.doc_id == gold.get("proposal", "eu-com-2022-71-fr")]
     adopted = [u for u in units if u.doc_id == gold.get("adopted", "eu-csddd-2024-1760-fr")]
