@@ -188,9 +188,13 @@ def sidebar(corpus: ex.Corpus | None) -> None:
 def index_problem(data: Path) -> bool:
     """Show a friendly message when the index is missing or stale; True when search cannot run."""
     state, _ = ex.index_status(data)
-    if state in ("missing", "stale", "no-units"):
-        st.warning(T("index.stale" if state == "stale" else "index.missing"))
-        st.code("python -m kb build" if state != "no-units" else BUILD_COMMANDS, language="bash")
+    if state == "updating":
+        st.info(T("index.updating"))
+        return True
+    if state in ("missing", "stale", "damaged", "no-units"):
+        st.warning(T(f"index.{state}" if state in ("stale", "damaged") else "index.missing"))
+        commands = {"no-units": BUILD_COMMANDS, "damaged": "python -m kb build --force"}
+        st.code(commands.get(state, "python -m kb build"), language="bash")
         return True
     return False
 
@@ -203,7 +207,7 @@ def searcher_or_message(data: Path, version: str):
             return load_searcher(str(data), version)
     except (StoreError, ValueError) as exc:
         st.warning(T("index.error") + " " + ex.plain(str(exc)))
-        st.code("python -m kb build", language="bash")
+        st.code("python -m kb build --force", language="bash")
         return None
 
 

@@ -67,8 +67,13 @@ def build_index(
     *,
     faiss_kind: str = "flat",
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> dict:
-    """Build (or update) the index of the unit table in ``data``; returns the index manifest."""
+    """Build (or update) the index of the unit table in ``data``; returns the index manifest.
+
+    Vectors of unchanged chunks are reused from the current index when it can be read; whatever
+    state that index is in (damaged, another model, another format), the build starts from the
+    unit table. ``force`` re-embeds everything and trusts nothing of the current index."""
     if faiss_kind not in FAISS_KINDS:
         raise ValueError(f"faiss_kind must be one of {FAISS_KINDS}, not {faiss_kind!r}")
     started = time.perf_counter()
@@ -77,7 +82,7 @@ def build_index(
     chunks = make_chunks(units)
     inputs = [embed_input(c) for c in chunks]
     keys = [_key(embedder.fingerprint, text) for text in inputs]
-    vectors, reused = _embed(data, embedder, inputs, keys, say)
+    vectors, reused = _embed(data, embedder, inputs, keys, say, reuse=not force)
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     target = data / "indexes" / build_id
     tmp = target.with_name(build_id + ".tmp")
@@ -109,8 +114,10 @@ def build_index(
     return meta
 
 
-def _embed(data: Path, embedder, inputs: list[str], keys: list[str], say) -> tuple[np.ndarray, int]:
-    old = _previous_vectors(data / "index", embedder.fingerprint)
+def _embed(
+    data: Path, embedder, inputs: list[str], keys: list[str], say, reuse: bool = True
+) -> tuple[np.ndarray, int]:
+    old = _previous_vectors(data / "index", getattr(embedder, "dim", None)) if reuse else {}
     todo = sorted({k: i for i, k in enumerate(keys) if k not in old}.values())
     say(
         f"embedding {len(todo)} of {len(inputs)} chunks with {embedder.name} ({len(inputs) - len(todo)} reused)"
@@ -130,16 +137,26 @@ def _embed(data: Path, embedder, inputs: list[str], keys: list[str], say) -> tup
     return vectors, len(keys) - len(todo)
 
 
-def _previous_vectors(path: Path, fingerprint: str) -> dict[str, np.ndarray]:
+def _previous_vectors(path: Path, dim: int | None) -> dict[str, np.ndarray]:
+    """The reusable vectors of the current index by input key; empty when the files are missing,
+    damaged or disagree: a build never depends on the index it replaces. The keys hash the model
+    fingerprint with the input text, so vectors of another model never match; ``index.json`` is
+    not needed (a garbled one does not force a full re-embed)."""
     try:
-        meta = json.loads((path / "index.json").read_text(encoding="utf-8"))
-        if meta.get("fingerprint") != fingerprint:
-            return {}
         keys = json.loads((path / "embed_keys.json").read_text(encoding="utf-8"))
-        vectors = np.load(path / "vectors.npy")
-    except (OSError, ValueError):
+        vectors = np.load(path / "vectors.npy", allow_pickle=False)
+    except (OSError, ValueError, RecursionError, EOFError):
         return {}
-    return dict(zip(keys, vectors, strict=False))
+    if (
+        not isinstance(keys, list)
+        or not all(isinstance(k, str) for k in keys)
+        or vectors.ndim != 2
+        or len(keys) != vectors.shape[0]
+        or (dim is not None and vectors.shape[1] != dim)
+        or not np.isfinite(vectors).all()
+    ):
+        return {}
+    return dict(zip(keys, vectors, strict=True))
 
 
 def _write(
@@ -231,12 +248,18 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
     meta_path = path / "index.json"
     if not meta_path.is_file():
         raise StoreError(f"no search index in {data}; run `python -m kb build`")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    repair = "run `python -m kb build --force` to rebuild it from the unit table"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise StoreError(f"{meta_path} is unreadable ({type(exc).__name__}); {repair}") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("corpus_hash"), str):
+        raise StoreError(f"{meta_path} is not an index manifest; {repair}")
     if meta.get("format") != FORMAT_VERSION:
         raise StoreError(f"index at {path} has an old format; run `python -m kb build`")
-    if model and meta["model"] != model:
+    if model and meta.get("model") != model:
         raise StoreError(
-            f"index at {path} was built with model {meta['model']!r}, not {model!r}; "
+            f"index at {path} was built with model {meta.get('model')!r}, not {model!r}; "
             f"run `python -m kb build --model {model}`"
         )
     if check_corpus:
@@ -246,14 +269,23 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
                 f"index at {path} is stale: built from corpus {meta['corpus_hash']}, the unit table is "
                 f"now {current}; run `python -m kb build`"
             )
-    with (path / "chunks.jsonl").open(encoding="utf-8") as fh:
-        chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
-    vectors = np.load(path / "vectors.npy")
-    dense = faiss.read_index(str(path / "dense.faiss"))
-    bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
-    if not (len(chunks) == vectors.shape[0] == dense.ntotal):
+    part = "chunks.jsonl"
+    try:
+        with (path / part).open("rb") as fh:
+            chunks = [Chunk.from_dict(json.loads(line.decode("utf-8"))) for line in fh]
+        part = "vectors.npy"
+        vectors = np.load(path / part, allow_pickle=False)
+        part = "dense.faiss"
+        dense = faiss.read_index(str(path / part))
+        part = "bm25"
+        bm25 = bm25s.BM25.load(str(path / part), show_progress=False)
+    except Exception as exc:  # any damage to any file of the index is one message
         raise StoreError(
-            f"index at {path} is inconsistent (chunks/vectors/faiss counts differ); rebuild it"
+            f"index at {path} is damaged ({part}: {type(exc).__name__}); {repair}"
+        ) from None
+    if vectors.ndim != 2 or not (len(chunks) == vectors.shape[0] == dense.ntotal):
+        raise StoreError(
+            f"index at {path} is inconsistent (chunks/vectors/faiss counts differ); {repair}"
         )
     return Index(path.resolve(), meta, chunks, vectors, dense, bm25)
 

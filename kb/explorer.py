@@ -10,6 +10,7 @@ has verified to be escaped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -79,18 +80,33 @@ def data_version(data: Path) -> str:
 
 
 def index_status(data: Path) -> tuple[str, str]:
-    """``("ok"|"missing"|"stale"|"no-units", detail)`` without loading the index or the model."""
-    try:
-        summary = json.loads((data / "ingest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """``("ok"|"missing"|"damaged"|"stale"|"updating"|"no-units", detail)`` without loading the
+    index or the model. "updating": the index does not match the units because a writer (an
+    upload, a removal, a build) is at work right now — not a reason to rebuild."""
+    from kb.store import writer_busy
+
+    summary = _json_object(data / "ingest.json")
+    if summary is None:
         return "no-units", str(data)
+    meta_path = data / "index" / "index.json"
+    if not meta_path.exists():
+        state, detail = "missing", str(data / "index")
+    else:
+        meta = _json_object(meta_path)
+        if meta is None:
+            return "damaged", str(meta_path)
+        if meta.get("corpus_hash") == summary.get("corpus_hash"):
+            return "ok", str(meta.get("built_at", ""))
+        state, detail = "stale", str(meta.get("built_at", ""))
+    return ("updating", detail) if writer_busy(data) else (state, detail)
+
+
+def _json_object(path: Path) -> dict | None:
     try:
-        meta = json.loads((data / "index" / "index.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "missing", str(data / "index")
-    if meta.get("corpus_hash") != summary.get("corpus_hash"):
-        return "stale", meta.get("built_at", "")
-    return "ok", meta.get("built_at", "")
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 # --------------------------------------------------------------------------- corpus
@@ -217,6 +233,17 @@ def safe_snippet(snippet: str) -> str | None:
 # --------------------------------------------------------------------------- URL state
 
 
+def _iso_date(value) -> bool:
+    """True for a real calendar date written YYYY-MM-DD (2024-13-45 is not one)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def state_from_params(
     params: Mapping[str, str], records: dict[str, DocRecord], topics: list[str]
 ) -> dict:
@@ -249,7 +276,7 @@ def state_from_params(
         values = [v for v in str(params.get(param, "")).split(",") if v in allowed[param]]
         if values:
             state[key] = values
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(params.get("as_at", ""))):
+    if _iso_date(params.get("as_at")):
         state["f_as_at"] = params["as_at"]
     if params.get("doc") in records:
         state["r_doc"] = params["doc"]

@@ -79,6 +79,25 @@ def writer_lock(base: Path, say=None) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def writer_busy(base: Path) -> bool:
+    """True while another process or thread holds the writer lock of ``base`` (read-only probe:
+    the lock file is not created)."""
+    key = str(Path(base).resolve())
+    if getattr(_HELD, "folders", {}).get(key):
+        return True
+    try:
+        with open(Path(base) / LOCK_NAME, "rb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync and a rename: readers
     see the old file or the new one, never half of one."""
@@ -107,8 +126,8 @@ def read_json(path: Path, what: str):
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"{what} not found: {path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: not valid UTF-8 JSON ({exc})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise StoreError(f"{path}: not valid UTF-8 JSON ({type(exc).__name__}: {exc})") from None
 
 
 def corpus_hash(units: Iterable[Unit]) -> str:
@@ -135,13 +154,17 @@ def read_units(base: Path | None = None) -> list[Unit]:
             f"no unit table at {path}; run `python -m kb fetch` then `python -m kb ingest`"
         )
     units = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
             try:
-                units.append(Unit.from_dict(json.loads(line)))
-            except (json.JSONDecodeError, TypeError) as exc:
+                item = json.loads(raw.decode("utf-8"))
+                if not isinstance(item, dict):
+                    raise TypeError(f"a JSON {type(item).__name__}, not an object")
+                units.append(Unit.from_dict(item))
+            except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
                 raise StoreError(
-                    f"{path}:{n}: unreadable unit ({exc}); run `python -m kb ingest`"
+                    f"{path}:{n}: unreadable unit ({type(exc).__name__}: {exc}); "
+                    "run `python -m kb ingest` to write the table again"
                 ) from None
     return units
 
@@ -150,4 +173,7 @@ def read_summary(base: Path | None = None) -> dict:
     path = (base or data_dir()) / "ingest.json"
     if not path.is_file():
         raise StoreError(f"no ingest summary at {path}; run `python -m kb ingest`")
-    return json.loads(path.read_text(encoding="utf-8"))
+    summary = read_json(path, "ingest summary")
+    if not isinstance(summary, dict):
+        raise StoreError(f"{path}: not an ingest summary (a JSON object); run `python -m kb ingest`")
+    return summary

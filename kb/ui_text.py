@@ -39,6 +39,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The search index is older than the parsed corpus. Rebuild it with the command below, then reload.",
         "De zoekindex is ouder dan het verwerkte corpus. Bouw ze opnieuw met het commando hieronder en herlaad.",
     ),
+    "index.damaged": (
+        "The search index is damaged (a file of it cannot be read). Rebuild it from the parsed corpus with the command below, then reload.",
+        "De zoekindex is beschadigd (een bestand ervan is onleesbaar). Bouw ze opnieuw uit het verwerkte corpus met het commando hieronder en herlaad.",
+    ),
+    "index.updating": (
+        "The corpus is being updated right now (a document is being added or removed, or the index rebuilt). Search is back when that finishes: reload in a moment.",
+        "Het corpus wordt op dit moment bijgewerkt (een document wordt toegevoegd of verwijderd, of de index herbouwd). Zoeken kan weer zodra dat klaar is: herlaad zo meteen.",
+    ),
     "index.error": ("The search index cannot be used:", "De zoekindex is niet bruikbaar:"),
     "loading.search": ("Loading the search index and model…", "Zoekindex en model laden…"),
     "search.title": ("Search the provisions", "Zoek in de bepalingen"),

@@ -49,3 +49,18 @@ def synthetic_record(doc_id: str = "syn-doc", *files, **changes):
         "files": tuple(files),
     }
     return DocRecord(**{**fields, **changes})
+
+
+def copy_data(source, target, with_index: bool = True):
+    """A private copy of an indexed data folder (unit table, summary and, unless
+    ``with_index`` is false, the index; no cache) to damage or change in a test."""
+    import os
+    import shutil
+
+    target.mkdir(parents=True)
+    for name in ("units.jsonl", "ingest.json"):
+        shutil.copy2(source / name, target / name)
+    if with_index:
+        shutil.copytree(source / "index", target / "indexes" / "copy")
+        os.symlink("indexes/copy", target / "index")
+    return target

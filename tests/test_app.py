@@ -4,13 +4,13 @@ plus the pure view helpers of kb.explorer it is laid out from."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kb import explorer as ex
+from tests.fakes import copy_data
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XSS = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
@@ -55,16 +55,6 @@ def param(at: AppTest, name: str) -> str | None:
 def frame_with(at: AppTest, column: str):
     """The first dataframe shown with a column called ``column``."""
     return next(df.value for df in at.dataframe if column in list(df.value.columns))
-
-
-def copy_data(source: Path, target: Path, with_index: bool = True) -> Path:
-    target.mkdir(parents=True)
-    for name in ("units.jsonl", "ingest.json"):
-        shutil.copy2(source / name, target / name)
-    if with_index:
-        shutil.copytree(source / "index", target / "indexes" / "copy")
-        (target / "index").symlink_to("indexes/copy")
-    return target
 
 
 # --------------------------------------------------------------------------- pages
@@ -273,6 +263,34 @@ def test_missing_or_stale_index_gives_a_friendly_message(
     at = make_app(monkeypatch, stale, q="complaints procedure")
     assert_inert(at)
     assert "older than the parsed corpus" in at.warning[0].value
+
+
+# a damaged index file, and a link with an impossible date: a message, never a traceback
+DAMAGED_INDEX = [
+    ("index.json", b"[1]", "damaged"),
+    ("dense.faiss", b"\x00" * 100, "cannot be used"),
+    ("chunks.jsonl", b'{"chunk_id": ', "cannot be used"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, content, words", DAMAGED_INDEX, ids=[d[0] for d in DAMAGED_INDEX])
+def test_a_damaged_index_names_the_repair_command(
+    monkeypatch, indexed_data, tmp_path, name, content, words
+):
+    data = copy_data(indexed_data, tmp_path / "data")
+    (data / "index" / name).write_bytes(content)
+    at = make_app(monkeypatch, data, q="complaints procedure")
+    assert_inert(at)
+    assert words in at.warning[0].value
+    assert at.code[0].value == "python -m kb build --force"
+
+
+@pytest.mark.slow
+def test_an_impossible_as_at_date_in_the_link_is_ignored(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, q="x liability", as_at="2024-13-45")
+    assert_inert(at)
+    assert at.date_input(key="f_as_at").value is None
 
 
 def test_no_corpus_at_all(monkeypatch, tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from kb import userdocs
 from kb.errors import LoadError, StoreError, UploadError
 from kb.userdocs import NewDocument
+from tests.fakes import copy_data
 
 SYNTHETIC = """Widget Safety Act (a synthetic test document, not law)
 1. Widgets
@@ -30,16 +31,6 @@ META = NewDocument(
     official_url="https://example.org/widget-safety-act",
     cite_as="WSA",
 )
-
-
-def copy_data(source: Path, target: Path) -> Path:
-    """A private copy of an indexed data folder (unit table, summary, index; no cache)."""
-    target.mkdir(parents=True)
-    for name in ("units.jsonl", "ingest.json"):
-        shutil.copy2(source / name, target / name)
-    shutil.copytree(source / "index", target / "indexes" / "copy")
-    os.symlink("indexes/copy", target / "index")
-    return target
 
 
 def snapshot(data: Path) -> dict:

@@ -15,20 +15,32 @@ def data_arg(args) -> Path:
     return args.data or data_dir()
 
 
+#: characters of one batch line: a query is at most 1,000, so 10,000 leaves room for ids
+MAX_BATCH_LINE = 10_000
+
+
 def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
     """Objects of a JSONL batch file; raises ``KBError`` naming the line of a bad entry.
 
     ``required`` maps field names to their types, e.g. ``{"query": str}``; ``id`` is optional."""
     if not path.is_file():
         raise KBError(f"batch file not found: {path}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KBError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(line) > MAX_BATCH_LINE:
+            raise KBError(f"{path}:{n}: line of {len(line)} characters (limit {MAX_BATCH_LINE})")
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
+        except RecursionError:
+            raise KBError(f"{path}:{n}: not JSON (nested too deeply)") from None
         if not isinstance(item, dict) or not all(
             isinstance(item.get(k), t) for k, t in required.items()
         ):

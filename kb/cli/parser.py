@@ -60,6 +60,19 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback only on request
+        import logging
+        import os
+
+        if os.environ.get("LEVELFIELD_DEBUG"):
+            raise
+        logging.getLogger("kb").debug("internal error", exc_info=True)
+        print(
+            f"internal error ({type(exc).__name__}: {str(exc)[:200]}); please report it — "
+            "LEVELFIELD_DEBUG=1 shows the traceback",
+            file=sys.stderr,
+        )
+        return 70
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,6 +124,11 @@ def _parser() -> argparse.ArgumentParser:
         "--model", default=None, help="e5 (default), use, minilm, or a sentence-transformers path"
     )
     p.add_argument("--faiss", default="flat", choices=["flat", "hnsw"], help="FAISS index kind")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-embed everything, reusing nothing of the current index (repairs a damaged one)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("search", ic.cmd_search, "search provisions in any of EN/NL/FR/DE")

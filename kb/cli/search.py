@@ -17,7 +17,13 @@ def cmd_build(args) -> int:
     from kb.store import writer_lock
 
     with writer_lock(data_arg(args), say=say):
-        meta = build_index(data_arg(args), get_embedder(model), faiss_kind=args.faiss, progress=say)
+        meta = build_index(
+            data_arg(args),
+            get_embedder(model),
+            faiss_kind=args.faiss,
+            progress=say,
+            force=args.force,
+        )
     if args.json:
         print(json.dumps(meta, indent=1))
     else:
