@@ -175,5 +175,7 @@ def read_summary(base: Path | None = None) -> dict:
         raise StoreError(f"no ingest summary at {path}; run `python -m kb ingest`")
     summary = read_json(path, "ingest summary")
     if not isinstance(summary, dict):
-        raise StoreError(f"{path}: not an ingest summary (a JSON object); run `python -m kb ingest`")
+        raise StoreError(
+            f"{path}: not an ingest summary (a JSON object); run `python -m kb ingest`"
+        )
     return summary

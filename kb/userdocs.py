@@ -381,12 +381,12 @@ def _index_embedder(data: Path):
 
 
 def _parse(folder: Path, record: DocRecord, content: bytes) -> list[Unit]:
-    from kb.loaders import load_file
+    """The units of an upload, parsed in a child process with time and memory limits."""
+    from kb.loaders.isolated import load_file_isolated
 
-    file = record.files[0]
-    path = folder / file.name
+    path = folder / record.files[0].name
     path.write_bytes(content)
-    units = load_file(path, record, file)
+    units = load_file_isolated(path, record)
     if any(u.doc_id != record.doc_id for u in units):  # pragma: no cover - a loader contract
         raise UploadError("the parser returned provisions of another document")
     return units

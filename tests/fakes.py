@@ -64,3 +64,39 @@ def copy_data(source, target, with_index: bool = True):
         shutil.copytree(source / "index", target / "indexes" / "copy")
         os.symlink("indexes/copy", target / "index")
     return target
+
+
+def flate_bomb_pdf(pages: int = 20, per_page: int = 70_000_000) -> bytes:
+    """A small PDF whose Flate-compressed page streams inflate to ``per_page`` bytes each (a
+    decompression bomb: 20 × 70 MB from 1.4 MB). The text drawn is the word "bomb" — no law."""
+    import zlib
+
+    content = zlib.compress(b"BT /F1 12 Tf 72 712 Td (bomb) Tj ET\n" + b" " * per_page, 9)
+    font = 3 + 2 * pages
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+    ]
+    for i in range(pages):
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
+        )
+        objects.append(
+            f"<< /Length {len(content)} /Filter /FlateDecode >>\nstream\n".encode()
+            + content
+            + b"\nendstream"
+        )
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)

@@ -384,7 +384,7 @@ BAD_INPUT = [
     (
         "unknown encoding",
         _ACT.format(enc="x-no-such").encode("ascii", "replace"),
-        "not valid x-no-such",
+        "unknown declared charset 'x-no-such'",
     ),
     ("plain text", b"Article 1 Subject matter", "not an HTML document"),
 ]

@@ -12,11 +12,15 @@ from pathlib import Path
 
 from kb.errors import LoadError, NoLoaderError
 from kb.formats import LOADERS
+from kb.loaders.guard import DEFAULT_LIMITS, Limits, applied, check_size
 from kb.models import DocRecord, FileRecord, Unit
 
 
-def load_file(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
-    """Parse one source file into units (reading order). Raises ``LoadError`` naming the file."""
+def load_file(
+    path: Path, record: DocRecord, file: FileRecord, *, limits: Limits = DEFAULT_LIMITS
+) -> list[Unit]:
+    """Parse one source file into units (reading order) within ``limits`` (``kb.loaders.guard``).
+    Raises ``LoadError`` naming the file."""
     if LOADERS.get(file.format, "") is None:
         raise NoLoaderError(f"{path.name}: present, no loader yet for format {file.format!r}")
     if file.format not in LOADERS:
@@ -25,10 +29,13 @@ def load_file(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
         )
     if not path.is_file():
         raise LoadError(f"{path}: file not found")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise LoadError(f"{path.name}: file is empty")
+    check_size(path.name, size, limits.file_bytes, "a file")
     module = importlib.import_module(LOADERS[file.format])
-    units = module.load(path, record, file)
+    with applied(limits):
+        units = module.load(path, record, file)
     if not units:
         raise LoadError(f"{path.name}: no provisions found (is this a {file.format} legal text?)")
     return units

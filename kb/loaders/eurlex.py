@@ -20,7 +20,6 @@ the unit that cites it. ``start``/``end`` are offsets of source-line starts in t
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from kb.errors import LoadError
+from kb.loaders.guard import XML_DECLARATION, check_depth, declared_encoding
 from kb.models import DocRecord, FileRecord, Unit
 from kb.numbering import int_to_roman, roman_to_int
 from kb.structure import UnitBuilder, clean_text
@@ -75,9 +75,7 @@ _WS = re.compile(r"\s+")
 _ARROWS = re.compile(r"[►▼◄]")
 _QUOTE_PAIRS = {"‘": "’", "«": "»", "“": "”", "„": "“"}
 _OPENER = re.compile(r"[‘«“„]")
-_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 _XHTML_NS = b'xmlns="http://www.w3.org/1999/xhtml"'
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.I)
 
 
 def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
@@ -107,14 +105,16 @@ def _read(path: Path) -> tuple[etree._Element, str]:
         raise LoadError(f"{path.name}: cannot read ({exc.strerror})") from None
     if not data.strip():
         raise LoadError(f"{path.name}: file is empty")
-    encoding = _encoding(data)
+    encoding = declared_encoding(path.name, data)
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except UnicodeDecodeError as exc:
         raise LoadError(f"{path.name}: not valid {encoding} text ({exc})") from None
     if "\x00" in text or "<" not in text:
         raise LoadError(f"{path.name}: not an HTML document")
-    if _XML_DECL.match(data[:200]) or _XHTML_NS in data[:4096]:  # claims XHTML: must be well-formed
+    if (
+        XML_DECLARATION.match(data[:200]) or _XHTML_NS in data[:4096]
+    ):  # claims XHTML: must be well-formed
         try:
             etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError as exc:
@@ -122,22 +122,12 @@ def _read(path: Path) -> tuple[etree._Element, str]:
     parser = etree.HTMLParser(encoding=encoding.removesuffix("-sig"), remove_comments=True)
     try:
         root = etree.fromstring(data, parser)
-    except etree.LxmlError as exc:
+    except (etree.LxmlError, LookupError) as exc:
         raise LoadError(f"{path.name}: malformed HTML ({exc})") from None
     if root is None:
         raise LoadError(f"{path.name}: malformed HTML (no document element)")
+    check_depth(path.name, root)
     return root, text
-
-
-def _encoding(data: bytes) -> str:
-    """The declared encoding: BOM, then XML declaration, then ``<meta charset>``, else UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    head = data[:2048]
-    match = _XML_DECL.match(head) or _META_CHARSET.search(head)
-    return match.group(1).decode("ascii").lower() if match else "utf-8"
 
 
 class _Lines:

@@ -24,11 +24,10 @@ from pathlib import Path
 from lxml import etree, html
 
 from kb.errors import LoadError
+from kb.loaders.guard import check_depth, declared_encoding
 from kb.models import DocRecord, FileRecord, Unit
 from kb.structure import UnitBuilder
 
-_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-_TEXT_ENCODINGS = {"utf-8", "utf8", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
 _ARTICLE = re.compile(r"^(?:Art\.|Artikel|Article|art\.)\s*(\d+[a-z]*)\s*(.*)$", re.S)
 _ANNEX = re.compile(r"^(?:Anhang|Annex|Annexe|Allegato)\s*(\d+|[IVX]+)?", re.I)
 _PART = re.compile(r"^(?:Teil|Part|Partie|Parte)\s+([A-Z0-9]+)\.?\s*(.*)$", re.S)
@@ -44,18 +43,16 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     """
     name = path.name
     data = path.read_bytes()
-    declared = _CHARSET.search(data[:4096])
-    charset = declared.group(1).decode("ascii").lower() if declared else "utf-8"
-    if charset not in _TEXT_ENCODINGS:
-        raise LoadError(f"{name}: declared charset {charset!r} is not a supported text encoding")
+    charset = declared_encoding(name, data)
     try:
         text = data.decode(charset)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except UnicodeDecodeError as exc:
         raise LoadError(f"{name}: cannot decode as {charset} ({exc})") from None
     try:
         root = html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
+    except (etree.LxmlError, ValueError) as exc:
         raise LoadError(f"{name}: not parseable HTML ({exc})") from None
+    check_depth(name, root)
     articles = root.xpath("//article[starts-with(@id, 'art_')]")
     if not articles:
         raise LoadError(f"{name}: no <article id='art_…'> elements; not a Fedlex act page")

@@ -24,17 +24,16 @@ page puts a whole norm on one or two lines, so these are coarse.
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
 from lxml import etree, html
 
 from kb.errors import LoadError
+from kb.loaders.guard import check_depth, declared_encoding
 from kb.models import DocRecord, FileRecord, Unit
 from kb.structure import UnitBuilder
 
-_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _SECTION = re.compile(r"^§\s*(\d+[a-z]*)$")
 _ANNEX = re.compile(r"^Anlage(?:\s+(\S+))?$")
 _ABSATZ = re.compile(r"^\s*\((\d+[a-z]?)\)\s*")
@@ -57,7 +56,7 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     """
     name = path.name
     data = _read(path)
-    charset = _declared_charset(name, data)
+    charset = declared_encoding(name, data)
     text = _decode(name, data, charset)
     root = _parse(name, data, charset)
     norms = root.xpath("//div[contains(concat(' ', @class, ' '), ' jnnorm ')]")
@@ -83,16 +82,6 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def _declared_charset(name: str, data: bytes) -> str:
-    """The charset of the page's ``<meta>`` (normalised codec name); UTF-8 when none is declared."""
-    match = _CHARSET.search(data[:4096])
-    label = match.group(1).decode("ascii") if match else "utf-8"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        raise LoadError(f"{name}: unknown declared charset {label!r}") from None
-
-
 def _decode(name: str, data: bytes, charset: str) -> str:
     try:
         return data.decode(charset)
@@ -102,11 +91,13 @@ def _decode(name: str, data: bytes, charset: str) -> str:
 
 def _parse(name: str, data: bytes, charset: str) -> html.HtmlElement:
     """The lxml tree of the page, parsed from bytes in the declared charset."""
-    parser = html.HTMLParser(encoding=charset, remove_comments=True)
+    parser = html.HTMLParser(encoding=charset.removesuffix("-sig"), remove_comments=True)
     try:
-        return html.document_fromstring(data, parser=parser)
-    except etree.LxmlError as exc:
+        root = html.document_fromstring(data, parser=parser)
+    except (etree.LxmlError, LookupError) as exc:
         raise LoadError(f"{name}: not parseable as HTML ({exc})") from None
+    check_depth(name, root)
+    return root
 
 
 def _check_complete(name: str, data: bytes, norms: list[html.HtmlElement]) -> None:

@@ -28,15 +28,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PyPdfError
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import FileNotDecryptedError, LimitReachedError
 
 from kb.errors import LoadError, NoLoaderError
 from kb.headings import Line
+from kb.loaders.guard import MB, Limits, limits
 from kb.loaders.pdf_legifrance import walk_legifrance
 from kb.loaders.pdf_oj import walk_oj
 from kb.loaders.pdf_proposal import walk_proposal
@@ -48,7 +48,6 @@ from kb.structure import UnitBuilder
 #: a layout walker: feeds the cleaned lines of one file to a ``UnitBuilder``
 Walker = Callable[[list[Line], UnitBuilder], None]
 
-_PYPDF_ERRORS = (PyPdfError, ValueError, KeyError, IndexError, TypeError, zlib.error, OSError)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 _SOFT_HYPHEN_END = re.compile(r"\s*\u00ad\s*$")
 _FOOTNOTE_REF = re.compile(r"\(\s+(\d{1,3})\s+\)")
@@ -119,26 +118,66 @@ def extract_pages(path: Path) -> list[str]:
     if b"%%EOF" not in data[-2048:]:
         raise LoadError(f"{name}: truncated PDF (no %%EOF marker at the end); download it again")
     try:
-        pages = _pypdf_pages(path)
+        pages = _pypdf_pages(path, limits())
+    except LoadError:
+        raise
     except FileNotDecryptedError:
         raise LoadError(f"{name}: PDF is encrypted and needs a password") from None
-    except _PYPDF_ERRORS as exc:
+    except LimitReachedError as exc:
         raise LoadError(
-            f"{name}: unreadable or damaged PDF ({type(exc).__name__}: {exc})"
+            f"{name}: PDF refused — a stream decompresses beyond the limit "
+            f"({limits().pdf_stream_bytes // MB} MB; a decompression bomb?): {exc}"
+        ) from None
+    except MemoryError:
+        raise LoadError(
+            f"{name}: PDF refused — it needs more than {limits().memory_bytes // MB} MB of memory"
+        ) from None
+    except Exception as exc:  # pypdf on damaged input: also NotImplementedError, AssertionError …
+        raise LoadError(
+            f"{name}: unreadable or damaged PDF ({type(exc).__name__}: {str(exc)[:200]})"
         ) from None
     if not any(page.strip() for page in pages):
         raise LoadError(f"{name}: PDF has no extractable text (scanned images?)")
     return pages
 
 
-def _pypdf_pages(path: Path) -> list[str]:
-    """pypdf text per page; raises pypdf's errors (translated by ``extract_pages``)."""
-    reader = PdfReader(path, strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise FileNotDecryptedError("password required")
-    if len(reader.pages) == 0:
-        raise ValueError("document has no pages")
-    return [page.extract_text() or "" for page in reader.pages]
+def _pypdf_pages(path: Path, bounds: Limits) -> list[str]:
+    """pypdf text per page within ``bounds``: pages, decompressed bytes per stream (pypdf's own
+    limits) and decompressed page content in all, checked page by page before the text of a
+    page is extracted. Raises pypdf's errors (translated by ``extract_pages``) or ``LoadError``."""
+    with apply_configuration(
+        zlib_maximum_output_length=bounds.pdf_stream_bytes,
+        lzw_maximum_output_length=bounds.pdf_stream_bytes,
+        run_length_maximum_output_length=bounds.pdf_stream_bytes,
+        array_based_stream_maximum_output_length=bounds.pdf_stream_bytes,
+        maximum_declared_stream_length=bounds.pdf_stream_bytes,
+        stream_decoding_work_maximum_length=bounds.pdf_stream_bytes * 4,
+    ):
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FileNotDecryptedError("password required")
+        count = len(reader.pages)
+        if count == 0:
+            raise ValueError("document has no pages")
+        if count > bounds.pdf_pages:
+            raise LoadError(f"{path.name}: PDF of {count} pages; the limit is {bounds.pdf_pages}")
+        texts, content = [], 0
+        for number, page in enumerate(reader.pages, 1):
+            stream = page.get_contents()
+            size = len(stream.get_data()) if stream is not None else 0
+            content += size
+            if size > bounds.pdf_page_bytes:
+                raise LoadError(
+                    f"{path.name}: PDF refused — page {number} decompresses to {size / MB:.1f} MB of "
+                    f"content, over the limit of {bounds.pdf_page_bytes // MB} MB (a decompression bomb?)"
+                )
+            if content > bounds.pdf_content_bytes:
+                raise LoadError(
+                    f"{path.name}: PDF refused — its page content decompresses to more than "
+                    f"{bounds.pdf_content_bytes // MB} MB by page {number} (a decompression bomb?)"
+                )
+            texts.append(page.extract_text() or "")
+        return texts
 
 
 def read_lines(path: Path) -> list[Line]:
