@@ -286,7 +286,9 @@ def _check_query(query: str) -> str:
     if not isinstance(query, str) or not query.strip():
         raise QueryError("the query is empty")
     if any("\ud800" <= ch <= "\udfff" for ch in query):  # bytes that were not UTF-8 (argv, URL)
-        raise QueryError("the query holds bytes that are not UTF-8 text; is the terminal set to UTF-8?")
+        raise QueryError(
+            "the query holds bytes that are not UTF-8 text; is the terminal set to UTF-8?"
+        )
     query = " ".join("".join(ch if ch.isprintable() else " " for ch in query).split())
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(
