@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: explore test data lint clean
+.PHONY: explore test fuzz data lint clean
 
 $(PY): requirements.txt
 	python3 -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(PY)
 
 test: lint  ## lint + the whole test suite (real corpus, real model)
 	$(PY) -m pytest -q
+
+fuzz: $(PY)  ## loader fuzzing: 2,000 examples per loader and property (marker fuzz)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m fuzz -n 2 --durations=5
 
 clean:
 	rm -rf data .pytest_cache

@@ -21,6 +21,7 @@ import indexing  # noqa: F401
 import datetime as dt
 import functools
 import logging
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -850,8 +851,20 @@ def page_corpus(data: Path, version: str, corpus: ex.Corpus) -> None:
                 f"**{ex.plain(record.short_title)}** ({ex.plain(record.doc_id)})  \n{ex.plain(text)}"
             )
     render_missing(corpus)
-    render_add(data)
-    render_user_docs(data, corpus)
+    access = ex.edit_access(os.environ)
+    if access == "off":
+        st.info(T("add.off"))
+        editing = False
+    elif access == "token":
+        given = st.text_input(T("add.token"), type="password", key="admin_token", max_chars=200)
+        editing = ex.token_ok(given, os.environ)
+        if given and not editing:
+            st.error(T("add.token_wrong"))
+    else:
+        editing = True
+    if editing:
+        render_add(data)
+    render_user_docs(data, corpus, editing)
 
 
 def render_missing(corpus: ex.Corpus) -> None:
@@ -931,7 +944,7 @@ def handle_add(data: Path) -> None:
         st.error(T("add.no_file"))
         return
     adopted = (ss.get("add_adopted") or "").strip() or None
-    if adopted and not _is_date(adopted):
+    if adopted and not ex.iso_date(adopted):
         st.error(T("add.bad_date"))
         return
     meta = userdocs.NewDocument(
@@ -970,15 +983,7 @@ def handle_add(data: Path) -> None:
     st.rerun()
 
 
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def render_user_docs(data: Path, corpus: ex.Corpus) -> None:
+def render_user_docs(data: Path, corpus: ex.Corpus, editing: bool) -> None:
     from kb import userdocs
 
     entries = userdocs.user_records(data)
@@ -992,7 +997,7 @@ def render_user_docs(data: Path, corpus: ex.Corpus) -> None:
         c1.markdown(
             f"**{ex.plain(entry['short_title'])}** ({ex.plain(doc_id)}) · {units} · {ex.plain(entry['official_url'])}"
         )
-        if c2.button(T("corpus.remove"), key=f"rm-{doc_id}"):
+        if editing and c2.button(T("corpus.remove"), key=f"rm-{doc_id}"):
             try:
                 userdocs.remove_document(data, doc_id)
             except (KBError, ValueError, OSError) as exc:

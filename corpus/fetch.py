@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kb.errors import FetchError
 from kb.models import DocRecord, FileRecord
-from kb.store import atomic_write_bytes
+from kb.store import atomic_write_bytes, umask_mode
 
 PRESENT, FETCHED, CHANGED, MISSING, ERROR = "present", "fetched", "changed", "missing", "error"
 
@@ -132,13 +132,36 @@ def _fetch_file(record, file, cache_dir, mirror, download, timeout, retries) -> 
     return MISSING, f"not in cache ({where}); {hint}"
 
 
-def _download(url: str, timeout: float, retries: int) -> bytes:
+#: the largest file ``fetch --download`` accepts (the biggest official text is ~1.2 MB)
+MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
+
+
+class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to https: never a downgrade to http, never file:/ftp:/data:."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.lower().startswith("https://"):
+            raise FetchError(f"{req.full_url} redirects to {newurl!r}, which is not https; refused")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _download(url: str, timeout: float, retries: int, limit: int = MAX_DOWNLOAD_BYTES) -> bytes:
+    """The bytes at an https ``url`` (at most ``limit``), with retries; ``FetchError`` otherwise."""
+    if not url.lower().startswith("https://"):
+        raise FetchError(f"refusing to download {url!r}: only https:// addresses are fetched")
+    opener = urllib.request.build_opener(_HttpsOnlyRedirects)
     last: Exception | None = None
     for attempt in range(retries + 1):
         try:
             request = urllib.request.Request(url, headers={"User-Agent": "levelfield/0.1"})
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.read()
+            with opener.open(request, timeout=timeout) as response:
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > limit:
+                    raise FetchError(f"{url} is {int(declared)} bytes; the limit is {limit}")
+                data = response.read(limit + 1)
+                if len(data) > limit:
+                    raise FetchError(f"{url} is larger than the limit of {limit} bytes; refused")
+                return data
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             last = exc
             time.sleep(min(2**attempt, 5))
@@ -148,6 +171,7 @@ def _download(url: str, timeout: float, retries: int) -> bytes:
 def _atomic_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.fchmod(fd, umask_mode())
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -108,6 +109,12 @@ def _with_user(path: str, _mtime: int, _size: int) -> dict[str, DocRecord]:
     return parse_manifest(base + entries, source=path)
 
 
+#: a doc_id names a folder (cache/<doc_id>, uploads/<doc_id>): no separators, dots or capitals
+SAFE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?")
+#: a file name stays inside its document's folder
+SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9 _.,()+-]{0,199}")
+
+
 def _record(entry: object, where: str) -> DocRecord:
     if not isinstance(entry, dict):
         raise ManifestError(f"{where}: expected an object, got {type(entry).__name__}")
@@ -122,6 +129,11 @@ def _record(entry: object, where: str) -> DocRecord:
             raise ManifestError(
                 f"{where}: field {name!r} is required and must be a non-empty string"
             )
+    if not SAFE_ID.fullmatch(entry["doc_id"]):
+        raise ManifestError(
+            f"{where}: doc_id {entry['doc_id']!r} must be lower-case letters, digits and hyphens "
+            "(it names folders under the data folder)"
+        )
     if entry["instrument_type"] not in INSTRUMENT_TYPES:
         raise ManifestError(
             f"{where}: instrument_type {entry['instrument_type']!r} is not one of {INSTRUMENT_TYPES}"
@@ -150,6 +162,11 @@ def _record(entry: object, where: str) -> DocRecord:
             record = FileRecord.from_dict(f)
         except TypeError as exc:
             raise ManifestError(f"{where}: bad file entry: {exc}") from None
+        if not isinstance(record.name, str) or not SAFE_FILE_NAME.fullmatch(record.name):
+            raise ManifestError(
+                f"{where}: file name {record.name!r} must be a plain file name (no folders, not "
+                "hidden, no control characters)"
+            )
         if record.format not in FORMATS:
             raise ManifestError(
                 f"{where}: file {record.name}: format {record.format!r} is not one of {FORMATS}"

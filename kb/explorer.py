@@ -66,6 +66,23 @@ def data_folder() -> Path:
     return Path(os.environ.get("LEVELFIELD_DATA") or data_dir())
 
 
+def edit_access(environ: Mapping[str, str]) -> str:
+    """Who may add or remove documents in this explorer: ``"local"`` (anyone: the default, the
+    server listens on 127.0.0.1 only), ``"token"`` (``LEVELFIELD_PUBLIC=1`` with
+    ``LEVELFIELD_ADMIN_TOKEN`` set: whoever enters the token) or ``"off"`` (public, no token)."""
+    if environ.get("LEVELFIELD_PUBLIC", "").strip().lower() not in ("1", "true", "yes"):
+        return "local"
+    return "token" if len(environ.get("LEVELFIELD_ADMIN_TOKEN", "")) >= 12 else "off"
+
+
+def token_ok(given: str | None, environ: Mapping[str, str]) -> bool:
+    """True when ``given`` is the admin token (compared in constant time)."""
+    import hmac
+
+    expected = environ.get("LEVELFIELD_ADMIN_TOKEN", "")
+    return bool(given) and len(expected) >= 12 and hmac.compare_digest(given, expected)
+
+
 def data_version(data: Path) -> str:
     """Changes whenever the unit table, the user manifest or the index changes (cache key)."""
     parts = []
@@ -233,7 +250,7 @@ def safe_snippet(snippet: str) -> str | None:
 # --------------------------------------------------------------------------- URL state
 
 
-def _iso_date(value) -> bool:
+def iso_date(value) -> bool:
     """True for a real calendar date written YYYY-MM-DD (2024-13-45 is not one)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")):
         return False
@@ -276,7 +293,7 @@ def state_from_params(
         values = [v for v in str(params.get(param, "")).split(",") if v in allowed[param]]
         if values:
             state[key] = values
-    if _iso_date(params.get("as_at")):
+    if iso_date(params.get("as_at")):
         state["f_as_at"] = params["as_at"]
     if params.get("doc") in records:
         state["r_doc"] = params["doc"]

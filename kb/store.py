@@ -98,13 +98,33 @@ def writer_busy(base: Path) -> bool:
     return False
 
 
+def umask() -> int:
+    """The process umask, read without changing it (Linux ``/proc``; else set and restored)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def umask_mode(directory: bool = False) -> int:
+    """The mode ``open``/``mkdir`` would give a new file or folder (``mkstemp`` and ``mkdtemp``
+    use 0600/0700 whatever the umask; app and CLI running as different users need the usual)."""
+    return (0o777 if directory else 0o666) & ~umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync and a rename: readers
-    see the old file or the new one, never half of one."""
+    see the old file or the new one, never half of one. The file's mode follows the umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), umask_mode())
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

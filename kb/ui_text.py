@@ -39,6 +39,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The search index is older than the parsed corpus. Rebuild it with the command below, then reload.",
         "De zoekindex is ouder dan het verwerkte corpus. Bouw ze opnieuw met het commando hieronder en herlaad.",
     ),
+    "add.off": (
+        "This explorer is public: adding and removing documents is switched off (the operator can allow it with an admin token).",
+        "Deze verkenner is openbaar: documenten toevoegen en verwijderen staat uit (de beheerder kan het toestaan met een beheerderstoken).",
+    ),
+    "add.token": (
+        "Admin token (to add or remove documents)",
+        "Beheerderstoken (om documenten toe te voegen of te verwijderen)",
+    ),
+    "add.token_wrong": ("That is not the admin token.", "Dat is niet het beheerderstoken."),
     "index.damaged": (
         "The search index is damaged (a file of it cannot be read). Rebuild it from the parsed corpus with the command below, then reload.",
         "De zoekindex is beschadigd (een bestand ervan is onleesbaar). Bouw ze opnieuw uit het verwerkte corpus met het commando hieronder en herlaad.",

@@ -30,7 +30,7 @@ from corpus.fetch import UPLOADS
 from corpus.manifest import INSTRUMENT_TYPES, USER_MANIFEST, default_manifest, parse_manifest
 from kb.errors import KBError, ManifestError, StoreError, UploadError
 from kb.models import DocRecord, FileRecord, Unit
-from kb.store import atomic_write_text, read_summary, read_units, write_units
+from kb.store import atomic_write_text, read_summary, read_units, umask_mode, write_units
 
 MAX_BYTES = 20 * 1024 * 1024
 LANGUAGES = ("en", "nl", "fr", "de", "nb")
@@ -277,7 +277,12 @@ def add_document(
 
 def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
     """Remove a user-added document (its file, record and units) and update the index."""
+    from corpus.manifest import SAFE_ID
+
     data = Path(data)
+    folder = _uploads(data) / str(doc_id)
+    if not SAFE_ID.fullmatch(str(doc_id)) or folder.resolve().parent != _uploads(data).resolve():
+        raise UploadError(f"{doc_id!r} is not a valid document id")
     with _locked(data):
         entries = user_records(data)
         if doc_id not in {e.get("doc_id") for e in entries}:
@@ -297,7 +302,7 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
         except BaseException:
             backup.restore()
             raise
-        shutil.rmtree(_uploads(data) / doc_id, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- steps
@@ -454,6 +459,7 @@ def _transaction(data: Path, doc_id: str) -> Iterator[tuple[Path, Path]]:
     if final.resolve().parent != uploads.resolve() or final.exists():
         raise UploadError(f"invalid or existing document id {doc_id!r}")
     staging = Path(tempfile.mkdtemp(dir=uploads, prefix=".staging-"))
+    staging.chmod(umask_mode(directory=True))
     backup = _Backup(data)
     try:
         yield staging, final

@@ -7,11 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from corpus.manifest import default_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).with_name("golden")
+# Hypothesis profiles: "quick" in the normal suite, "fuzz" for `make fuzz` (HYPOTHESIS_PROFILE=fuzz)
+settings.register_profile("quick", max_examples=25, deadline=None)
+settings.register_profile("fuzz", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
 MIRROR = Path(os.environ.get("LEVELFIELD_MIRROR", ROOT.parent / "shared" / "corpus" / "sources"))
 
 

@@ -172,6 +172,33 @@ def test_corpus_page_lists_present_and_missing_instruments(monkeypatch, indexed_
 
 
 @pytest.mark.slow
+def test_a_public_explorer_adds_documents_only_with_the_admin_token(monkeypatch, indexed_data):
+    monkeypatch.setenv("LEVELFIELD_PUBLIC", "1")
+    monkeypatch.delenv("LEVELFIELD_ADMIN_TOKEN", raising=False)
+    at = make_app(monkeypatch, indexed_data, page="corpus")
+    assert_inert(at)
+    assert "adding and removing documents is switched off" in at.info[0].value
+    assert not at.get("file_uploader")
+    monkeypatch.setenv("LEVELFIELD_ADMIN_TOKEN", "synthetic-token-123")
+    at = make_app(monkeypatch, indexed_data, page="corpus")
+    assert not at.get("file_uploader")
+    at.text_input(key="admin_token").input("wrong-token-456").run()
+    assert "not the admin token" in at.error[0].value and not at.get("file_uploader")
+    at.text_input(key="admin_token").input("synthetic-token-123").run()
+    assert at.file_uploader(key="add_file") is not None
+
+
+def test_edit_access_modes():
+    assert ex.edit_access({}) == "local"
+    assert ex.edit_access({"LEVELFIELD_PUBLIC": "1"}) == "off"
+    assert ex.edit_access({"LEVELFIELD_PUBLIC": "1", "LEVELFIELD_ADMIN_TOKEN": "short"}) == "off"
+    env = {"LEVELFIELD_PUBLIC": "yes", "LEVELFIELD_ADMIN_TOKEN": "synthetic-token-123"}
+    assert ex.edit_access(env) == "token"
+    assert ex.token_ok("synthetic-token-123", env) and not ex.token_ok("synthetic-token-12", env)
+    assert not ex.token_ok("", env) and not ex.token_ok("x" * 19, {})
+
+
+@pytest.mark.slow
 def test_dutch_interface_keeps_legal_texts_in_their_language(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data, q="klachtenprocedure", lang="nl")
     assert_inert(at)

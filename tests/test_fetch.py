@@ -63,11 +63,63 @@ def test_interrupted_copy_keeps_previous_file(tmp_path, mirror, manifest, monkey
     assert not list(target.parent.glob("*.part"))
 
 
-def test_download_failure_is_a_clear_error(tmp_path):
-    record = synthetic_record(
-        "syn-remote", FileRecord(name="x.txt", format="txt", url="http://127.0.0.1:9/x.txt")
-    )
+def _download_report(tmp_path, url):
+    record = synthetic_record("syn-remote", FileRecord(name="x.txt", format="txt", url=url))
     [report] = fetch_all([record], tmp_path, None, download=True, timeout=1, retries=0)
-    assert report.status == ERROR
-    assert "could not download http://127.0.0.1:9/x.txt" in report.messages[0]
     assert not (tmp_path / "syn-remote" / "x.txt").exists()
+    return report
+
+
+def test_download_failure_is_a_clear_error(tmp_path):
+    report = _download_report(tmp_path, "https://127.0.0.1:9/x.txt")
+    assert report.status == ERROR
+    assert "could not download https://127.0.0.1:9/x.txt" in report.messages[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.invalid/x.txt", "file:///etc/passwd", "ftp://example.invalid/x", "data:,x"],
+)
+def test_only_https_is_downloaded(tmp_path, url):
+    report = _download_report(tmp_path, url)
+    assert report.status == ERROR and "only https:// addresses" in report.messages[0]
+
+
+def test_a_redirect_to_http_is_refused():
+    import urllib.request
+
+    from kb.errors import FetchError
+
+    handler = fetch_mod._HttpsOnlyRedirects()
+    request = urllib.request.Request("https://example.invalid/x.txt")
+    with pytest.raises(FetchError, match="redirects to 'http://example.invalid/x.txt'"):
+        handler.redirect_request(request, None, 302, "Found", {}, "http://example.invalid/x.txt")
+    followed = handler.redirect_request(
+        request, None, 302, "Found", {}, "https://example.invalid/y"
+    )
+    assert followed.full_url == "https://example.invalid/y"
+
+
+class _Response:
+    def __init__(self, body: bytes, length: str | None):
+        self.body, self.headers = body, {"Content-Length": length} if length else {}
+
+    def read(self, size: int = -1) -> bytes:
+        return self.body[:size] if size >= 0 else self.body
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.parametrize("length", ["2000", None], ids=["declared", "undeclared"])
+def test_a_download_over_the_size_limit_is_refused(tmp_path, monkeypatch, length):
+    class Opener:
+        def open(self, request, timeout):
+            return _Response(b"x" * 2000, length)
+
+    monkeypatch.setattr(fetch_mod.urllib.request, "build_opener", lambda *handlers: Opener())
+    with pytest.raises(fetch_mod.FetchError, match="limit"):
+        fetch_mod._download("https://example.invalid/x.txt", 1, 0, limit=1000)

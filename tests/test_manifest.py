@@ -73,6 +73,12 @@ BAD = [
     ([_entry(title="")], "'title' is required"),
     ([_entry(files=[{"name": "a.xyz", "format": "xyz"}])], "format 'xyz'"),
     (["not an object"], "expected an object"),
+    ([_entry(doc_id="../../etc")], "doc_id '../../etc' must be lower-case"),
+    ([_entry(doc_id="Syn-A")], "must be lower-case letters"),
+    ([_entry(files=[{"name": "../x.txt", "format": "txt"}])], "file name '../x.txt' must be"),
+    ([_entry(files=[{"name": "sub/x.txt", "format": "txt"}])], "must be a plain file name"),
+    ([_entry(files=[{"name": ".hidden.txt", "format": "txt"}])], "must be a plain file name"),
+    ([_entry(files=[{"name": "x\n.txt", "format": "txt"}])], "must be a plain file name"),
 ]
 
 
@@ -87,3 +93,16 @@ def test_unreadable_manifest_file(tmp_path):
     path.write_bytes(b"\xff\xfe not json")
     with pytest.raises(ManifestError, match="manifest.json"):
         load_manifest(path)
+
+
+def test_a_user_manifest_entry_pointing_outside_the_uploads_is_refused(tmp_path):
+    """user_manifest.json is data a user (or an attacker) can edit: its ids and file names are
+    checked before anything is read, removed or listed."""
+    import json
+
+    from corpus.manifest import manifest_for
+
+    entry = _entry(doc_id="syn-user", files=[{"name": "../../units.jsonl", "format": "txt"}])
+    (tmp_path / "user_manifest.json").write_text(json.dumps({"documents": [entry]}))
+    with pytest.raises(ManifestError, match="must be a plain file name"):
+        manifest_for(tmp_path)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 
 from kb import userdocs
 from kb.errors import LoadError, StoreError, UploadError
+from kb.store import umask_mode
 from kb.userdocs import NewDocument
 from tests.fakes import copy_data
 
@@ -154,6 +156,10 @@ def test_add_document_is_parsed_stored_indexed_and_searchable(data):
     assert result.reused_vectors >= result.chunks - 3  # only the new chunks were embedded
     stored = data / "uploads" / result.doc_id / "Widget-Act.txt"
     assert stored.read_bytes() == SYNTHETIC.encode()
+    # modes follow the umask (the app and the CLI may run as different users of one group)
+    assert stat.S_IMODE(stored.stat().st_mode) == umask_mode()
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == umask_mode(directory=True)
+    assert stat.S_IMODE((data / "units.jsonl").stat().st_mode) == umask_mode()
     assert not (data.parent / "Widget Act.txt").exists()
     units = read_units(data)
     assert len(units) == before + 3
@@ -172,6 +178,27 @@ def test_add_document_is_parsed_stored_indexed_and_searchable(data):
     assert not (data / "uploads" / result.doc_id).exists()
     hits = Searcher(data).search("widget maker register of sprockets", k=10)
     assert result.doc_id not in {h.doc_id for h in hits}
+
+
+@pytest.mark.parametrize("doc_id", ["../units.jsonl", "..", "user/../../x", ""])
+def test_remove_refuses_an_id_outside_the_uploads_folder(tmp_path, doc_id):
+    (tmp_path / "units.jsonl").write_text("kept")
+    with pytest.raises(UploadError, match="not a valid document id"):
+        userdocs.remove_document(tmp_path, doc_id)
+    assert (tmp_path / "units.jsonl").read_text() == "kept"
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o002])
+def test_atomic_writes_follow_the_umask(tmp_path, mask):
+    from kb.store import atomic_write_text
+
+    old = os.umask(mask)
+    try:
+        atomic_write_text(tmp_path / "f.json", "{}")
+        assert umask_mode() == 0o666 & ~mask
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "f.json").stat().st_mode) == 0o666 & ~mask
 
 
 class BrokenEmbedder:
