@@ -30,6 +30,7 @@ import streamlit as st
 from kb import explorer as ex
 from kb import export as kx
 from kb.errors import KBError, StoreError
+from kb.store import data_version
 from kb.ui_text import topic_label, tr
 
 log = logging.getLogger("levelfield.app")
@@ -579,7 +580,7 @@ def render_cell(corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp")
         st.info(T("compare.not_in_corpus"))
         st.link_button(T("hit.source"), record.official_url, key=f"{prefix}-miss-{topic}-{doc_id}")
         return
-    cells = cached_cells(str(corpus.data), ex.data_version(corpus.data), topic, doc_id)
+    cells = cached_cells(str(corpus.data), data_version(corpus.data), topic, doc_id)
     if not cells:
         st.caption(T("compare.empty_cell"))
     for cell in cells:
@@ -1020,7 +1021,7 @@ PAGES = {
 def main() -> None:
     st.set_page_config(page_title="Levelfield", page_icon="⚖️", layout="wide")
     data = ex.data_folder()
-    version = ex.data_version(data)
+    version = data_version(data)
     try:
         corpus = load_corpus(str(data), version)
     except StoreError:

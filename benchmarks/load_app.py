@@ -13,10 +13,14 @@ Measured:
 - ``search_round_trip``: a new search in an open session (warm), end to end;
 - ``in_process_search_ms``: ``Searcher.search`` alone, for reference.
 
-Bounded: at most ``--clients`` sessions (≤ 64) × ``--rounds`` searches, and ``--deadline``
-seconds in all. Writes ``benchmarks/results/load_app.json``.
+Paced (``--every 5 --seconds 60``): each session opens a search link, then searches every 5 s
+for 60 s, with distinct dev-set queries (``distinct_queries``: no query repeats in a run).
 
-Usage: python benchmarks/load_app.py [--clients 8] [--rounds 5] [--data DATA] [--url URL]
+Bounded: at most ``--clients`` sessions (≤ 64) × ``--rounds`` searches, and ``--deadline``
+seconds in all. Writes ``benchmarks/results/load_app.json`` (or ``--out``).
+
+Usage: python benchmarks/load_app.py [--clients 8] [--rounds 5 | --every 5 --seconds 60]
+       [--data DATA] [--url URL] [--out FILE]
 """
 
 from __future__ import annotations
@@ -159,7 +163,47 @@ async def client(ws_url: str, n: int, rounds: int, timeout: float, out: dict) ->
         out["errors"].append(f"{type(exc).__name__}: {exc}"[:300])
 
 
-async def measure(ws_url: str, clients: int, rounds: int, timeout: float, deadline: float) -> dict:
+def distinct_queries() -> list[str]:
+    """Dev-set queries (``indexing/devset*.jsonl``), each once as written and once prefixed
+    "which provision covers:" — distinct strings, so nothing could be answered from a cache."""
+    queries = []
+    for name in ("devset.jsonl", "devset_new.jsonl"):
+        path = ROOT / "indexing" / name
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                queries.append(json.loads(line)["query"])
+    queries = sorted(set(queries))
+    return queries + [f"which provision covers: {q}" for q in queries]
+
+
+async def paced_client(ws_url, n, clients, pool, every, seconds, timeout, out) -> None:
+    """A session that opens the app with a search link, then searches every ``every`` s for
+    ``seconds`` (sessions staggered over the first interval); a late round trip delays the next."""
+    try:
+        async with Session(ws_url, timeout) as session:
+            begin = time.perf_counter() + n * every / clients
+            await asyncio.sleep(max(0.0, begin - time.perf_counter()))
+            out["session_first_render"].append(await session.open({"q": next(pool)}, SEARCH_DONE))
+            due = begin + every
+            while due < begin + seconds:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                out["search_round_trip"].append(await session.search(next(pool)))
+                due += every
+    except (RunError, OSError, KeyError) as exc:
+        out["errors"].append(f"{type(exc).__name__}: {exc}"[:300])
+    except StopIteration:
+        out["errors"].append("ran out of distinct queries")
+
+
+async def measure(
+    ws_url: str,
+    clients: int,
+    rounds: int,
+    timeout: float,
+    deadline: float,
+    every: float | None = None,
+    seconds: float = 60.0,
+) -> dict:
     out: dict = {"cold": {}, "session_first_render": [], "search_round_trip": [], "errors": []}
     cold = [
         ("search_link_first_render_s", {"q": "complaints procedure"}, SEARCH_DONE),
@@ -181,7 +225,14 @@ async def measure(ws_url: str, clients: int, rounds: int, timeout: float, deadli
                 out["cold"][name] = round(await session.open(params, expect), 3)
         except (RunError, OSError) as exc:
             out["errors"].append(f"{name}: {type(exc).__name__}: {exc}"[:300])
-    tasks = [client(ws_url, n, rounds, timeout, out) for n in range(clients)]
+    if every:
+        pool = iter(distinct_queries())
+        tasks = [
+            paced_client(ws_url, n, clients, pool, every, seconds, timeout, out)
+            for n in range(clients)
+        ]
+    else:
+        tasks = [client(ws_url, n, rounds, timeout, out) for n in range(clients)]
     started = time.perf_counter()
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), deadline)
@@ -242,6 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=5, help="searches per session after the first"
     )
+    parser.add_argument(
+        "--every", type=float, default=None, help="paced: each session searches every N s"
+    )
+    parser.add_argument("--seconds", type=float, default=60.0, help="paced: for this long")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per script run")
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds for the whole load")
     parser.add_argument(
@@ -264,7 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         process, url, startup = start_server(data, log_path)
     ws_url = url.replace("http", "ws", 1) + "/_stcore/stream"
     try:
-        result = asyncio.run(measure(ws_url, clients, args.rounds, args.timeout, args.deadline))
+        result = asyncio.run(
+            measure(
+                ws_url, clients, args.rounds, args.timeout, args.deadline, args.every, args.seconds
+            )
+        )
     finally:
         if process is not None:
             process.terminate()
@@ -274,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "data": str(data),
         "clients": clients,
-        "rounds": args.rounds,
+        "rounds": args.rounds if not args.every else None,
+        "paced": {"every_s": args.every, "seconds": args.seconds} if args.every else None,
         "server_start_to_healthy_s": round(startup, 3) if startup is not None else None,
         "cold": result["cold"],
         "session_first_render_s": percentiles(result["session_first_render"]),

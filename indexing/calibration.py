@@ -23,6 +23,7 @@ from pathlib import Path
 from kb.split import split_of
 
 PATH = Path(__file__).with_name("calibration.json")
+_CODE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]{0,200}>")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 #: share of real tuning queries allowed to be told "no good match"
@@ -31,8 +32,9 @@ BINS = 8
 
 
 def has_content(query: str) -> bool:
-    """At least one word of three letters once tags are removed."""
-    return bool(_WORD.search(_TAG.sub(" ", query)))
+    """At least one word of three letters once markup is removed: tags, and the whole of a
+    ``<script>`` or ``<style>`` element (``<script>alert(1)</script>`` is markup, not a question)."""
+    return bool(_WORD.search(_TAG.sub(" ", _CODE.sub(" ", query))))
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-RRF_K = 60
-
 
 def reciprocal_rank_fusion(
     rankings: Sequence[Sequence[tuple[Hashable, float]]],
-    k: int = RRF_K,
+    k: int,
     weights: Sequence[float] | None = None,
 ) -> list[tuple[Hashable, float]]:
     """Fuse ranked lists (best first) by RRF: ``score(d) = Σ w_i / (k + rank_i(d))``, rank from 1.
+    ``k`` has no default: the caller's settings (``indexing.search.RankingSettings``) give it.
 
     Returns ``[(id, fused_score), ...]`` best first; ties keep first-seen order.
     """

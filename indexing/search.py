@@ -25,16 +25,32 @@ from kb.versions import family, visible_at
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "dense", "bm25")
 FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "language")
-CANDIDATES = 200
-# Ranking settings, chosen on the dev set (indexing/devset.jsonl) with `python -m kb eval`;
-# README "Search quality" has the figures. They are tuned on that set: no held-out test yet.
-RRF_K = 20
-RECITAL_WEIGHT = 0.5
-DENSE_WEIGHT = 2.0
-BM25_WEIGHT = 0.7
-EXPANSION_WEIGHT = 1.2
-NAMED_BOOST = 2.0
-PER_DOC = 4
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """How hybrid search ranks: one object, injected into ``Searcher`` (``settings=``), so an
+    evaluation can sweep any value without patching a module. The defaults were chosen on the
+    dev set (``indexing/devset.jsonl``) with ``python -m kb eval``; README "Search quality" has
+    the figures, and the held-out queries (``devset_new.jsonl``) were not used to choose them."""
+
+    #: candidates taken from each ranker before fusion
+    candidates: int = 200
+    #: reciprocal rank fusion constant (``indexing.fusion``)
+    rrf_k: int = 20
+    dense_weight: float = 2.0
+    bm25_weight: float = 0.7
+    #: the BM25 ranking of the query expanded with the team lexicon
+    expansion_weight: float = 1.2
+    #: recitals explain, they do not rule: their fused score counts this much
+    recital_weight: float = 0.5
+    #: provisions of an instrument the query names ("LkSG", "Omnibus", …)
+    named_boost: float = 2.0
+    #: at most this many results per instrument among the first k (when enough others match)
+    per_doc: int = 4
+
+
+DEFAULT_RANKING = RankingSettings()
 
 
 @dataclass
@@ -90,9 +106,17 @@ class Hit:
 class Searcher:
     """Loads an index once and answers queries. Not shared mutable state: ``search`` is pure."""
 
-    def __init__(self, data: Path, model: str | None = None, *, embedder=None):
+    def __init__(
+        self,
+        data: Path,
+        model: str | None = None,
+        *,
+        embedder=None,
+        settings: RankingSettings = DEFAULT_RANKING,
+    ):
         from indexing.embedders import get_embedder
 
+        self.settings = settings
         self.index = load_index(data, model)
         self.embedder = embedder or get_embedder(self.index.meta["model"])
         if self.embedder.fingerprint != self.index.meta["fingerprint"]:
@@ -132,16 +156,16 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             dense = self._dense(query, allowed)
             rankings.append(dense)
-            weights.append(DENSE_WEIGHT)
+            weights.append(self.settings.dense_weight)
         if mode in ("hybrid", "bm25"):
             bm25 = self._bm25(query_tokens(query), allowed)
             rankings.append(bm25)
-            weights.append(BM25_WEIGHT)
+            weights.append(self.settings.bm25_weight)
             expanded = [t for term, lang in expansions for t in tokens(term, lang)]
             if expanded:
                 rankings.append(self._bm25(expanded, allowed))
-                weights.append(EXPANSION_WEIGHT)
-        fused = reciprocal_rank_fusion(rankings, k=RRF_K, weights=weights)
+                weights.append(self.settings.expansion_weight)
+        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         named = instruments_named(query)
         fused = self._prior(fused, named)
         self._dense_scores = dict(dense)
@@ -195,7 +219,10 @@ class Searcher:
         import faiss
 
         vector = self.embedder.encode_queries([query])
-        n = min(CANDIDATES, self.index.faiss_index.ntotal if allowed is None else len(allowed))
+        n = min(
+            self.settings.candidates,
+            self.index.faiss_index.ntotal if allowed is None else len(allowed),
+        )
         params = None
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
@@ -210,25 +237,26 @@ class Searcher:
             mask = np.full(scores.shape, -np.inf)
             mask[allowed] = scores[allowed]
             scores = mask
-        top = np.argsort(-scores, kind="stable")[:CANDIDATES]
+        top = np.argsort(-scores, kind="stable")[: self.settings.candidates]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def _prior(self, fused: list, named: list[str]) -> list[tuple[int, float]]:
-        """Re-weight fused scores: recitals (explanations, not rules) count ``RECITAL_WEIGHT``;
-        provisions of an instrument the query names ("LkSG", "Omnibus", …) ``NAMED_BOOST``."""
+        """Re-weight fused scores: recitals (explanations, not rules) count
+        ``settings.recital_weight``; provisions of an instrument the query names ("LkSG",
+        "Omnibus", …) ``settings.named_boost``."""
         out = []
         for row, score in fused:
             chunk = self.index.chunks[row]
             if chunk.unit_id.startswith("rec-"):
-                score *= RECITAL_WEIGHT
+                score *= self.settings.recital_weight
             if any(fnmatch.fnmatchcase(chunk.doc_id, pattern) for pattern in named):
-                score *= NAMED_BOOST
+                score *= self.settings.named_boost
             out.append((row, score))
         return sorted(out, key=lambda item: -item[1])
 
     def _group(self, query, fused, k: int, named: list[str], dense_ranks, bm25_ranks) -> list[Hit]:
         """One entry per provision of a version family (other versions → ``also_in``), at most
-        ``PER_DOC`` per instrument among the first ``k`` unless too few instruments match or the
+        ``settings.per_doc`` per instrument among the first ``k`` unless too few instruments match or the
         query names the instrument."""
         groups: dict[tuple, tuple[int, float, list[str]]] = {}
         for row, score in fused:
@@ -247,7 +275,7 @@ class Searcher:
             doc_id = self.index.chunks[entry[0]].doc_id
             per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
             exempt = any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
-            (first if exempt or per_doc[doc_id] <= PER_DOC else rest).append(entry)
+            (first if exempt or per_doc[doc_id] <= self.settings.per_doc else rest).append(entry)
         highlight = _highlighter(query)
         chosen = (first + rest)[:k]
         return [

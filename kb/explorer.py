@@ -83,19 +83,6 @@ def token_ok(given: str | None, environ: Mapping[str, str]) -> bool:
     return bool(given) and len(expected) >= 12 and hmac.compare_digest(given, expected)
 
 
-def data_version(data: Path) -> str:
-    """Changes whenever the unit table, the user manifest or the index changes (cache key)."""
-    parts = []
-    for name in ("units.jsonl", "user_manifest.json", "index/index.json"):
-        path = data / name
-        try:
-            stat = path.stat()
-            parts.append(f"{os.path.realpath(path)}:{stat.st_mtime_ns}:{stat.st_size}")
-        except OSError:
-            parts.append("-")
-    return "|".join(parts)
-
-
 def index_status(data: Path) -> tuple[str, str]:
     """``("ok"|"missing"|"damaged"|"stale"|"updating"|"no-units", detail)`` without loading the
     index or the model. "updating": the index does not match the units because a writer (an

@@ -150,6 +150,20 @@ def read_json(path: Path, what: str):
         raise StoreError(f"{path}: not valid UTF-8 JSON ({type(exc).__name__}: {exc})") from None
 
 
+def data_version(data: Path) -> str:
+    """Changes whenever the unit table, the user manifest or the index changes (a cache key of
+    the app and the API)."""
+    parts = []
+    for name in ("units.jsonl", "user_manifest.json", "index/index.json"):
+        path = data / name
+        try:
+            stat = path.stat()
+            parts.append(f"{os.path.realpath(path)}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
 def corpus_hash(units: Iterable[Unit]) -> str:
     """A fingerprint of the unit table (ids + content hashes)."""
     digest = hashlib.sha256()

@@ -15,16 +15,34 @@ def test_rrf_by_hand():
 
 
 def test_rrf_weights_and_ties():
-    assert reciprocal_rank_fusion([[("x", 1)], [("y", 1)]]) == [("x", 1 / 61), ("y", 1 / 61)]
-    fused = reciprocal_rank_fusion([[("x", 1)], [("y", 1)]], weights=[1, 2])
+    assert reciprocal_rank_fusion([[("x", 1)], [("y", 1)]], k=60) == [("x", 1 / 61), ("y", 1 / 61)]
+    fused = reciprocal_rank_fusion([[("x", 1)], [("y", 1)]], k=60, weights=[1, 2])
     assert [i for i, _ in fused] == ["y", "x"]
 
 
-@pytest.mark.parametrize("kwargs", [{"k": 0}, {"weights": [1.0]}])
+@pytest.mark.parametrize("kwargs", [{"k": 0}, {"k": 60, "weights": [1.0]}])
 def test_rrf_rejects_bad_options(kwargs):
     with pytest.raises(ValueError):
         reciprocal_rank_fusion([[("x", 1)], [("y", 1)]], **kwargs)
 
 
 def test_rrf_empty():
-    assert reciprocal_rank_fusion([[], []]) == []
+    assert reciprocal_rank_fusion([[], []], k=60) == []
+
+
+@pytest.mark.slow
+def test_ranking_settings_are_injected_not_module_globals(indexed_data):
+    """Two searchers with different settings rank differently, side by side in one process."""
+    from indexing.search import DEFAULT_RANKING, RankingSettings, Searcher
+
+    query = "victims can bring an action for damages against the company"
+    default = Searcher(indexed_data)
+    favour_recitals = Searcher(indexed_data, settings=RankingSettings(recital_weight=5.0))
+
+    def recitals(searcher) -> int:
+        return sum(".rec-" in f".{h.unit_id}" for h in searcher.search(query, k=10))
+
+    assert default.settings is DEFAULT_RANKING
+    assert recitals(favour_recitals) > recitals(default)
+    with pytest.raises(AttributeError):
+        favour_recitals.settings.rrf_k = 1  # frozen: settings cannot change under a searcher

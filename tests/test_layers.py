@@ -40,8 +40,9 @@ LAYERS = [
     ],
     ["indexing"],
     ["kb.userdocs"],
+    ["kb.service"],
     ["kb.explorer", "kb.export", "kb.ui_text"],
-    ["kb.cli", "kb.__main__"],
+    ["kb.cli", "kb.api", "kb.__main__"],
     ["app", "benchmarks"],
 ]
 

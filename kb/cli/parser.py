@@ -2,7 +2,7 @@
 
 Exit codes: 0 success, 1 a command-level failure (a KBError), 2 bad usage. The parser lives
 here; each command group has its handlers in a module of this package (corpus, search, compare,
-matrix, procedure); no other package imports from ``kb.cli``.
+matrix, procedure, serve); no other package imports from ``kb.cli``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kb.cli import corpus as co
 from kb.cli import matrix as mc
 from kb.cli import procedure as pc
 from kb.cli import search as ic
+from kb.cli import serve as sv
 from kb.errors import KBError
 
 EXAMPLES = {
@@ -38,6 +39,7 @@ EXAMPLES = {
     "trail": "python -m kb trail --from eu-com-2022-71-fr --to eu-csddd-2024-1760-fr",
     "applies": "python -m kb applies --country DE --employees 1200 --turnover 500000000 "
     "--date 2027-01-01 --json",
+    "serve": "python -m kb serve --port 8000 --workers 2  # then open http://127.0.0.1:8000/docs",
 }
 
 
@@ -277,4 +279,14 @@ def _parser() -> argparse.ArgumentParser:
         "--no-editorial", action="store_true", help="automatic cells only (no reviewed overlay)"
     )
     p.add_argument("--json", action="store_true")
+
+    p = add(
+        "serve",
+        sv.cmd_serve,
+        "read-only HTTP JSON API (search, units, matrix, facts, applies) with OpenAPI docs",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2, help="worker processes (each loads the index)")
+    p.add_argument("--model", default=None, help="refuse an index built with another model")
     return parser

@@ -50,6 +50,7 @@ def _filters(args):
 def cmd_search(args) -> int:
     from indexing.search import Searcher
     from kb.errors import QueryError
+    from kb.service import search_answer
 
     if (args.query is None) == (args.batch is None):
         raise KBError("give either a QUERY or --batch FILE")
@@ -63,7 +64,9 @@ def cmd_search(args) -> int:
     failed = 0
     for item in queries:
         try:
-            hits = _search(searcher, item["query"], k=args.k, filters=filters, mode=args.mode)
+            answer = search_answer(
+                searcher, item["query"], k=args.k, filters=filters, mode=args.mode
+            )
         except QueryError as exc:
             if args.batch is None:
                 raise KBError(str(exc)) from None
@@ -72,54 +75,30 @@ def cmd_search(args) -> int:
                 json.dumps({"id": item["id"], "error": str(exc), "results": []}, ensure_ascii=False)
             )
             continue
-        results = [_result(h) for h in hits]
-        no_match = searcher.assess(item["query"], hits)
         if args.batch is not None:
-            print(
-                json.dumps(
-                    {"id": item["id"], "no_good_match": no_match, "results": results},
-                    ensure_ascii=False,
-                )
-            )
+            answer = {"id": item["id"], **answer}
+            answer.pop("query")
+            print(json.dumps(answer, ensure_ascii=False))
         elif args.json:
-            out = {"query": item["query"], "no_good_match": no_match, "results": results}
-            print(json.dumps(out, ensure_ascii=False, indent=1))
-        elif no_match:
+            print(json.dumps(answer, ensure_ascii=False, indent=1))
+        elif answer["no_good_match"]:
             print("no good match: rephrase the question, or name the instrument or topic")
         else:
-            _print_table(hits)
+            _print_table(answer["results"])
     return 1 if failed else 0
 
 
-_RESULT_FIELDS = (
-    "rank",
-    "doc_id",
-    "unit_id",
-    "citation",
-    "heading",
-    "text",
-    "score",
-    "language",
-    "jurisdiction",
-    "url",
-    "also_in",
-    "relevance",
-)
-
-
-def _result(hit) -> dict:
-    return {name: getattr(hit, name) for name in _RESULT_FIELDS}
-
-
-def _print_table(hits) -> None:
-    if not hits:
+def _print_table(results: list[dict]) -> None:
+    if not results:
         print("no results")
-    for hit in hits:
-        title = f"{hit.citation} — {hit.heading}" if hit.heading else hit.citation
-        print(f"{hit.rank:>2}. {title}  [{hit.short_title}, {hit.language}]  {hit.score:.4f}")
-        if hit.also_in:
-            print(f"    also in: {', '.join(hit.also_in)}")
-        print("    " + " ".join(hit.text.split())[:160])
+    for hit in results:
+        title = f"{hit['citation']} — {hit['heading']}" if hit["heading"] else hit["citation"]
+        print(
+            f"{hit['rank']:>2}. {title}  [{hit['short_title']}, {hit['language']}]  {hit['score']:.4f}"
+        )
+        if hit["also_in"]:
+            print(f"    also in: {', '.join(hit['also_in'])}")
+        print("    " + " ".join(hit["text"].split())[:160])
 
 
 def cmd_eval(args) -> int:
@@ -166,20 +145,12 @@ OFF_TOPIC = (
 )
 
 
-def _search(searcher, query: str, **kwargs) -> list:
-    """Hits, or none for a query without content words (it gets "no good match", not an error)."""
-    from indexing.calibration import has_content
-
-    if query.strip() and not has_content(query):
-        return []
-    return searcher.search(query, **kwargs)
-
-
 def cmd_calibrate(args) -> int:
     """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
     from indexing.calibration import PATH, fit, load_calibration
     from indexing.evaluate import DEVSET_PATH, load_devset
     from indexing.search import Searcher
+    from kb.service import search_hits
     from kb.split import split_of
 
     devset = load_devset(args.devset or DEVSET_PATH)
@@ -191,8 +162,10 @@ def cmd_calibrate(args) -> int:
     PATH.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")
     searcher.calibration = load_calibration(searcher.embedder.fingerprint)
     test = [d for d in devset if split_of(d["id"]) == "test"]
-    flagged = [d["id"] for d in test if searcher.assess(d["query"], _search(searcher, d["query"]))]
-    caught = [q for q in OFF_TOPIC if searcher.assess(q, _search(searcher, q))]
+    flagged = [
+        d["id"] for d in test if searcher.assess(d["query"], search_hits(searcher, d["query"]))
+    ]
+    caught = [q for q in OFF_TOPIC if searcher.assess(q, search_hits(searcher, q))]
     report = {
         "calibration": calibration,
         "test_queries": len(test),

@@ -1,0 +1,207 @@
+"""Read-only service functions over one data folder: what the CLI's ``--json`` and the HTTP API
+(``kb.api``) return, computed in one place.
+
+A ``Service`` loads the search index, model, unit table and manifest once and reuses them; it
+reloads them when the data folder changes (a build, an ingest, an added document), noticed by
+``kb.store.data_version``. Every answer is a JSON-ready ``dict`` whose numbers and yes/no
+values carry the provision they come from (citations and quotes come from the library functions
+unchanged). Searches are serialised per process by a lock: the embedding engine is not documented
+as thread-safe, and one search takes ~20 ms, so throughput comes from several worker processes.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+from kb.errors import KBError, QueryError, UnknownUnitError
+
+#: the fields of a search result, in the order the CLI and the API give them
+RESULT_FIELDS = (
+    "rank",
+    "doc_id",
+    "unit_id",
+    "citation",
+    "short_title",
+    "heading",
+    "text",
+    "score",
+    "language",
+    "jurisdiction",
+    "url",
+    "also_in",
+    "relevance",
+)
+
+
+def search_hits(searcher, query: str, **kwargs) -> list:
+    """Hits, or none for a query without content words (markup, punctuation: it gets "no good
+    match", not an error)."""
+    from indexing.calibration import has_content
+
+    if query.strip() and not has_content(query):
+        return []
+    return searcher.search(query, **kwargs)
+
+
+def search_answer(searcher, query: str, *, k: int = 10, filters=None, mode: str = "hybrid") -> dict:
+    """``{"query", "no_good_match", "results": [...]}`` for one query (``QueryError`` when it
+    cannot be searched: empty, too long, bad filters)."""
+    hits = search_hits(searcher, query, k=k, filters=filters, mode=mode)
+    return {
+        "query": query,
+        "no_good_match": searcher.assess(query, hits),
+        "results": [{name: getattr(hit, name) for name in RESULT_FIELDS} for hit in hits],
+    }
+
+
+class Service:
+    """The read-only answers of one data folder, loaded once and shared by all requests."""
+
+    def __init__(self, data: Path, model: str | None = None):
+        self.data = Path(data)
+        self.model = model
+        self._lock = threading.Lock()
+        self._search_lock = threading.Lock()
+        self._version: str | None = None
+        self._searcher = None
+        self._units: dict | None = None
+
+    # ------------------------------------------------------------------ loading
+
+    def _fresh(self) -> None:
+        """Drop what was loaded when the data folder changed since."""
+        from kb.store import data_version
+
+        version = data_version(self.data)
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._searcher, self._units, self._version = None, None, version
+
+    def searcher(self):
+        self._fresh()
+        if self._searcher is None:
+            from indexing.search import Searcher
+
+            with self._lock:
+                if self._searcher is None:
+                    self._searcher = Searcher(self.data, self.model)
+        return self._searcher
+
+    def units(self) -> dict:
+        self._fresh()
+        if self._units is None:
+            from kb.store import read_units
+
+            with self._lock:
+                if self._units is None:
+                    self._units = {(u.doc_id, u.unit_id): u for u in read_units(self.data)}
+        return self._units
+
+    def records(self) -> dict:
+        from corpus.manifest import manifest_for
+
+        return manifest_for(self.data)
+
+    # ------------------------------------------------------------------ answers
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mode: str = "hybrid",
+        doc_id: list[str] | None = None,
+        jurisdiction: list[str] | None = None,
+        instrument_type: list[str] | None = None,
+        status: list[str] | None = None,
+        language: list[str] | None = None,
+        as_at: str | None = None,
+    ) -> dict:
+        from indexing.search import Filters
+
+        filters = Filters(
+            doc_id=set(doc_id or ()),
+            jurisdiction=set(jurisdiction or ()),
+            instrument_type=set(instrument_type or ()),
+            status=set(status or ()),
+            language=set(language or ()),
+            as_at=as_at,
+        )
+        searcher = self.searcher()
+        with self._search_lock:
+            return search_answer(searcher, query, k=k, filters=filters, mode=mode)
+
+    def unit(self, doc_id: str, unit_id: str) -> dict:
+        """One provision with its citation, text and official URL."""
+        records = self.records()
+        if doc_id not in records:
+            raise UnknownUnitError(f"unknown doc_id {doc_id!r}")
+        unit = self.units().get((doc_id, unit_id))
+        if unit is None:
+            raise UnknownUnitError(f"{doc_id} has no unit {unit_id!r}")
+        return {**unit.to_dict(), "url": records[doc_id].official_url}
+
+    def docs(self) -> dict:
+        """Every instrument of the manifest: present (with its unit count) or missing (with its
+        official source)."""
+        counts: dict[str, int] = {}
+        for doc_id, _ in self.units():
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        return {
+            "documents": [
+                {
+                    "doc_id": r.doc_id,
+                    "short_title": r.short_title,
+                    "jurisdiction": r.jurisdiction,
+                    "status": r.status,
+                    "language": r.language,
+                    "units": counts.get(r.doc_id, 0),
+                    "present": r.doc_id in counts,
+                    "official_url": r.official_url,
+                }
+                for r in self.records().values()
+            ]
+        }
+
+    def matrix(self, topics: list[str] | None = None, docs: list[str] | None = None) -> dict:
+        """The obligation matrix (every cell with its value, quote and citation)."""
+        from kb.matrix import load_matrix, select
+        from kb.topics import topic_ids
+
+        matrix = load_matrix(self.data)
+        unknown = sorted(set(topics or ()) - set(topic_ids()))
+        if unknown:
+            raise QueryError(f"unknown topic {unknown}; known: {', '.join(topic_ids())}")
+        return select(matrix, topics or None, docs or None)
+
+    def facts(self, docs: list[str] | None = None) -> dict:
+        """Thresholds, fines, dates and periods, each with its provision and quote."""
+        from kb.facts import extract_facts
+
+        units = list(self.units().values())
+        if docs:
+            units = [u for u in units if u.doc_id in set(docs)]
+        return {"facts": [f.to_dict() for f in extract_facts(units)]}
+
+    def applies(self, **profile) -> dict:
+        """ "Does it apply to us?" for a company profile (the fields of ``kb applies``)."""
+        from kb.applies import applies, parse_profile
+
+        fields = {
+            "country": None,
+            "employees": None,
+            "turnover": None,
+            "date": None,
+            "employees_in_country": None,
+            "employees_in": [],
+            "eu_turnover": None,
+            "royalties": None,
+        }
+        unknown = sorted(set(profile) - set(fields))
+        if unknown:
+            raise KBError(f"unknown profile field(s) {unknown}")
+        parsed = parse_profile(SimpleNamespace(**{**fields, **profile}))
+        return applies(parsed, self.records(), self.units())
