@@ -119,14 +119,6 @@ def force_label(force: str) -> str:
     return T(f"field.{force}") if force in ex.FORCES else force
 
 
-@functools.lru_cache(maxsize=8192)
-def force_of(unit) -> str:
-    """The strongest deontic force of a provision (units are immutable, so this is cached)."""
-    from kb.obligations import statements, strongest_force
-
-    return strongest_force(statements(unit)) if unit is not None else ""
-
-
 # --------------------------------------------------------------------------- state and chrome
 
 
@@ -327,7 +319,7 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
             ex.search_units(corpus, chosen),
             corpus.records,
             T("export.search_title", q=query),
-            {u.key: force_of(u) for u in ex.search_units(corpus, chosen)},
+            {u.key: corpus.force(u) for u in ex.search_units(corpus, chosen)},
         ),
         "search",
     )
@@ -354,7 +346,7 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
             st.markdown(f'<div class="lf-snippet">{snippet}</div>', unsafe_allow_html=True)
         else:
             st.markdown(ex.plain(hit.text[:400]))
-        force = force_of(unit)
+        force = corpus.force(unit)
         if force:
             st.caption(T("force", force=force_label(force)))
         c1, c2, c3 = st.columns([2, 2, 1])
@@ -730,7 +722,7 @@ def render_reading(corpus: ex.Corpus, unit) -> None:
     st.subheader(T("export.title"))
     title = T("export.provision_title", citation=unit.citation)
     export_buttons(
-        lambda: kx.provisions_export([unit], corpus.records, title, {unit.key: force_of(unit)}),
+        lambda: kx.provisions_export([unit], corpus.records, title, {unit.key: corpus.force(unit)}),
         "provision",
     )
 
@@ -750,7 +742,7 @@ def render_provision(corpus: ex.Corpus, unit, suffix: str = "main") -> None:
     if unit.page:
         st.caption(T("reader.page", page=unit.page))
     st.markdown(ex.plain(unit.text))
-    force = force_of(unit)
+    force = corpus.force(unit)
     if force:
         st.caption(T("force", force=force_label(force)))
     if unit.footnotes:

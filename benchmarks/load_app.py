@@ -164,8 +164,9 @@ async def client(ws_url: str, n: int, rounds: int, timeout: float, out: dict) ->
 
 
 def distinct_queries() -> list[str]:
-    """Dev-set queries (``indexing/devset*.jsonl``), each once as written and once prefixed
-    "which provision covers:" — distinct strings, so nothing could be answered from a cache."""
+    """Dev-set queries (``indexing/devset*.jsonl``), each as written and with two prefixes
+    ("which provision covers:", "in which instrument:") — 390 distinct strings, so no search
+    could be answered from a cache."""
     queries = []
     for name in ("devset.jsonl", "devset_new.jsonl"):
         path = ROOT / "indexing" / name
@@ -173,7 +174,8 @@ def distinct_queries() -> list[str]:
             if line.strip():
                 queries.append(json.loads(line)["query"])
     queries = sorted(set(queries))
-    return queries + [f"which provision covers: {q}" for q in queries]
+    prefixes = ("", "which provision covers: ", "in which instrument: ")
+    return [prefix + q for prefix in prefixes for q in queries]
 
 
 async def paced_client(ws_url, n, clients, pool, every, seconds, timeout, out) -> None:

@@ -11,6 +11,7 @@ has verified to be escaped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -131,6 +132,17 @@ class Corpus:
     @property
     def present(self) -> list[str]:
         return [d for d in self.records if d in self.by_doc]
+
+    @functools.cached_property
+    def forces(self) -> dict[str, str]:
+        """Principal force per unit key — the matrix's (``kb.matrix.load_forces``: computed
+        once per corpus version and cached in the data folder)."""
+        from kb.matrix import load_forces
+
+        return load_forces(self.data, self.units)
+
+    def force(self, unit: Unit | None) -> str:
+        return self.forces.get(unit.key, "") if unit is not None else ""
 
     @property
     def missing(self) -> list[str]:

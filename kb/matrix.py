@@ -585,6 +585,43 @@ def load_matrix(base: Path, *, editorial: bool = True, progress=None) -> dict:
     return matrix
 
 
+FORCES_NAME = "forces.json"
+
+
+def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
+    """The principal force of every unit (``doc_id/unit_id`` → force), cached per document in
+    ``<data>/forces.json``: a document is recomputed only when its units or the code that
+    decides force changed, so adding one document costs that document (all: ~14 s once)."""
+    from kb.store import atomic_write_text, read_units
+
+    units = units if units is not None else read_units(base)
+    code = hashlib.sha256()
+    for module in ("matrix.py", "obligations.py"):
+        code.update((Path(__file__).parent / module).read_bytes())
+    path = Path(base) / FORCES_NAME
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        docs = cached["docs"] if cached.get("code") == code.hexdigest()[:16] else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        docs = {}
+    by_doc: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_doc.setdefault(unit.doc_id, []).append(unit)
+    fresh, changed = {}, set(docs) != set(by_doc)
+    for doc_id, doc_units in by_doc.items():
+        digest = hashlib.sha256("".join(u.content_hash for u in doc_units).encode()).hexdigest()
+        entry = docs.get(doc_id)
+        if not isinstance(entry, dict) or entry.get("hash") != digest[:16]:
+            corpus = Corpus(doc_units)
+            forces = {u.unit_id: corpus.principal_force(u) for u in doc_units}
+            entry, changed = {"hash": digest[:16], "forces": forces}, True
+        fresh[doc_id] = entry
+    if changed:
+        text = json.dumps({"code": code.hexdigest()[:16], "docs": fresh}, ensure_ascii=False)
+        atomic_write_text(path, text)
+    return {f"{d}/{uid}": force for d, e in fresh.items() for uid, force in e["forces"].items()}
+
+
 def select(matrix: dict, topics: list[str] | None, docs: list[str] | None) -> dict:
     wanted = {e["element"] for e in matrix["elements"] if not topics or e["topic"] in topics}
     return {

@@ -17,6 +17,10 @@ def cmd_build(args) -> int:
     from kb.store import writer_lock
 
     with writer_lock(data_arg(args), say=say):
+        from kb.matrix import load_forces
+
+        say("principal force of every provision (kept per document in forces.json) …")
+        load_forces(data_arg(args))
         meta = build_index(
             data_arg(args),
             get_embedder(model),
