@@ -116,7 +116,9 @@ def labels(prefix: str, keep=frozenset()):
 
 def force_label(force: str) -> str:
     """A deontic force in the interface language (``obligation`` → ``Verplichting``)."""
-    return T(f"field.{force}") if force in ex.FORCES else force
+    from kb.obligations import FORCES
+
+    return T(f"field.{force}") if force in FORCES else force
 
 
 # --------------------------------------------------------------------------- state and chrome

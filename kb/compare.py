@@ -96,7 +96,7 @@ class Analysis:
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
         chosen = _distinct(ranked, size)
         for cand in chosen:
-            cand.force = _force(cand.unit)
+            cand.force = _force(cand.unit, self.by_doc.get(doc_id, []))
         return chosen
 
 
@@ -178,7 +178,9 @@ def _distinct(ranked: list[CellUnit], size: int) -> list[CellUnit]:
     return chosen
 
 
-def _force(unit: Unit) -> str:
-    from kb.obligations import statements, strongest_force
+def _force(unit: Unit, document: list[Unit]) -> str:
+    """The principal force of a provision — the obligation matrix's (``kb.matrix``), which
+    reads list points with their lead-in and an article by its operative paragraphs."""
+    from kb.matrix import principal_force
 
-    return strongest_force(statements(unit))
+    return principal_force(unit, document)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kb.errors import StoreError
 from kb.models import DocRecord, Unit
+from kb.obligations import strongest_force
 
 PAGES = ("search", "compare", "reader", "corpus")
 UI_LANGUAGES = ("en", "nl")
@@ -405,7 +406,7 @@ def playing_field(corpus: Corpus, topic: str, docs: list[str]) -> list[dict]:
             continue
         cells = corpus.analysis.cell(topic, doc_id)
         facts = cited_facts(corpus, [c.unit for c in cells], KEY_FACTS)
-        force = _strongest([c.force for c in cells])
+        force = strongest_force(c.force for c in cells) if cells else ""
         rows.append(_row(record, True, [c.unit.citation for c in cells], force, facts))
     return rows
 
@@ -419,15 +420,6 @@ def _row(record: DocRecord, present: bool, provisions=(), force="", facts=()) ->
         "facts": list(facts),
         "url": record.official_url,
     }
-
-
-_FORCE_RANK = {"prohibition": 5, "obligation": 4, "recommendation": 3, "permission": 2, "none": 1}
-FORCES = tuple(_FORCE_RANK)
-
-
-def _strongest(forces: list[str]) -> str:
-    forces = [f for f in forces if f]
-    return max(forces, key=lambda f: _FORCE_RANK.get(f, 0)) if forces else ""
 
 
 def comparison_result(corpus: Corpus, topics: list[str], docs: list[str], cell) -> dict:

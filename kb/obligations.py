@@ -469,7 +469,8 @@ def statements(unit: Unit) -> list[Statement]:
     return out
 
 
-def strongest_force(items: Iterable[Statement]) -> str:
-    """The strongest force among ``items``: prohibition > obligation > recommendation > permission
-    > none (``"none"`` for an empty list)."""
-    return max((s.force for s in items), key=_RANK.__getitem__, default="none")
+def strongest_force(forces: Iterable[str]) -> str:
+    """The strongest of several forces (of the provisions of one instrument on one topic):
+    prohibition > obligation > recommendation > permission > none; ``"none"`` when there are
+    none. The force of one provision is its *principal* force (``kb.matrix``), not this."""
+    return max((f for f in forces if f), key=_RANK.__getitem__, default="none")

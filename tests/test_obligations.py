@@ -183,4 +183,4 @@ STRONGEST = [
 
 @pytest.mark.parametrize(("forces", "expected"), STRONGEST)
 def test_strongest_force(forces, expected):
-    assert strongest_force([_s(f) for f in forces]) == expected
+    assert strongest_force(forces) == expected
