@@ -47,10 +47,13 @@ def load_devset(path: Path) -> list[dict]:
     return items
 
 
-def matched_labels(hits: list[tuple], labels: list[dict]) -> list[int | None]:
+def matched_labels(
+    hits: list[tuple], labels: list[dict], *, pinpoint: bool = False
+) -> list[int | None]:
     """For each hit ``(doc_id or tuple of doc_ids, unit_id)``, the index of the label it satisfies
     (or None). A hit may stand for several versions of one provision (``Hit.also_in``): it
-    matches a label when any of its doc_ids does."""
+    matches a label when any of its doc_ids does. ``pinpoint``: only a hit that lies inside the
+    labelled provision counts (Art. 29 does not answer a query labelled Art. 29(3))."""
     used: set[int] = set()
     out: list[int | None] = []
     for doc_ids, unit_id in hits:
@@ -63,7 +66,8 @@ def matched_labels(hits: list[tuple], labels: list[dict]) -> list[int | None]:
             # article level: the hit lies in the labelled provision, or holds it (a hit on
             # Art. 29 answers a query labelled Art. 29(3)(a))
             if doc_ok and (
-                is_within(unit_id, label["unit_id"]) or is_within(label["unit_id"], unit_id)
+                is_within(unit_id, label["unit_id"])
+                or (not pinpoint and is_within(label["unit_id"], unit_id))
             ):
                 found = i
                 break
@@ -80,7 +84,9 @@ def score_query(hits: list[tuple], labels: list[dict], k: int = 10) -> dict[str,
     first = next((i for i, r in enumerate(relevant) if r), None)
     dcg = sum(1 / math.log2(i + 2) for i, r in enumerate(relevant) if r)
     ideal = sum(1 / math.log2(i + 2) for i in range(min(len(labels), k)))
+    pinpointed = [m is not None for m in matched_labels(hits[:k], labels, pinpoint=True)]
     return {
+        "pinpoint@10": float(any(pinpointed[:10])),
         "success@1": float(any(relevant[:1])),
         "success@5": float(any(relevant[:5])),
         "success@10": float(any(relevant[:10])),
@@ -121,6 +127,7 @@ def format_report(report: dict) -> str:
     lines = [f"dev set: {report['queries']} queries, model {report['model']}"]
     header = (
         f"{'mode':7} {'lang':4} {'n':>3}  {'S@1':>5} {'S@5':>5} {'S@10':>5} {'MRR':>5} {'nDCG':>5}"
+        f" {'P@10':>5}"
     )
     lines += [header, "-" * len(header)]
     for mode, groups in report["modes"].items():
@@ -130,9 +137,13 @@ def format_report(report: dict) -> str:
             lines.append(
                 f"{mode:7} {group:4} {m['n']:>3}  {m['success@1']:5.3f} {m['success@5']:5.3f} "
                 f"{m['success@10']:5.3f} {m['mrr@10']:5.3f} {m['ndcg@10']:5.3f}"
+                f" {m['pinpoint@10']:5.3f}"
             )
     misses = [
         q for q, ranks in report["first_relevant_rank"].items() if ranks.get("hybrid") is None
     ]
     lines.append(f"hybrid misses (no relevant hit in top 10): {', '.join(misses) or 'none'}")
+    lines.append(
+        "P@10: a hit inside the labelled provision (an article does not pinpoint a paragraph)"
+    )
     return "\n".join(lines)

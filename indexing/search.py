@@ -48,6 +48,9 @@ class RankingSettings:
     named_boost: float = 2.0
     #: at most this many results per instrument among the first k (when enough others match)
     per_doc: int = 4
+    #: cite the deepest part of a hit holding this share of the query words the hit holds
+    #: (``indexing.pinpoint``); above 1 the hit always cites the whole passage
+    pinpoint_share: float = 1.01
 
 
 DEFAULT_RANKING = RankingSettings()
@@ -117,6 +120,8 @@ class Searcher:
         from indexing.embedders import get_embedder
 
         self.settings = settings
+        self.data = Path(data)
+        self._unit_table: dict | None = None
         self.index = load_index(data, model)
         self.embedder = embedder or get_embedder(self.index.meta["model"])
         if self.embedder.fingerprint != self.index.meta["fingerprint"]:
@@ -279,21 +284,51 @@ class Searcher:
         highlight = _highlighter(query)
         chosen = (first + rest)[:k]
         return [
-            self._hit(rank, row, score, also, highlight, dense_ranks, bm25_ranks)
+            self._hit(query, rank, row, score, also, highlight, dense_ranks, bm25_ranks)
             for rank, (row, score, also) in enumerate(chosen, start=1)
         ]
 
-    def _hit(self, rank, row, score, also_in, highlight, dense_ranks, bm25_ranks) -> Hit:
+    def _pinpointed(self, query: str, chunk) -> tuple[str, str, str]:
+        """``(unit_id, citation, text)`` to cite for ``chunk``: its innermost part that answers
+        the query (``indexing.pinpoint``), or the whole chunk."""
+        whole = (chunk.unit_id, chunk.citation, chunk.text)
+        if self.settings.pinpoint_share > 1 or len(chunk.unit_ids) < 2:
+            return whole
+        from indexing.pinpoint import pinpoint
+
+        units = self._units()
+        parts = [(chunk.unit_id, chunk.text)]
+        parts += [
+            (uid, units[(chunk.doc_id, uid)].text)
+            for uid in chunk.unit_ids
+            if uid != chunk.unit_id and (chunk.doc_id, uid) in units
+        ]
+        terms = set(tokens(query, chunk.language))
+        target = pinpoint(terms, chunk.unit_id, parts, chunk.language, self.settings.pinpoint_share)
+        if target == chunk.unit_id:
+            return whole
+        unit = units[(chunk.doc_id, target)]
+        return unit.unit_id, unit.citation, unit.text
+
+    def _units(self) -> dict:
+        if self._unit_table is None:
+            from kb.store import read_units
+
+            self._unit_table = {(u.doc_id, u.unit_id): u for u in read_units(self.data)}
+        return self._unit_table
+
+    def _hit(self, query, rank, row, score, also_in, highlight, dense_ranks, bm25_ranks) -> Hit:
         chunk = self.index.chunks[row]
         record = self.records[chunk.doc_id]
+        unit_id, citation, text = self._pinpointed(query, chunk)
         return Hit(
             rank=rank,
             doc_id=chunk.doc_id,
-            unit_id=chunk.unit_id,
-            citation=chunk.citation,
+            unit_id=unit_id,
+            citation=citation,
             heading=chunk.heading,
-            text=chunk.text,
-            snippet=highlight(chunk.text),
+            text=text,
+            snippet=highlight(text),
             score=round(float(score), 6),
             language=chunk.language,
             jurisdiction=record.jurisdiction,

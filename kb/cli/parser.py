@@ -159,6 +159,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--devset", type=Path, help="JSONL dev set (default indexing/devset.jsonl)")
     p.add_argument("--k", type=int, default=10)
     p.add_argument(
+        "--pinpoint-share",
+        type=float,
+        default=None,
+        help="evaluate with results pinpointed to paragraphs at this share (RankingSettings)",
+    )
+    p.add_argument(
         "--compare", action="store_true", help="evaluate comparison cells and alignment instead"
     )
     p.add_argument(

@@ -128,8 +128,15 @@ def cmd_eval(args) -> int:
 
         return cmd_eval_matrix(args)
 
+    import dataclasses
+
+    from indexing.search import DEFAULT_RANKING
+
     devset = load_devset(args.devset or DEVSET_PATH)
-    report = evaluate(Searcher(data_arg(args)), devset, k=args.k)
+    settings = DEFAULT_RANKING
+    if args.pinpoint_share is not None:
+        settings = dataclasses.replace(settings, pinpoint_share=args.pinpoint_share)
+    report = evaluate(Searcher(data_arg(args), settings=settings), devset, k=args.k)
     print(json.dumps(report, indent=1) if args.json else format_report(report))
     return 0
 
