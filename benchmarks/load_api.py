@@ -24,8 +24,6 @@ import json
 import os
 import platform
 import random
-import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -34,9 +32,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+from load_app import dev_queries, free_port, percentiles  # the sibling benchmark: one home
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-DEVSETS = [ROOT / "indexing" / "devset.jsonl", ROOT / "indexing" / "devset_new.jsonl"]
 VARIANTS = [{}, *({"jurisdiction": j} for j in ("EU", "DE", "FR", "CH", "NO", "UK"))]
 VARIANTS += [{"language": lang} for lang in ("en", "fr", "de", "nb")]
 VARIANTS += [{"type": t} for t in ("directive", "regulation", "national-law")]
@@ -46,12 +45,7 @@ SATURATION_RATES = (20, 30, 40, 60, 80, 120)
 
 def requests_pool(seed: int = 7) -> list[str]:
     """Every distinct request path (query × filter variant × k), shuffled reproducibly."""
-    queries = []
-    for path in DEVSETS:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                queries.append(json.loads(line)["query"])
-    queries = sorted(set(queries))
+    queries = dev_queries()
     paths = [
         "/search?" + urlencode({"q": q, "k": k, **variant})
         for q in queries
@@ -60,23 +54,6 @@ def requests_pool(seed: int = 7) -> list[str]:
     ]
     random.Random(seed).shuffle(paths)
     return paths
-
-
-def percentiles(values: list[float]) -> dict:
-    if not values:
-        return {"n": 0}
-    ordered = sorted(values)
-
-    def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-    return {
-        "n": len(values),
-        "p50": round(statistics.median(ordered), 4),
-        "p95": round(pct(95), 4),
-        "p99": round(pct(99), 4),
-        "max": round(ordered[-1], 4),
-    }
 
 
 def run_phase(port: int, paths: list[str], rate: float, clients: int) -> dict:
@@ -126,14 +103,8 @@ def run_phase(port: int, paths: list[str], rate: float, clients: int) -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(data: Path, workers: int) -> tuple[subprocess.Popen, int, float]:
-    port = _free_port()
+    port = free_port()
     argv = [sys.executable, "-m", "kb", "--data", str(data), "serve", "--port", str(port)]
     argv += ["--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}

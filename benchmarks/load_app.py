@@ -62,6 +62,7 @@ def percentiles(values: list[float]) -> dict:
         "n": len(values),
         "p50": round(statistics.median(ordered), 3),
         "p95": round(pct(95), 3),
+        "p99": round(pct(99), 3),
         "max": round(ordered[-1], 3),
         "mean": round(statistics.fmean(ordered), 3),
     }
@@ -163,17 +164,19 @@ async def client(ws_url: str, n: int, rounds: int, timeout: float, out: dict) ->
         out["errors"].append(f"{type(exc).__name__}: {exc}"[:300])
 
 
+def dev_queries() -> list[str]:
+    """Every distinct query of the dev sets (``indexing/devset*.jsonl``, held-out set included)."""
+    sys.path.insert(0, str(ROOT))
+    from indexing.evaluate import DEVSET_PATH, load_devset
+
+    items = load_devset(DEVSET_PATH) + load_devset(DEVSET_PATH.with_name("devset_new.jsonl"))
+    return sorted({item["query"] for item in items})
+
+
 def distinct_queries() -> list[str]:
-    """Dev-set queries (``indexing/devset*.jsonl``), each as written and with two prefixes
-    ("which provision covers:", "in which instrument:") — 390 distinct strings, so no search
-    could be answered from a cache."""
-    queries = []
-    for name in ("devset.jsonl", "devset_new.jsonl"):
-        path = ROOT / "indexing" / name
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                queries.append(json.loads(line)["query"])
-    queries = sorted(set(queries))
+    """Dev-set queries, each as written and with two prefixes ("which provision covers:", "in
+    which instrument:") — 390 distinct strings, so no search could be answered from a cache."""
+    queries = dev_queries()
     prefixes = ("", "which provision covers: ", "in which instrument: ")
     return [prefix + q for prefix in prefixes for q in queries]
 

@@ -44,7 +44,7 @@ def load_file_isolated(
     }
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(_ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
     }
     try:
         done = subprocess.run(
