@@ -342,7 +342,10 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
     unit = corpus.unit(hit.doc_id, hit.unit_id)
     with st.container(border=True):
         heading = f" · {ex.plain(hit.heading)}" if hit.heading else ""
-        st.markdown(f"**{ex.plain(hit.citation)}**{heading}")
+        title, pick = st.columns([6, 1])
+        title.markdown(f"**{ex.plain(hit.citation)}**{heading}")
+        ss.setdefault(f"sel-{key}", True)
+        pick.checkbox(T("hit.select"), key=f"sel-{key}")  # read by the export below the list
         snippet = ex.safe_snippet(hit.snippet)
         if snippet is not None:
             st.markdown(f'<div class="lf-snippet">{snippet}</div>', unsafe_allow_html=True)
@@ -351,18 +354,20 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
         force = corpus.force(unit)
         if force:
             st.caption(T("force", force=force_label(force)))
-        c1, c2, c3 = st.columns([2, 2, 1])
-        c1.button(
-            T("hit.open"),
-            key=f"open-{key}",
-            on_click=open_in_reader,
-            args=(hit.doc_id, hit.unit_id),
-        )
-        c2.toggle(T("hit.counterparts"), key=f"cp-{key}")
-        ss.setdefault(f"sel-{key}", True)
-        c3.checkbox(T("hit.select"), key=f"sel-{key}")
-        if ss.get(f"cp-{key}"):
-            render_counterparts(corpus, hit.doc_id, hit.unit_id)
+        hit_tools(corpus, hit.doc_id, hit.unit_id)
+
+
+@st.fragment
+def hit_tools(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
+    """Open in the reader and show counterparts: a fragment, so showing the counterparts of
+    one result reruns this result only, not the search and the other nineteen."""
+    key = f"{doc_id}/{unit_id}"
+    c1, c2 = st.columns([1, 1])
+    if c1.button(T("hit.open"), key=f"open-{key}", on_click=open_in_reader, args=(doc_id, unit_id)):
+        st.rerun(scope="app")  # the page changed: the whole app, not only this fragment
+    c2.toggle(T("hit.counterparts"), key=f"cp-{key}")
+    if ss.get(f"cp-{key}"):
+        render_counterparts(corpus, doc_id, unit_id)
 
 
 def render_counterparts(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.errors import UnknownUnitError
@@ -61,10 +62,16 @@ def candidates(units: list[Unit]) -> list[Unit]:
 
 
 class Analysis:
-    """Topic scores for every candidate of a unit table, computed once and reused."""
+    """Topic scores for every candidate of a unit table, computed once and reused.
 
-    def __init__(self, units: list[Unit]):
+    ``force`` gives the principal force of a unit; pass a lookup into a precomputed table (the
+    data folder's ``forces.json``, ``kb.matrix.load_forces``) — without one it is worked out per
+    shown provision, which costs ~2 s per topic over the whole corpus.
+    """
+
+    def __init__(self, units: list[Unit], force: Callable[[Unit], str] | None = None):
         self.units = units
+        self._force = force
         self.by_doc: dict[str, list[Unit]] = defaultdict(list)
         for unit in candidates(units):
             self.by_doc[unit.doc_id].append(unit)
@@ -96,7 +103,10 @@ class Analysis:
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
         chosen = _distinct(ranked, size)
         for cand in chosen:
-            cand.force = _force(cand.unit, self.by_doc.get(doc_id, []))
+            if self._force is not None:
+                cand.force = self._force(cand.unit)
+            else:
+                cand.force = _force(cand.unit, self.by_doc.get(doc_id, []))
         return chosen
 
 

@@ -168,7 +168,9 @@ def load_corpus(data: Path) -> Corpus:
     records = manifest_for(data)
     by_doc = {d: us for d, us in group_by_doc(units).items() if d in records}
     by_key = {u.key: u for u in units}
-    return Corpus(data, records, units, by_doc, by_key, summary, Analysis(units))
+    corpus = Corpus(data, records, units, by_doc, by_key, summary, None)
+    corpus.analysis = Analysis(units, force=corpus.force)
+    return corpus
 
 
 def source_notes(data: Path, doc_id: str) -> dict[str, str]:

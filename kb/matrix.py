@@ -35,6 +35,7 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -451,30 +452,34 @@ def compute(
     present = {u.doc_id for u in units}
     columns = column_documents(manifest, present)
     corpus = Corpus([u for u in units if u.doc_id in columns])
-    cells = []
-    for doc_id in columns:
-        record = manifest[doc_id]
-        doc_units = corpus.by_doc.get(doc_id, [])
-        for element in elements():
-            cell = decide(corpus, element, doc_units)
-            cells.append(
-                {
-                    "doc_id": doc_id,
-                    "element": element.element,
-                    "value": cell["value"],
-                    "force": cell["force"],
-                    "citations": [_citation(record, u) for u in cell["citations"]],
-                    "quote": cell["quote"],
-                    "quote_unit": cell["quote_unit"],
-                    "quote_start": cell["quote_start"],
-                    "quote_end": cell["quote_end"],
-                    "fact": cell["fact"],
-                    "source": "automatic",
-                }
-            )
+    cells = [c for d in columns for c in document_cells(corpus, manifest[d])]
     if editorial:
         apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH)
     return {"elements": [e.to_dict() for e in elements()], "cells": cells}
+
+
+def document_cells(corpus: Corpus, record: DocRecord) -> list[dict]:
+    """The automatic cells of one column document, one per element (element order)."""
+    doc_units = corpus.by_doc.get(record.doc_id, [])
+    cells = []
+    for element in elements():
+        cell = decide(corpus, element, doc_units)
+        cells.append(
+            {
+                "doc_id": record.doc_id,
+                "element": element.element,
+                "value": cell["value"],
+                "force": cell["force"],
+                "citations": [_citation(record, u) for u in cell["citations"]],
+                "quote": cell["quote"],
+                "quote_unit": cell["quote_unit"],
+                "quote_start": cell["quote_start"],
+                "quote_end": cell["quote_end"],
+                "fact": cell["fact"],
+                "source": "automatic",
+            }
+        )
+    return cells
 
 
 def _citation(record: DocRecord, unit: Unit) -> dict:
@@ -549,77 +554,113 @@ def apply_editorial(cells: list[dict], corpus: Corpus, manifest, path: Path) -> 
 
 
 CACHE_NAME = "matrix.json"
-
-
-def _fingerprint(base: Path, editorial: bool) -> str:
-    from kb.store import read_summary
-
-    digest = hashlib.sha256(read_summary(base).get("corpus_hash", "").encode())
-    digest.update(ELEMENTS_PATH.read_bytes())
-    for module in ("matrix.py", "obligations.py", "facts.py", "topics.py", "topics.json"):
-        digest.update((Path(__file__).parent / module).read_bytes())
-    if editorial and EDITORIAL_PATH.is_file():
-        digest.update(EDITORIAL_PATH.read_bytes())
-    digest.update(b"editorial" if editorial else b"automatic")
-    return digest.hexdigest()[:16]
-
-
-def load_matrix(base: Path, *, editorial: bool = True, progress=None) -> dict:
-    """The whole matrix from the cache, computing (and caching) it when the corpus changed."""
-    from corpus.manifest import manifest_for
-    from kb.store import atomic_write_text, read_units
-
-    key = _fingerprint(base, editorial)
-    name = CACHE_NAME if editorial else "matrix-automatic.json"
-    path = base / name
-    if path.is_file():
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            if cached.get("fingerprint") == key:
-                return cached["matrix"]
-        except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-            log.warning("%s is unreadable; recomputing the matrix", path)
-    (progress or log.info)("computing the obligation matrix for this corpus version (once) …")
-    matrix = compute(read_units(base), manifest_for(base), editorial=editorial)
-    atomic_write_text(path, json.dumps({"fingerprint": key, "matrix": matrix}, ensure_ascii=False))
-    return matrix
-
-
 FORCES_NAME = "forces.json"
+_MATRIX_CODE = ("matrix.py", "obligations.py", "facts.py", "topics.py", "topics.json")
+_FORCES_CODE = ("matrix.py", "obligations.py")
+
+
+def per_document(
+    path: Path,
+    code: tuple[str, ...],
+    by_doc: dict[str, list[Unit]],
+    work: Callable[[str, list[Unit]], object],
+    key: Callable[[str], str] = lambda doc_id: "",
+):
+    """One result per document, cached in ``path``: a document is recomputed only when its units,
+    its ``key`` (e.g. its manifest record) or the ``code`` files that decide the result changed,
+    so adding one document costs that document. An unreadable cache is recomputed, never fatal.
+    Returns ``{doc_id: result}`` in the order of ``by_doc``."""
+    from kb.store import atomic_write_text
+
+    digest = hashlib.sha256()
+    for name in code:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    code_key = digest.hexdigest()[:16]
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        docs = cached["docs"] if cached.get("code") == code_key else {}
+        docs = docs if isinstance(docs, dict) else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        docs = {}
+    fresh, changed = {}, set(docs) != set(by_doc)
+    for doc_id, doc_units in by_doc.items():
+        text = "".join(u.content_hash for u in doc_units) + key(doc_id)
+        doc_key = hashlib.sha256(text.encode()).hexdigest()[:16]
+        entry = docs.get(doc_id)
+        if not isinstance(entry, dict) or entry.get("hash") != doc_key or "result" not in entry:
+            entry, changed = {"hash": doc_key, "result": work(doc_id, doc_units)}, True
+        fresh[doc_id] = entry
+    if changed:
+        atomic_write_text(path, json.dumps({"code": code_key, "docs": fresh}, ensure_ascii=False))
+    return {doc_id: entry["result"] for doc_id, entry in fresh.items()}
+
+
+def load_matrix(
+    base: Path, *, editorial: bool = True, progress=None, units: list[Unit] | None = None
+) -> dict:
+    """The whole matrix, cached per column document in ``<data>/matrix.json`` (``per_document``):
+    the first call for a corpus version computes what changed (all: ~15 s), later ones read it.
+    Editorial corrections are applied on top at every call (they are few and checked against the
+    text each time)."""
+    from corpus.manifest import manifest_for
+    from kb.store import read_units
+
+    units = units if units is not None else read_units(base)
+    manifest = manifest_for(base)
+    columns = column_documents(manifest, {u.doc_id for u in units})
+    corpus = Corpus([u for u in units if u.doc_id in columns])
+    by_doc = {d: corpus.by_doc.get(d, []) for d in columns}
+    path = Path(base) / CACHE_NAME
+    if progress is not None and not _cache_holds(path, by_doc):
+        progress("computing the obligation matrix for this corpus version (once per document) …")
+    per_doc = per_document(
+        path,
+        _MATRIX_CODE + ("elements.json",),
+        by_doc,
+        lambda doc_id, _units: document_cells(corpus, manifest[doc_id]),
+        key=lambda doc_id: repr(manifest[doc_id]),
+    )
+    cells = [c for d in columns for c in per_doc[d]]
+    if editorial:
+        apply_editorial(cells, corpus, manifest, EDITORIAL_PATH)
+    return {"elements": [e.to_dict() for e in elements()], "cells": cells}
+
+
+def _cache_holds(path: Path, by_doc: dict) -> bool:
+    try:
+        return set(json.loads(path.read_text(encoding="utf-8"))["docs"]) == set(by_doc)
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
 
 
 def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
     """The principal force of every unit (``doc_id/unit_id`` → force), cached per document in
-    ``<data>/forces.json``: a document is recomputed only when its units or the code that
-    decides force changed, so adding one document costs that document (all: ~14 s once)."""
-    from kb.store import atomic_write_text, read_units
+    ``<data>/forces.json`` (``per_document``; all: ~14 s once)."""
+    from kb.store import read_units
 
     units = units if units is not None else read_units(base)
-    code = hashlib.sha256()
-    for module in ("matrix.py", "obligations.py"):
-        code.update((Path(__file__).parent / module).read_bytes())
-    path = Path(base) / FORCES_NAME
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-        docs = cached["docs"] if cached.get("code") == code.hexdigest()[:16] else {}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        docs = {}
     by_doc: dict[str, list[Unit]] = {}
     for unit in units:
         by_doc.setdefault(unit.doc_id, []).append(unit)
-    fresh, changed = {}, set(docs) != set(by_doc)
-    for doc_id, doc_units in by_doc.items():
-        digest = hashlib.sha256("".join(u.content_hash for u in doc_units).encode()).hexdigest()
-        entry = docs.get(doc_id)
-        if not isinstance(entry, dict) or entry.get("hash") != digest[:16]:
-            corpus = Corpus(doc_units)
-            forces = {u.unit_id: corpus.principal_force(u) for u in doc_units}
-            entry, changed = {"hash": digest[:16], "forces": forces}, True
-        fresh[doc_id] = entry
-    if changed:
-        text = json.dumps({"code": code.hexdigest()[:16], "docs": fresh}, ensure_ascii=False)
-        atomic_write_text(path, text)
-    return {f"{d}/{uid}": force for d, e in fresh.items() for uid, force in e["forces"].items()}
+
+    def forces(_doc_id: str, doc_units: list[Unit]) -> dict[str, str]:
+        corpus = Corpus(doc_units)
+        return {u.unit_id: corpus.principal_force(u) for u in doc_units}
+
+    per_doc = per_document(Path(base) / FORCES_NAME, _FORCES_CODE, by_doc, forces)
+    return {f"{d}/{uid}": force for d, table in per_doc.items() for uid, force in table.items()}
+
+
+def precompute(base: Path, progress=None) -> None:
+    """Everything derived per corpus version that pages read: principal forces and the matrix
+    (called by ``kb build`` and after adding/removing a document)."""
+    from kb.store import read_units
+
+    units = read_units(base)
+    if progress is not None:
+        progress("principal force of every provision (kept per document in forces.json) …")
+    load_forces(base, units)
+    load_matrix(base, progress=progress, units=units)
 
 
 def select(matrix: dict, topics: list[str] | None, docs: list[str] | None) -> dict:

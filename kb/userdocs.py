@@ -265,6 +265,7 @@ def add_document(
             from indexing.index import build_index
 
             index = build_index(data, embedder, progress=say)
+            _precompute(data, say)
     return AddResult(
         record.doc_id,
         record.files[0].name,
@@ -299,6 +300,7 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
             from indexing.index import build_index
 
             build_index(data, embedder)
+            _precompute(data, None)
         except BaseException:
             backup.restore()
             raise
@@ -306,6 +308,13 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
 
 
 # --------------------------------------------------------------------------- steps
+
+
+def _precompute(data: Path, say) -> None:
+    """Forces and matrix for the new corpus version (only the changed document is computed)."""
+    from kb.matrix import precompute
+
+    precompute(data, progress=say)
 
 
 def _parser(kind: str, label: str | None) -> tuple[str, str | None]:

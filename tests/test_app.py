@@ -73,6 +73,24 @@ def test_search_from_the_url_shows_cited_results(monkeypatch, indexed_data):
 
 
 @pytest.mark.slow
+def test_counterparts_of_one_result_open_in_place_and_keep_the_selection(monkeypatch, indexed_data):
+    """The counterparts toggle lives in a fragment: the result list and the export stay."""
+    at = make_app(monkeypatch, indexed_data, q="complaints procedure")
+    toggle = next(
+        t for t in at.toggle if t.key.startswith("cp-eu-csddd-") and t.key.endswith("/art-14")
+    )
+    at.checkbox(key="sel-" + toggle.key[3:]).uncheck().run()
+    toggle = next(t for t in at.toggle if t.key == toggle.key)
+    toggle.set_value(True).run()
+    assert_inert(at)
+    shown = "\n".join(texts(at))
+    assert "*Counterparts in other instruments*" in shown
+    assert "**LkSG**" in shown  # an LkSG counterpart of CSDDD Art. 14 (complaints)
+    assert any(t.startswith("**CSDDD Art\\. 14") for t in texts(at))  # the list is still there
+    assert at.checkbox(key="sel-" + toggle.key[3:]).value is False
+
+
+@pytest.mark.slow
 def test_search_form_filters_and_open_in_reader(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data)
     at.text_input(key="q").input("klachtenprocedure")

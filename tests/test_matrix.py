@@ -267,3 +267,37 @@ def test_matrix_exports_have_tables_links_and_guarded_csv(matrix, manifest):
     csv_text = kx.matrix_csv(columns, rows)
     assert csv_text.splitlines()[0].startswith("topic,element,question,instrument")
     assert "not in local corpus" in csv_text
+
+
+def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path):
+    """Derived tables (forces, matrix) are cached per document: a changed document is computed
+    again, the others are read; a damaged cache file is recomputed, never fatal."""
+    import dataclasses
+
+    from kb.matrix import per_document
+
+    by_doc = {
+        d: [u for u in units if u.doc_id == d] for d in ("de-lksg-2021", "fr-loi-vigilance-2017")
+    }
+    calls = []
+
+    def work(doc_id, doc_units):
+        calls.append(doc_id)
+        return len(doc_units)
+
+    path = tmp_path / "derived.json"
+    first = per_document(path, ("matrix.py",), by_doc, work)
+    assert first == {d: len(us) for d, us in by_doc.items()} and sorted(calls) == sorted(by_doc)
+    calls.clear()
+    assert per_document(path, ("matrix.py",), by_doc, work) == first and calls == []
+    lksg = by_doc["de-lksg-2021"]
+    by_doc["de-lksg-2021"] = [dataclasses.replace(lksg[0], text=lksg[0].text + " x"), *lksg[1:]]
+    per_document(path, ("matrix.py",), by_doc, work)
+    assert calls == ["de-lksg-2021"]
+    calls.clear()
+    per_document(path, ("matrix.py", "obligations.py"), by_doc, work)  # the deciding code changed
+    assert sorted(calls) == sorted(by_doc)
+    path.write_bytes(b"\xff{garbled")
+    calls.clear()
+    assert per_document(path, ("matrix.py",), by_doc, work) == first
+    assert sorted(calls) == sorted(by_doc)

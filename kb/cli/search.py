@@ -17,10 +17,9 @@ def cmd_build(args) -> int:
     from kb.store import writer_lock
 
     with writer_lock(data_arg(args), say=say):
-        from kb.matrix import load_forces
+        from kb.matrix import precompute
 
-        say("principal force of every provision (kept per document in forces.json) …")
-        load_forces(data_arg(args))
+        precompute(data_arg(args), progress=say)
         meta = build_index(
             data_arg(args),
             get_embedder(model),
