@@ -11,6 +11,7 @@ from pathlib import Path
 from corpus.fetch import cache_path, sha256_file
 from kb.errors import LoadError, NoLoaderError
 from kb.loaders import load_file
+from kb.loaders.guard import time_limit
 from kb.models import DocRecord, Document, Problem
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ def ingest_document(record: DocRecord, cache_dir: Path) -> Document:
             document.problems.append(problem)
             continue
         try:
-            document.units.extend(load_file(path, record, file))
+            with time_limit(f"{record.doc_id}/{file.name}"):
+                document.units.extend(load_file(path, record, file))
         except NoLoaderError as exc:
             document.problems.append(Problem(record.doc_id, file.name, str(exc), "warning"))
         except LoadError as exc:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import signal
+import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -42,7 +44,8 @@ class Limits:
     pdf_content_bytes: int = 16 * MB
     #: libxml2 itself flattens anything deeper than 256; the corpus nests at most 26 deep
     html_depth: int = 128
-    #: a parse in a child process (``kb.loaders.isolated``): wall time and address space
+    #: wall time of one parse: a child process (``kb.loaders.isolated``) is killed after it; in
+    #: ``kb ingest`` a watchdog (``time_limit``) stops the parse; plus the child's address space
     seconds: float = 120.0
     memory_bytes: int = 2048 * MB
 
@@ -121,3 +124,26 @@ def check_depth(name: str, root) -> None:
         level += 1 if event == "start" else -1
         if level > limit:
             raise LoadError(f"{name}: HTML nested deeper than {limit} levels; refused")
+
+
+@contextlib.contextmanager
+def time_limit(name: str, seconds: float | None = None) -> Iterator[None]:
+    """A watchdog on the parse inside the block: ``LoadError`` naming ``name`` once it has run
+    ``seconds`` (default: the current limits') of wall time. It uses the process's real-time
+    timer, so it acts only in the main thread of a process (``kb ingest`` and its workers); a
+    parse in another thread runs in a child process (``kb.loaders.isolated``) killed on time."""
+    seconds = limits().seconds if seconds is None else seconds
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise LoadError(f"{name}: parsing took longer than {seconds:g} s; stopped")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
