@@ -1,5 +1,10 @@
-"""Hybrid search: dense (FAISS) + BM25, fused by RRF, filtered by manifest facets, grouped by
-provision so one article does not fill the page.
+"""Hybrid search: expand → retrieve → fuse → prior → group.
+
+``Searcher.search`` asks each retriever (``indexing.retrievers``: dense FAISS, BM25, BM25 over the
+lexicon expansion) for candidates among the rows the manifest filters allow, fuses the rankings by
+weighted reciprocal rank fusion (``indexing.fusion``), re-weights them (recitals, instruments the
+query names), and groups them so that one provision of an act's versions is one result and one
+instrument does not fill the page. Every weight is in ``RankingSettings``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import numpy as np
 from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
-from indexing.lexicon import expand, instruments_named
+from indexing.lexicon import instruments_named
+from indexing.retrievers import BM25Retriever, DenseRetriever, LexiconRetriever, Retriever
 from kb.errors import QueryError
 from kb.lang import query_tokens, tokens, words
 from kb.models import DocRecord
@@ -116,7 +122,10 @@ class Searcher:
         *,
         embedder=None,
         settings: RankingSettings = DEFAULT_RANKING,
+        retrievers: list[tuple[Retriever, float]] | None = None,
     ):
+        """``retrievers``: ``(retriever, weight)`` pairs to fuse; by default dense, BM25 and
+        lexicon BM25 over this index with the weights of ``settings``."""
         from indexing.embedders import get_embedder
 
         self.settings = settings
@@ -130,6 +139,11 @@ class Searcher:
                 "run `python -m kb build`"
             )
         self.records = manifest_for(data)
+        self.retrievers = retrievers or [
+            (DenseRetriever(self.index.faiss_index, self.embedder), settings.dense_weight),
+            (BM25Retriever(self.index.bm25), settings.bm25_weight),
+            (LexiconRetriever(self.index.bm25), settings.expansion_weight),
+        ]
         from indexing.calibration import load_calibration
 
         self.calibration = load_calibration(self.embedder.fingerprint)
@@ -154,22 +168,18 @@ class Searcher:
         filters = filters or Filters()
         filters.validate(self.records)
         allowed = self._allowed_rows(filters)
-        dense, bm25 = [], []
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
-        expansions = expand(query)
-        if mode in ("hybrid", "dense"):
-            dense = self._dense(query, allowed)
-            rankings.append(dense)
-            weights.append(self.settings.dense_weight)
-        if mode in ("hybrid", "bm25"):
-            bm25 = self._bm25(query_tokens(query), allowed)
-            rankings.append(bm25)
-            weights.append(self.settings.bm25_weight)
-            expanded = [t for term, lang in expansions for t in tokens(term, lang)]
-            if expanded:
-                rankings.append(self._bm25(expanded, allowed))
-                weights.append(self.settings.expansion_weight)
+        first: dict[str, list[tuple[int, float]]] = {}  # each kind's first ranking (ranks shown)
+        for retriever, weight in self.retrievers:
+            if mode != "hybrid" and retriever.kind != mode:
+                continue
+            ranking = retriever.candidates(query, allowed, self.settings.candidates)
+            first.setdefault(retriever.kind, ranking)
+            if ranking:
+                rankings.append(ranking)
+                weights.append(weight)
+        dense, bm25 = first.get("dense", []), first.get("bm25", [])
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         named = instruments_named(query)
         fused = self._prior(fused, named)
@@ -219,31 +229,6 @@ class Searcher:
         if not rows:
             raise QueryError("no document matches these filters")
         return np.array(sorted(rows), dtype=np.int64)
-
-    def _dense(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        import faiss
-
-        vector = self.embedder.encode_queries([query])
-        n = min(
-            self.settings.candidates,
-            self.index.faiss_index.ntotal if allowed is None else len(allowed),
-        )
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-        scores, ids = self.index.faiss_index.search(vector, n, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-
-    def _bm25(self, terms: list[str], allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        if not terms:
-            return []
-        scores = self.index.bm25.get_scores(list(dict.fromkeys(terms)))
-        if allowed is not None:
-            mask = np.full(scores.shape, -np.inf)
-            mask[allowed] = scores[allowed]
-            scores = mask
-        top = np.argsort(-scores, kind="stable")[: self.settings.candidates]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def _prior(self, fused: list, named: list[str]) -> list[tuple[int, float]]:
         """Re-weight fused scores: recitals (explanations, not rules) count

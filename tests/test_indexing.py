@@ -22,18 +22,6 @@ def fake_data(data_dir, tmp_path_factory):
     return base
 
 
-def test_faiss_top_k_equals_brute_force(fake_data):
-    index = load_index(fake_data)
-    query = HashEmbedder().encode_queries(["complaints procedure trade unions"])
-    scores, ids = index.faiss_index.search(query, 20)
-    brute = index.vectors @ query[0]
-    order = np.argsort(-brute, kind="stable")[:20]
-    assert np.allclose(scores[0], brute[order], atol=1e-5)
-    assert set(ids[0][:10]) == set(order[:10]) or np.allclose(
-        brute[ids[0][:10]], brute[order[:10]], atol=1e-5
-    )
-
-
 def test_bm25_ranks_a_four_document_corpus_by_hand():
     docs = [
         "widget widget widget gadget",  # most widget
