@@ -1,7 +1,7 @@
 """Levelfield explorer — layout only.  Run: ``streamlit run app.py``
 
 Pages: Search, Compare, Reader, Corpus (with "add a document"); exports wherever provisions are
-shown. What to show is decided in ``kb.explorer`` (pure, tested); this file arranges widgets.
+shown. What to show is decided in ``kb.explore.views`` (pure, tested); this file arranges widgets.
 
 - State lives in ``st.session_state`` (one per browser session, nothing shared) and in the URL
   (``?q=``, ``?topic=``, ``?doc=``, ``?unit=`` …), so a link reproduces the view.
@@ -27,11 +27,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kb import explorer as ex
-from kb import export as kx
 from kb.errors import KBError, StoreError
+from kb.explore import export as kx
+from kb.explore import views as ex
+from kb.explore.ui_text import topic_label, tr
 from kb.store import data_version
-from kb.ui_text import topic_label, tr
 
 log = logging.getLogger("levelfield.app")
 ss = st.session_state
@@ -69,7 +69,7 @@ def load_searcher(data: str, version: str):
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def load_obligation_matrix(data: str, version: str) -> dict:
-    from kb.matrix import load_matrix
+    from kb.compare.matrix import load_matrix
 
     return load_matrix(Path(data))
 
@@ -81,7 +81,7 @@ def field_rows(data: str, version: str, topic: str, docs: tuple[str, ...]) -> li
 
 @st.cache_data(max_entries=1024, show_spinner=False)
 def cached_cells(data: str, version: str, topic: str, doc_id: str) -> list:
-    """``kb.compare.Analysis.cell``: the best provisions of an instrument for a topic."""
+    """``kb.compare.cells.Analysis.cell``: the best provisions of an instrument for a topic."""
     return load_corpus(data, version).analysis.cell(topic, doc_id)
 
 
@@ -97,7 +97,7 @@ def scope_rows(data: str, version: str, docs: tuple[str, ...]) -> list[dict]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def version_diff(data: str, version: str, old: str, new: str, level: str) -> list:
-    from kb.diff import diff_documents
+    from kb.compare.diff import diff_documents
 
     return diff_documents(load_corpus(data, version).by_doc, old, new, level=level)
 
@@ -116,7 +116,7 @@ def labels(prefix: str, keep=frozenset()):
 
 def force_label(force: str) -> str:
     """A deontic force in the interface language (``obligation`` → ``Verplichting``)."""
-    from kb.obligations import FORCES
+    from kb.compare.obligations import FORCES
 
     return T(f"field.{force}") if force in FORCES else force
 
@@ -131,7 +131,7 @@ def init_state(corpus: ex.Corpus | None) -> None:
             if key in ss:
                 ss[key] = ss[key]
         return
-    from kb.topics import topic_ids
+    from kb.compare.topics import topic_ids
 
     records = corpus.records if corpus else {}
     present = corpus.present if corpus else []
@@ -269,7 +269,7 @@ def current_filters():
 
 def render_as_at(corpus: ex.Corpus, date: str) -> None:
     """What the "as at" date changes: every instrument hidden or shown with a notice, named."""
-    from kb.versions import as_at
+    from kb.compare.versions import as_at
 
     views = as_at(corpus.records, date)
     lines = [
@@ -371,7 +371,7 @@ def hit_tools(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
 
 
 def render_counterparts(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
-    from kb.compare import similar
+    from kb.compare.cells import similar
     from kb.errors import UnknownUnitError
 
     try:
@@ -396,7 +396,7 @@ def render_counterparts(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
 
 
 def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
-    from kb.topics import topic_ids
+    from kb.compare.topics import topic_ids
 
     st.header(T("compare.title"))
     options = corpus.present + [d for d in corpus.missing if d not in corpus.present]
@@ -431,7 +431,7 @@ def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
 
 
 def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]) -> None:
-    import kb.matrix_view as mv
+    import kb.explore.matrix_view as mv
 
     st.subheader(T("matrix.title"))
     st.caption(T("matrix.caption"))
@@ -596,7 +596,7 @@ def render_cell(corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp")
 
 
 def render_heatmap(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -> None:
-    from kb.topics import topic_ids
+    from kb.compare.topics import topic_ids
 
     present = [d for d in docs if d in corpus.by_doc]
     if not present:
@@ -659,7 +659,7 @@ def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
 
 def reader_pickers(corpus: ex.Corpus) -> list[str]:
     """Instrument and version pickers; returns the versions of the open instrument."""
-    from kb.versions import versions_of
+    from kb.compare.versions import versions_of
 
     present = corpus.present
     if ss.get("r_doc") not in present:
@@ -789,7 +789,7 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
 
 
 def render_diff_list(diffs: list, limit: int = 30) -> None:
-    from kb.diff import summary
+    from kb.compare.diff import summary
 
     st.caption(T("diff.summary", **summary(diffs)))
     changed = [d for d in diffs if d.change != "unchanged"]

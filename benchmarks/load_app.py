@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "load_app.json")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from kb.explorer import data_folder
+    from kb.explore.views import data_folder
 
     data = args.data or data_folder()
     clients = max(1, min(args.clients, 64))

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.chunking import make_chunks
 from kb.errors import StoreError
+from kb.ingest.chunking import make_chunks
 from kb.models import Chunk
 from kb.store import corpus_hash, read_units
 

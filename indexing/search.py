@@ -22,11 +22,11 @@ from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
 from indexing.lexicon import instruments_named
 from indexing.retrievers import BM25Retriever, DenseRetriever, LexiconRetriever, Retriever
+from kb.compare.versions import family, visible_at
 from kb.errors import QueryError
 from kb.lang import query_tokens, tokens, words
 from kb.models import DocRecord
 from kb.numbering import top_level
-from kb.versions import family, visible_at
 
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "dense", "bm25")

@@ -33,7 +33,7 @@ def _from_dict(cls, data: dict[str, Any]):
 class FileRecord:
     """One file of a document: where it comes from and how to parse it.
 
-    ``format`` picks the loader (see ``kb.loaders.LOADERS``); ``layout`` tells a line-based loader
+    ``format`` picks the loader (see ``kb.ingest.loaders.LOADERS``); ``layout`` tells a line-based loader
     which heading grammar the text follows (``oj``, ``ungp``, ``legifrance``, ``sections``).
     ``role`` is ``text`` for files parsed into units, ``companion`` for files kept beside them
     (e.g. a corrigendum) and listed but not parsed.
@@ -120,7 +120,7 @@ class Unit:
     ``text`` is the full text of the provision including its sub-units, with their labels;
     ``own_text`` is only what stands before the first sub-unit (the chapeau).
     ``start``/``end`` are character offsets into the text extracted from ``source_file``
-    (see ``kb.loaders``), ``page`` the 1-based PDF page where the unit starts.
+    (see ``kb.ingest.loaders``), ``page`` the 1-based PDF page where the unit starts.
     ``status`` is ``current`` or ``deleted`` (a consolidated text marks it deleted);
     ``markers`` are amendment markers of consolidated texts (``M1``, ``M2``, ``C1``).
     """

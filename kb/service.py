@@ -168,8 +168,8 @@ class Service:
 
     def matrix(self, topics: list[str] | None = None, docs: list[str] | None = None) -> dict:
         """The obligation matrix (every cell with its value, quote and citation)."""
-        from kb.matrix import load_matrix, select
-        from kb.topics import topic_ids
+        from kb.compare.matrix import load_matrix, select
+        from kb.compare.topics import topic_ids
 
         matrix = load_matrix(self.data)
         unknown = sorted(set(topics or ()) - set(topic_ids()))
@@ -179,7 +179,7 @@ class Service:
 
     def facts(self, docs: list[str] | None = None) -> dict:
         """Thresholds, fines, dates and periods, each with its provision and quote."""
-        from kb.facts import extract_facts
+        from kb.compare.facts import extract_facts
 
         units = list(self.units().values())
         if docs:
@@ -188,7 +188,7 @@ class Service:
 
     def applies(self, **profile) -> dict:
         """ "Does it apply to us?" for a company profile (the fields of ``kb applies``)."""
-        from kb.applies import applies, parse_profile
+        from kb.compare.applies import applies, parse_profile
 
         fields = {
             "country": None,

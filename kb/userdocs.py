@@ -3,7 +3,7 @@
 ``add_document(data, filename, content, meta)`` checks the upload (size, extension *and* content
 sniffing must agree on pdf/html/txt), stores it under ``<data>/uploads/<doc_id>/`` only (the file
 name is sanitised; nothing is ever written outside the data folder), parses it with the loader of
-its format (``kb.loaders.load_file``), appends its record to ``<data>/user_manifest.json``, merges
+its format (``kb.ingest.loaders.load_file``), appends its record to ``<data>/user_manifest.json``, merges
 its units into ``units.jsonl`` and updates the search index (only the new chunks are embedded).
 
 All or nothing: when any step fails (bad file, no provisions found, the embedder breaks, the
@@ -312,7 +312,7 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
 
 def _precompute(data: Path, say) -> None:
     """Forces and matrix for the new corpus version (only the changed document is computed)."""
-    from kb.matrix import precompute
+    from kb.compare.matrix import precompute
 
     precompute(data, progress=say)
 
@@ -396,7 +396,7 @@ def _index_embedder(data: Path):
 
 def _parse(folder: Path, record: DocRecord, content: bytes) -> list[Unit]:
     """The units of an upload, parsed in a child process with time and memory limits."""
-    from kb.loaders.isolated import load_file_isolated
+    from kb.ingest.loaders.isolated import load_file_isolated
 
     path = folder / record.files[0].name
     path.write_bytes(content)

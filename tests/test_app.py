@@ -1,5 +1,5 @@
 """The explorer, page by page, headless (streamlit.testing.v1.AppTest) on the real corpus and index;
-plus the pure view helpers of kb.explorer it is laid out from."""
+plus the pure view helpers of kb.explore.views it is laid out from."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kb import explorer as ex
+from kb.explore import views as ex
 from tests.fakes import copy_data
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -351,7 +351,7 @@ def test_no_corpus_at_all(monkeypatch, tmp_path):
 def test_every_interface_text_exists_in_both_languages_with_the_same_placeholders():
     from string import Formatter
 
-    from kb.ui_text import TEXTS, tr
+    from kb.explore.ui_text import TEXTS, tr
 
     fields = lambda text: {f for _, f, _, _ in Formatter().parse(text) if f}  # noqa: E731
     for key, (en, nl) in TEXTS.items():
@@ -383,7 +383,7 @@ def test_safe_snippet(snippet, safe):
 
 
 def test_url_state_round_trip(manifest):
-    from kb.topics import topic_ids
+    from kb.compare.topics import topic_ids
 
     params = {"q": "klachten", "jur": "DE,EU,XX", "as_at": "2026-01-01", "lang": "nl"}
     state = ex.state_from_params(params, manifest, topic_ids())

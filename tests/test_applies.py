@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from kb.applies import load_rules
 from kb.cli import main
+from kb.compare.applies import load_rules
 
 
 def _numeric_conditions():
@@ -24,7 +24,7 @@ def _numeric_conditions():
 
 def test_every_number_of_a_rule_is_a_fact_of_the_provision_it_cites(units):
     """An amendment of the text cannot leave a stale rule unnoticed."""
-    from kb.facts import unit_facts
+    from kb.compare.facts import unit_facts
 
     by_key = {(u.doc_id, u.unit_id): u for u in units}
     children: dict = {}
@@ -62,7 +62,7 @@ def test_every_cited_provision_exists(units):
 
 def test_dev_gold_every_verdict_right_and_cited(data_dir):
     from corpus.manifest import manifest_for
-    from kb.applies_eval import evaluate
+    from kb.compare.applies_eval import evaluate
     from kb.store import read_units
 
     units = {(u.doc_id, u.unit_id): u for u in read_units(data_dir)}

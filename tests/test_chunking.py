@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.chunking import MAX_CHARS, make_chunks
+from kb.ingest.chunking import MAX_CHARS, make_chunks
 from kb.numbering import is_within, top_level
 
 

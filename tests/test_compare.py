@@ -5,8 +5,8 @@ import json
 import pytest
 
 from kb.cli import main
-from kb.compare import Analysis, similar
-from kb.topics import topic_ids, topics
+from kb.compare.cells import Analysis, similar
+from kb.compare.topics import topic_ids, topics
 
 CONTRACT_TOPICS = [
     "scope", "value-chain", "dd-policy", "risk-identification", "prioritisation", "prevention",

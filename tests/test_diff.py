@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from kb.diff import (
+from kb.compare.diff import (
     amendment_links,
     diff_documents,
     diff_versions,
@@ -349,7 +349,7 @@ def test_links_ignore_other_directives(by_doc):
 def test_no_text_is_lost_in_the_diff(units, old, new, level):
     """For every changed provision, the "before" runs are the old text and the "after" runs the
     new text, word for word (nothing truncated anywhere in the data)."""
-    from kb.diff import diff_documents, group_by_doc, normalise
+    from kb.compare.diff import diff_documents, group_by_doc, normalise
 
     diffs = diff_documents(group_by_doc(units), old, new, level=level)
     changed = [d for d in diffs if d.change == "changed"]
@@ -362,7 +362,7 @@ def test_no_text_is_lost_in_the_diff(units, old, new, level):
 
 
 def test_the_explorer_folds_long_unchanged_runs_but_keeps_every_change():
-    from kb.explorer import fold_ops
+    from kb.explore.views import fold_ops
 
     ops = (("=", "word " * 300), ("-", "deleted " * 200), ("+", "inserted " * 200), ("=", "tail"))
     folded = fold_ops(ops, keep=100)

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from corpus.manifest import default_manifest
-from kb import export as kx
+from kb.explore import export as kx
 from kb.models import Unit
 
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1))"
@@ -116,7 +116,7 @@ def test_md_url(url, link):
 
 
 def test_comparison_export_lists_missing_instruments_with_their_link(units, records):
-    from kb.compare import Analysis, coverage
+    from kb.compare.cells import Analysis, coverage
 
     analysis = Analysis([u for u in units if u.doc_id in ("eu-csddd-2024-1760", "de-lksg-2021")])
     result = coverage(analysis, ["grievance-mechanism"], ["eu-csddd-2024-1760", "de-lksg-2021"])
@@ -137,7 +137,7 @@ def test_comparison_export_lists_missing_instruments_with_their_link(units, reco
 
 
 def test_diff_export_shows_deleted_and_changed_provisions(units, records):
-    from kb.diff import diff_documents, group_by_doc
+    from kb.compare.diff import diff_documents, group_by_doc
 
     old, new = "eu-csddd-2024-1760", "eu-csddd-2024-1760-consolidated-2026-03-18"
     diffs = diff_documents(group_by_doc(units), old, new)
@@ -178,6 +178,6 @@ def test_filename_is_safe():
     ],
 )
 def test_csv_guard_catches_formulas_behind_whitespace_and_full_width_signs(value, guarded):
-    from kb.export import csv_cell
+    from kb.explore.export import csv_cell
 
     assert csv_cell(value).startswith("'") is guarded

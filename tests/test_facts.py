@@ -6,7 +6,7 @@ published comparison table and the text differ, the test follows the text (see t
 
 import pytest
 
-from kb.facts import extract_facts, parse_number, scan
+from kb.compare.facts import extract_facts, parse_number, scan
 from kb.numbering import is_within
 
 
@@ -254,6 +254,6 @@ def test_fact_qualifiers(facts, doc_id, unit_id, kind, value, expected):
     ],
 )
 def test_qualifier_words(quote, expected):
-    from kb.facts import qualifier
+    from kb.compare.facts import qualifier
 
     assert qualifier(quote) == expected

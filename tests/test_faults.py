@@ -164,8 +164,8 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, data_dir, 
 
 
 def test_an_impossible_date_in_a_link_is_dropped(manifest):
-    from kb import explorer as ex
-    from kb.topics import topic_ids
+    from kb.compare.topics import topic_ids
+    from kb.explore import views as ex
 
     for bad in ("2024-13-45", "2024-02-30", "0000-00-00", "2024-1-1"):
         assert "f_as_at" not in ex.state_from_params({"as_at": bad}, manifest, topic_ids())
@@ -174,7 +174,7 @@ def test_an_impossible_date_in_a_link_is_dropped(manifest):
 
 
 def test_index_status_tells_damaged_and_updating_from_stale(indexed_data, tmp_path):
-    from kb import explorer as ex
+    from kb.explore import views as ex
     from kb.store import writer_lock
 
     data = copy_data(indexed_data, tmp_path / "data")

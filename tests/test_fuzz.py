@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.ingest import ingest_document
+from kb.ingest.batch import ingest_document
 from tests.conftest import MIRROR
 
 SEED_BYTES = 50_000
@@ -56,7 +56,7 @@ def _html_excerpt(xpath: str):
 
 
 def _charset(data: bytes) -> str:
-    from kb.loaders.guard import declared_encoding
+    from kb.ingest.loaders.guard import declared_encoding
 
     return declared_encoding("seed", data).removesuffix("-sig")
 

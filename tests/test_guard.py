@@ -1,5 +1,5 @@
-"""Resource limits and accepted encodings on untrusted files (``kb.loaders.guard``), and the
-isolated parse of uploads (``kb.loaders.isolated``). Bombs are generated here; no law in them."""
+"""Resource limits and accepted encodings on untrusted files (``kb.ingest.loaders.guard``), and the
+isolated parse of uploads (``kb.ingest.loaders.isolated``). Bombs are generated here; no law in them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kb.errors import LoadError
-from kb.loaders import load_file
-from kb.loaders.guard import MB, Limits, text_encoding
-from kb.loaders.isolated import load_file_isolated
+from kb.ingest.loaders import load_file
+from kb.ingest.loaders.guard import MB, Limits, text_encoding
+from kb.ingest.loaders.isolated import load_file_isolated
 from kb.models import FileRecord
 from tests.conftest import source_path
 from tests.fakes import flate_bomb_pdf, synthetic_record
@@ -140,8 +140,8 @@ def test_the_isolated_parse_is_stopped_at_its_memory_limit(manifest, mirror):
 def test_kb_ingest_stops_a_parse_at_its_time_limit_and_names_the_file(manifest, mirror):
     """``kb ingest`` parses in-process (in worker processes): a watchdog stops a parse that runs
     over the wall-time limit; the document gets a problem naming the file, nothing crashes."""
-    from kb.ingest import ingest_document
-    from kb.loaders.guard import applied
+    from kb.ingest.batch import ingest_document
+    from kb.ingest.loaders.guard import applied
 
     record = manifest["eu-csrd-2022-2464"]
     started = time.perf_counter()

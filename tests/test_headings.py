@@ -1,4 +1,4 @@
-"""The line grammar (``kb.headings``): what starts a provision, and what is only a reference.
+"""The line grammar (``kb.ingest.headings``): what starts a provision, and what is only a reference.
 
 Synthetic one-liners pin the grammar; real lines found in the corpus at test time check that the
 cross-references of an actual Official Journal act are never taken for headings.
@@ -12,7 +12,7 @@ from functools import cache
 import pytest
 from conftest import source_path
 
-from kb.headings import (
+from kb.ingest.headings import (
     classify,
     ends_clause,
     has_small_caps_garbling,
@@ -24,7 +24,7 @@ from kb.headings import (
     proper_case,
     successor,
 )
-from kb.loaders.pdf import read_lines
+from kb.ingest.loaders.pdf import read_lines
 from kb.numbering import int_to_roman, roman_to_int
 
 # --------------------------------------------------------------------------- classify

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from kb.cli import main
-from kb.ingest import ingest_all, ingest_document
+from kb.ingest.batch import ingest_all, ingest_document
 from kb.models import FileRecord
 from tests.fakes import synthetic_record
 
@@ -100,7 +100,7 @@ def test_interrupted_ingest_keeps_previous_unit_table(data_dir, tmp_path, monkey
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kb.ingest.ingest_all", interrupted)
+    monkeypatch.setattr("kb.ingest.batch.ingest_all", interrupted)
     assert main(["--data", str(base), "ingest"]) == 130
     assert (base / "units.jsonl").read_bytes() == before
 

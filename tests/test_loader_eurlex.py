@@ -1,4 +1,4 @@
-"""EUR-Lex loader (kb.loaders.eurlex) on the real OJ and consolidated texts of the corpus mirror.
+"""EUR-Lex loader (kb.ingest.loaders.eurlex) on the real OJ and consolidated texts of the corpus mirror.
 
 Expected structure is either stated as ids (a contract, see PRODUCT.md) or derived from the source
 file itself at test time; legal text is never typed in here (golden files hold parser output that
@@ -15,7 +15,7 @@ from conftest import check_golden, skeleton, source_path
 from lxml import etree
 
 from kb.errors import LoadError
-from kb.loaders import eurlex
+from kb.ingest.loaders import eurlex
 from kb.models import DocRecord, FileRecord
 
 CSDDD = ["eu-csddd-2024-1760", "eu-csddd-2024-1760-fr"]

@@ -16,8 +16,8 @@ from lxml import html as lxml_html
 
 from corpus.manifest import default_manifest
 from kb.errors import LoadError
-from kb.loaders import load_file
-from kb.loaders.gii import load
+from kb.ingest.loaders import load_file
+from kb.ingest.loaders.gii import load
 from kb.models import Unit
 
 DOC_ID = "de-lksg-2021"

@@ -17,7 +17,7 @@ from conftest import check_golden, skeleton, source_path
 
 from corpus.manifest import default_manifest
 from kb.errors import LoadError
-from kb.loaders import load_file
+from kb.ingest.loaders import load_file
 from kb.models import FileRecord
 
 
@@ -300,6 +300,6 @@ def test_commission_proposal_recitals_and_32_articles_without_the_memorandum():
 
 
 def source_text_pages(doc_id: str) -> list[str]:
-    from kb.loaders.pdf import extract_pages
+    from kb.ingest.loaders.pdf import extract_pages
 
     return extract_pages(source_path(doc_id))

@@ -17,11 +17,11 @@ from pypdf import PdfReader, PdfWriter
 
 from corpus.manifest import default_manifest
 from kb.errors import LoadError
-from kb.headings import Line, has_small_caps_garbling
-from kb.loaders import load_file
-from kb.loaders.pdf import WALKERS, cleaned_text, load, read_lines
+from kb.ingest.headings import Line, has_small_caps_garbling
+from kb.ingest.loaders import load_file
+from kb.ingest.loaders.pdf import WALKERS, cleaned_text, load, read_lines
+from kb.ingest.structure import UnitBuilder
 from kb.models import FileRecord, Unit
-from kb.structure import UnitBuilder
 
 UNGP, CSRD, EUDR, VIGILANCE = (
     "un-ungps-2011",

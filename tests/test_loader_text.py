@@ -14,8 +14,8 @@ from conftest import check_golden, skeleton, source_path
 
 from corpus.manifest import default_manifest
 from kb.errors import LoadError
-from kb.loaders import load_file
-from kb.loaders.text import UNNUMBERED_SECTIONS, load, read_text, split_lines
+from kb.ingest.loaders import load_file
+from kb.ingest.loaders.text import UNNUMBERED_SECTIONS, load, read_text, split_lines
 from kb.models import FileRecord, Unit
 
 SERV = "be-serv-advies-2021"

@@ -12,8 +12,8 @@ import json
 import pytest
 
 from kb.cli import main
-from kb.matrix import VALUES, Corpus, element_ids, elements
-from kb.topics import topic_ids
+from kb.compare.matrix import VALUES, Corpus, element_ids, elements
+from kb.compare.topics import topic_ids
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def corpus(units):
 
 @pytest.fixture(scope="module")
 def matrix(data_dir):
-    from kb.matrix import load_matrix
+    from kb.compare.matrix import load_matrix
 
     return load_matrix(data_dir, editorial=False)
 
@@ -182,8 +182,8 @@ def test_bad_input_names_it_and_exits_1(data_dir, capsys, argv, message):
 
 
 def test_editorial_entry_whose_quote_is_not_in_the_text_is_rejected(units, tmp_path):
+    from kb.compare.matrix import read_editorial
     from kb.errors import KBError
-    from kb.matrix import read_editorial
 
     path = tmp_path / "editorial.json"
     path.write_text(
@@ -208,7 +208,7 @@ def test_editorial_entry_whose_quote_is_not_in_the_text_is_rejected(units, tmp_p
 
 
 def test_level_playing_field_view_families_defaults_and_baseline_marks(matrix, manifest):
-    from kb.matrix_view import columns_for, compare, rows_for
+    from kb.explore.matrix_view import columns_for, compare, rows_for
 
     columns = columns_for(manifest, matrix)
     by_family = {c.family: c for c in columns}
@@ -246,8 +246,8 @@ def test_matrix_exports_have_tables_links_and_guarded_csv(matrix, manifest):
 
     from docx import Document
 
-    from kb import export as kx
-    from kb.matrix_view import columns_for, rows_for
+    from kb.explore import export as kx
+    from kb.explore.matrix_view import columns_for, rows_for
 
     columns = columns_for(manifest, matrix)
     rows = rows_for(matrix, columns, ["grievance-mechanism", "sanctions"])
@@ -274,7 +274,7 @@ def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path
     again, the others are read; a damaged cache file is recomputed, never fatal."""
     import dataclasses
 
-    from kb.matrix import per_document
+    from kb.compare.matrix import per_document
 
     by_doc = {
         d: [u for u in units if u.doc_id == d] for d in ("de-lksg-2021", "fr-loi-vigilance-2017")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.compare.obligations import classify, sentence_spans, statements, strongest_force
 from kb.models import Statement
-from kb.obligations import classify, sentence_spans, statements, strongest_force
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +20,7 @@ def by_key(units):
 
 
 def test_import_does_not_load_spacy():
-    code = "import sys, kb.obligations; assert 'spacy' not in sys.modules, 'spaCy loaded'"
+    code = "import sys, kb.compare.obligations; assert 'spacy' not in sys.modules, 'spaCy loaded'"
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
 

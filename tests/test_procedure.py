@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kb.cli import main
-from kb.procedure import evaluate, trail
+from kb.compare.procedure import evaluate, trail
 
 GOLD = Path(__file__).resolve().parent.parent / "kb" / "gold" / "procedure_gold.json"
 

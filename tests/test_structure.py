@@ -3,7 +3,7 @@
 import pytest
 
 from kb.errors import LoadError
-from kb.structure import UnitBuilder, clean_text
+from kb.ingest.structure import UnitBuilder, clean_text
 from tests.fakes import synthetic_record
 
 RECORD = synthetic_record("synthetic-doc")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.versions import versions_of, visible_at
+from kb.compare.versions import versions_of, visible_at
 
 CASES = [
     # (date, shown, not shown)
@@ -56,7 +56,7 @@ AS_AT = [
 
 @pytest.mark.parametrize(("doc_id", "date", "shown", "notice"), AS_AT)
 def test_as_at_never_hides_without_saying_why(manifest, doc_id, date, shown, notice):
-    from kb.versions import as_at
+    from kb.compare.versions import as_at
 
     view = as_at(manifest, date)[doc_id]
     assert view.shown is shown

@@ -1,7 +1,7 @@
 """Handlers of the comparison commands (compare, similar, diff, facts, eval --compare).
 
-The parser lives in ``kb.cli.parser``; these functions only load data, call ``kb.compare``/``kb.diff``/
-``kb.facts`` and print JSON or a table.
+The parser lives in ``kb.cli.parser``; these functions only load data, call ``kb.compare.cells``/``kb.compare.diff``/
+``kb.compare.facts`` and print JSON or a table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kb.errors import KBError, UnknownUnitError
 
 
 def _analysis(args):
-    from kb.compare import Analysis
+    from kb.compare.cells import Analysis
     from kb.store import read_units
 
     return Analysis(read_units(data_arg(args)))
@@ -33,8 +33,8 @@ def _vectors(args):
 
 def cmd_compare(args) -> int:
     from corpus.manifest import manifest_for
-    from kb.compare import coverage
-    from kb.topics import topic_ids
+    from kb.compare.cells import coverage
+    from kb.compare.topics import topic_ids
 
     analysis = _analysis(args)
     check_known(args.topic, topic_ids(), "topic")
@@ -59,7 +59,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_similar(args) -> int:
-    from kb.compare import similar
+    from kb.compare.cells import similar
 
     if args.batch is None and not (args.doc and args.unit):
         raise KBError("give --doc and --unit, or --batch FILE")
@@ -92,7 +92,7 @@ def cmd_similar(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from kb.diff import diff_documents, group_by_doc, summary
+    from kb.compare.diff import diff_documents, group_by_doc, summary
     from kb.store import read_units
 
     by_doc = group_by_doc(read_units(data_arg(args)))
@@ -125,7 +125,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_facts(args) -> int:
-    from kb.facts import extract_facts
+    from kb.compare.facts import extract_facts
     from kb.store import read_units
 
     units = read_units(data_arg(args))
@@ -143,7 +143,7 @@ def cmd_facts(args) -> int:
 
 
 def cmd_eval_compare(args) -> int:
-    from kb.compare_eval import GOLD_PATH, evaluate_compare, format_compare_report, load_gold
+    from kb.compare.cells_eval import GOLD_PATH, evaluate_compare, format_compare_report, load_gold
 
     say("evaluating comparison cells and alignment against the dev gold")
     report = evaluate_compare(_analysis(args), load_gold(GOLD_PATH), vectors=_vectors(args))

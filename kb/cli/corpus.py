@@ -66,12 +66,12 @@ def cmd_ingest(args) -> int:
 
 
 def _ingest(args, records, progress, started) -> int:
-    from kb.ingest import ingest_all
+    from kb.ingest.batch import ingest_all
     from kb.store import cache_dir, write_units
 
     documents = ingest_all(records, cache_dir(data_arg(args)), progress)
     if not args.drop_failed:
-        from kb.ingest import keep_previous
+        from kb.ingest.batch import keep_previous
         from kb.store import read_units
 
         try:

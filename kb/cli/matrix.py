@@ -1,8 +1,8 @@
 """Handlers of the obligation commands (obligations, matrix, eval --matrix).
 
-The parser lives in ``kb.cli.parser``; these functions load the unit table, call ``kb.matrix`` and print
+The parser lives in ``kb.cli.parser``; these functions load the unit table, call ``kb.compare.matrix`` and print
 JSON or a readable table. The matrix is computed once per corpus version and cached in the data
-folder by ``kb.matrix.load_matrix``.
+folder by ``kb.compare.matrix.load_matrix``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 
 from kb.cli.io import check_known, data_arg, read_jsonl, say
+from kb.compare.matrix import load_matrix
 from kb.errors import KBError
-from kb.matrix import load_matrix
 
 
 def cmd_matrix(args) -> int:
     from corpus.manifest import manifest_for
-    from kb.matrix import select
-    from kb.topics import topic_ids
+    from kb.compare.matrix import select
+    from kb.compare.topics import topic_ids
 
     base = data_arg(args)
     matrix = load_matrix(base, editorial=not args.no_editorial, progress=say)
@@ -75,7 +75,7 @@ def _obligation(corpus, doc_id: str, unit_id: str) -> dict:
 
 
 def cmd_obligations(args) -> int:
-    from kb.matrix import Corpus
+    from kb.compare.matrix import Corpus
     from kb.store import read_units
 
     corpus = Corpus(read_units(data_arg(args)))
@@ -101,7 +101,7 @@ def cmd_obligations(args) -> int:
 
 
 def cmd_eval_matrix(args) -> int:
-    from kb.matrix_eval import evaluate, format_report
+    from kb.compare.matrix_eval import evaluate, format_report
 
     base = data_arg(args)
     report = evaluate(base, lambda b, editorial: load_matrix(b, editorial=editorial, progress=say))

@@ -11,7 +11,7 @@ from kb.errors import KBError
 
 def cmd_applies(args) -> int:
     from corpus.manifest import manifest_for
-    from kb.applies import applies, parse_profile
+    from kb.compare.applies import applies, parse_profile
     from kb.store import read_units
 
     profile = parse_profile(args)
@@ -29,7 +29,7 @@ def cmd_applies(args) -> int:
 
 
 def cmd_trail(args) -> int:
-    from kb.procedure import trail
+    from kb.compare.procedure import trail
     from kb.store import read_units
 
     units = read_units(data_arg(args))
@@ -55,7 +55,7 @@ def cmd_trail(args) -> int:
 
 
 def cmd_eval_trail(args) -> int:
-    from kb.procedure import evaluate, trail
+    from kb.compare.procedure import evaluate, trail
     from kb.split import split_of
     from kb.store import read_units
 
@@ -86,7 +86,7 @@ def cmd_eval_trail(args) -> int:
 
 def cmd_eval_applies(args) -> int:
     from corpus.manifest import manifest_for
-    from kb.applies_eval import evaluate
+    from kb.compare.applies_eval import evaluate
     from kb.store import read_units
 
     units = {(u.doc_id, u.unit_id): u for u in read_units(data_arg(args))}

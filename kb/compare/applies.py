@@ -1,0 +1,255 @@
+"""'Does it apply to us?': an applicability check of a company profile against reviewed rules.
+
+The rules are data (``kb/compare/applies_rules.json``): per instrument family, per version (the doc_id
+whose wording is in force from a date), a list of *waves* — each a set of conditions on the
+profile and the date from which the instrument applies to companies meeting them — and each
+condition cites the provision it comes from. A test checks every number of a rule against the
+key facts read from the cited provision (``kb.compare.facts``), so an amendment of the text cannot leave
+a stale rule unnoticed.
+
+Verdicts, one per family, for the version in force on the date (``kb.compare.versions.as_at``):
+
+- ``yes`` — a wave's conditions hold and its date has come;
+- ``not-yet`` — they hold, but the wave starts later (``from`` says when);
+- ``no`` — no wave's conditions hold (the reasons say which threshold is not met);
+- ``unknown`` — a condition needs an input the profile lacks (named in the reasons): a balance
+  sheet total, employees in another country (``--employees-in CC=N``), an amount in another
+  currency, a threshold set by regulations.
+
+Every reason cites its provision.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.errors import KBError, ProfileError
+from kb.models import DocRecord
+
+RULES_PATH = Path(__file__).with_name("applies_rules.json")
+VERDICTS = ("yes", "no", "not-yet", "unknown")
+EU = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Profile:
+    country: str
+    employees: int
+    turnover: float
+    date: str
+    employees_in_country: int | None = None
+    employees_in: dict[str, int] = field(default_factory=dict)
+    eu_turnover: float | None = None
+    royalties: float | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "country": self.country,
+            "employees": self.employees,
+            "employees_in_country": self.employees_in_country,
+            "employees_in": dict(self.employees_in),
+            "turnover": self.turnover,
+            "eu_turnover": self.eu_turnover,
+            "royalties": self.royalties,
+        }
+
+    def employees_in_(self, country: str) -> int | None:
+        if country in self.employees_in:
+            return self.employees_in[country]
+        if country == self.country:
+            return self.employees_in_country
+        return None
+
+
+def load_rules(path: Path = RULES_PATH) -> list[dict]:
+    from kb.store import read_json
+
+    data = read_json(path, "applicability rules")
+    families = data.get("families") if isinstance(data, dict) else None
+    if not isinstance(families, list):
+        raise KBError(f"{path}: expected an object with a 'families' list")
+    return families
+
+
+def _value(profile: Profile, name: str) -> tuple[object, str | None]:
+    """The profile's value for a condition input, or (None, what is missing)."""
+    if name.startswith("employees_in:"):
+        country = name.split(":", 1)[1]
+        value = profile.employees_in_(country)
+        missing = (
+            None if value is not None else f"employees in {country} (--employees-in {country}=N)"
+        )
+        return value, missing
+    if name == "country":
+        return profile.country, None
+    if name == "in_eu":
+        return profile.country in EU, None
+    value = getattr(profile, name, None)
+    if name == "royalties" and value is None:
+        return 0.0, None  # no royalties given: none
+    return value, (None if value is not None else f"--{name.replace('_', '-')}")
+
+
+def _upper_bound(profile: Profile, name: str) -> float | None:
+    if name.startswith("employees_in:"):
+        return profile.employees
+    if name == "eu_turnover":
+        return profile.turnover
+    return None
+
+
+def check(condition: dict, profile: Profile) -> tuple[bool | None, str]:
+    """(holds, what is missing) — ``None`` when the profile cannot tell."""
+    if "needs" in condition:  # an input no profile has (balance sheet, a regulation's threshold)
+        return None, condition["needs"]
+    if "any" in condition:
+        results = [check(c, profile) for c in condition["any"]]
+        if any(r is True for r, _ in results):
+            return True, ""
+        missing = [m for r, m in results if r is None]
+        return (None, missing[0]) if missing else (False, "")
+    value, missing = _value(profile, condition["input"])
+    bound = _upper_bound(profile, condition["input"])
+    if missing and bound is not None and condition.get("op") in (">", ">="):
+        # a part cannot exceed its whole (employees in one country, turnover in the Union): a
+        # whole below the threshold decides
+        if not _OPS[condition["op"]](bound, condition["value"]):
+            return False, ""
+    if missing:
+        return None, missing
+    if "in" in condition:
+        held = value in condition["in"]
+        if not held and condition.get("otherwise") == "unknown":
+            return None, condition.get("unknown_because", condition["text"])
+        return held, ""
+    if "not_in" in condition:
+        return value not in condition["not_in"], ""
+    return _OPS[condition["op"]](value, condition["value"]), ""
+
+
+def _version(family: dict, records: dict[str, DocRecord], date: str) -> dict | None:
+    from kb.compare.versions import valid_from
+
+    dated = [
+        v
+        for v in family["versions"]
+        if (v.get("from") or valid_from(records[v["doc_id"]]) or "") <= date
+    ]
+    if dated:
+        return max(dated, key=lambda v: v.get("from") or "")
+    # before the first version's date the first version is the only text there is
+    return next((v for v in family["versions"] if not v.get("from")), None)
+
+
+def _reason(text: str, cite: dict, records: dict[str, DocRecord], units: dict) -> dict:
+    unit = units.get((cite["doc_id"], cite["unit_id"]))
+    citation = unit.citation if unit else f"{records[cite['doc_id']].cite_as} {cite['unit_id']}"
+    return {
+        "text": text,
+        "citation": citation,
+        "doc_id": cite["doc_id"],
+        "unit_id": cite["unit_id"],
+    }
+
+
+def applies(profile: Profile, records: dict[str, DocRecord], units: dict, rules=None) -> dict:
+    """The check for every family of the rules: the CLI contract's object."""
+    out = []
+    for family in rules if rules is not None else load_rules():
+        out.append(_family(family, profile, records, units))
+    return {"date": profile.date, "profile": profile.to_dict(), "instruments": out}
+
+
+def _family(family: dict, profile: Profile, records, units) -> dict:
+    version = _version(family, records, profile.date)
+    entry = {"family": family["family"], "short_title": family["short_title"]}
+    if version is None:
+        first = min(family["versions"], key=lambda v: v.get("from") or "")
+        cite = first["citation"]
+        return {
+            **entry,
+            "doc_id": first["doc_id"],
+            "applies": "not-yet",
+            "from": first.get("from"),
+            "reasons": [
+                _reason(first.get("note", "not yet adopted or in force"), cite, records, units)
+            ],
+        }
+    reasons = []
+    unknown: list[str] = []
+    for wave in version["waves"]:
+        results = [(c, *check(c, profile)) for c in wave["conditions"]]
+        if any(held is False for _, held, _ in results):
+            failed = next(c for c, held, _ in results if held is False)
+            reasons.append(
+                _reason(f"not met: {failed['text']}", failed["citation"], records, units)
+            )
+            continue
+        missing = [(c, m) for c, held, m in results if held is None]
+        if missing:
+            for c, m in missing:
+                unknown.append(m)
+                reasons.append(
+                    _reason(f"unknown — needs {m} ({c['text']})", c["citation"], records, units)
+                )
+            continue
+        met = [_reason(f"met: {c['text']}", c["citation"], records, units) for c, _, _ in results]
+        start = wave["from"]
+        wave_reason = _reason(wave["text"], wave["citation"], records, units)
+        verdict = "yes" if start <= profile.date else "not-yet"
+        return {
+            **entry,
+            "doc_id": version["doc_id"],
+            "applies": verdict,
+            "from": start,
+            "reasons": [*met, wave_reason, *version_notes(version, records, units)],
+        }
+    verdict = "unknown" if unknown else "no"
+    return {
+        **entry,
+        "doc_id": version["doc_id"],
+        "applies": verdict,
+        "from": None,
+        "reasons": reasons or [_reason("no condition met", version["citation"], records, units)],
+    }
+
+
+def version_notes(version: dict, records, units) -> list[dict]:
+    return [_reason(n["text"], n["citation"], records, units) for n in version.get("notes", [])]
+
+
+def parse_profile(args) -> Profile:
+    """A ``Profile`` from CLI arguments; raises ``ProfileError`` naming the bad field."""
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(args.date)
+    except (TypeError, ValueError):
+        raise ProfileError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from None
+    country = (args.country or "").upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ProfileError(f"--country {args.country!r} must be a two-letter country code")
+    employees_in: dict[str, int] = {}
+    for item in args.employees_in or []:
+        code, sep, number = item.partition("=")
+        if not sep or len(code) != 2 or not number.isdigit():
+            raise ProfileError(f"--employees-in {item!r} must look like DE=1200")
+        employees_in[code.upper()] = int(number)
+    for name in ("employees", "turnover"):
+        if getattr(args, name) is None or getattr(args, name) < 0:
+            raise ProfileError(f"--{name} must be a number ≥ 0")
+    return Profile(
+        country=country,
+        employees=args.employees,
+        turnover=args.turnover,
+        date=args.date,
+        employees_in_country=args.employees_in_country,
+        employees_in=employees_in,
+        eu_turnover=args.eu_turnover,
+        royalties=args.royalties,
+    )

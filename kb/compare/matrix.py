@@ -1,0 +1,679 @@
+"""The obligation matrix: what each instrument requires, element by element, with the words of the law.
+
+An *element* (``kb/compare/elements.json``; ids and questions are PRODUCT.md's contract) is one question a
+comparative table asks of every instrument. For every column document × element the matrix holds a
+cell: ``yes`` / ``conditional`` / ``no``, the deciding provision (pinpoint citation and an
+article-level official URL), the exact words that decide it (a verbatim slice of the unit text
+with its offsets), the principal force of that provision and, for elements with a number, the key
+fact of the same provision.
+
+How a cell is decided (automatic, explainable):
+
+1. **Hits**: a cue of the element (team-written multilingual vocabulary) found in the *own* words
+   of a unit — the innermost provision that holds it, so the cell cites the paragraph or point.
+   Recitals and deleted provisions are never hits.
+2. **Score**: a hit counts more when the unit's article addresses the element's topic
+   (``kb.compare.topics``), when the cue is the element's most specific one, when the sentence is
+   operative (a force other than none) and when the unit is deeper. An element that asks whether
+   something is *required* (``duty``) needs an operative sentence.
+3. **Value**: an exclusion cue ("begründet keine zivilrechtliche Haftung") gives a cited ``no``;
+   a condition cue in the deciding unit ("Liegen … tatsächliche Anhaltspunkte vor") gives
+   ``conditional``; the best hit gives ``yes``; no hit is a silent ``no`` (no citation).
+4. **Editorial overlay** (``kb/compare/gold/matrix_editorial.json``): reviewed corrections, each with its
+   quote (checked to occur in the text) and the reviewer's reason; such cells say
+   ``source: editorial``.
+
+The principal force of a provision (``principal_force``) is what it does as a whole: the force
+of its operative sentences (exceptions and derogations do not count; the first operative sentence
+weighs double); a list point without a cue of its own inherits its lead-in's force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kb.errors import KBError
+from kb.models import DocRecord, Statement, Unit
+from kb.numbering import is_within, top_level
+
+log = logging.getLogger(__name__)
+ELEMENTS_PATH = Path(__file__).with_name("elements.json")
+EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
+VALUES = ("yes", "conditional", "no")
+OPERATIVE = ("obligation", "prohibition", "recommendation", "permission")
+_FORCE_ORDER = ("obligation", "prohibition", "recommendation", "permission", "none")
+_EXCEPTION = re.compile(
+    r"^\W*(?:by way of derogation|notwithstanding|without prejudice|this (?:article|paragraph) "
+    r"shall not|par dérogation|sans préjudice|nonobstant|abweichend|unbeschadet|in afwijking)",
+    re.I,
+)
+_QUOTE_MAX = 300
+_DEFINITION = re.compile(
+    r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
+    r"|\bim Sinne dieses Gesetzes sind\b|\bgelten als\b|\bwordt verstaan\b",
+    re.I,
+)
+_DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
+#: final and transitional provisions mention everything in passing (review, transposition dates)
+_FINAL_HEADING = re.compile(
+    r"\breview\b|transposition|entry into force|amendments? (?:to|of)|repeal|réexamen|"
+    r"transposition|entrée en vigueur|Überprüfung|Umsetzung|Inkrafttreten|Übergangs|"
+    r"ikrafttredelse|evaluering|committee procedure|exercise of the delegation",
+    re.I,
+)
+_CROSS_REFERENCE = re.compile(
+    r"^[^.;]{0,40}?\b(?:in accordance with|referred to in|pursuant to|conformément à|visée? à|"
+    r"gemäß|nach|nach Maßgabe|i samsvar med|etter) (?:Article|Articles|l['’]article|§|Artikel)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Element:
+    element: str
+    topic: str
+    question: str
+    duty: bool
+    fact: str | None
+    cues: dict[str, tuple[re.Pattern, ...]]
+    exclude: dict[str, tuple[re.Pattern, ...]]
+    condition: dict[str, tuple[re.Pattern, ...]]
+
+    def patterns(self, table: str, language: str) -> tuple[re.Pattern, ...]:
+        by_language = getattr(self, table)
+        return by_language.get(language) or by_language.get("en", ())
+
+    def to_dict(self) -> dict:
+        return {"element": self.element, "topic": self.topic, "question": self.question}
+
+
+def _compile(where: str, table: dict | None) -> dict[str, tuple[re.Pattern, ...]]:
+    out = {}
+    for language, patterns in (table or {}).items():
+        try:
+            out[language] = tuple(re.compile(p, re.I) for p in patterns)
+        except re.error as exc:
+            raise KBError(
+                f"{ELEMENTS_PATH.name}: {where}.{language}: bad pattern ({exc})"
+            ) from None
+    return out
+
+
+@cache
+def elements() -> tuple[Element, ...]:
+    """The element taxonomy, validated (each element belongs to one of the 19 topics)."""
+    from kb.compare.topics import topic_ids
+
+    data = json.loads(ELEMENTS_PATH.read_text(encoding="utf-8"))
+    out = []
+    for raw in data["elements"]:
+        name = raw["element"]
+        if raw["topic"] not in topic_ids():
+            raise KBError(f"{ELEMENTS_PATH.name}: {name}: unknown topic {raw['topic']!r}")
+        out.append(
+            Element(
+                element=name,
+                topic=raw["topic"],
+                question=raw["question"],
+                duty=bool(raw.get("duty")),
+                fact=raw.get("fact"),
+                cues=_compile(f"{name}.cues", raw.get("cues")),
+                exclude=_compile(f"{name}.exclude", raw.get("exclude")),
+                condition=_compile(f"{name}.condition", raw.get("condition")),
+            )
+        )
+    return tuple(out)
+
+
+def element_ids() -> list[str]:
+    return [e.element for e in elements()]
+
+
+# --------------------------------------------------------------------------- principal force
+
+
+class Corpus:
+    """Units of the column documents, with statements and topics computed once per unit."""
+
+    def __init__(self, units: list[Unit]):
+        self.units = [u for u in units]
+        self.by_id = {(u.doc_id, u.unit_id): u for u in self.units}
+        self.by_doc: dict[str, list[Unit]] = {}
+        self.children: dict[tuple[str, str], list[Unit]] = {}
+        for u in self.units:
+            self.by_doc.setdefault(u.doc_id, []).append(u)
+            if u.parent:
+                self.children.setdefault((u.doc_id, u.parent), []).append(u)
+        self._statements: dict[tuple[str, str], list[Statement]] = {}
+        self._topics: dict[tuple[str, str], set[str]] = {}
+        self._force: dict[tuple[str, str], str] = {}
+
+    def statements(self, unit: Unit) -> list[Statement]:
+        key = (unit.doc_id, unit.unit_id)
+        if key not in self._statements:
+            from kb.compare.obligations import statements
+
+            self._statements[key] = statements(unit)
+        return self._statements[key]
+
+    def lead_topic(self, unit: Unit) -> str | None:
+        """The topic the article holding ``unit`` addresses most strongly."""
+        from kb.compare.topics import score_unit
+
+        article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
+        key = ("lead", article.doc_id, article.unit_id)
+        if key not in self._topics:
+            scores = score_unit(article)
+            self._topics[key] = {scores[0].topic} if scores else set()
+        found = self._topics[key]
+        return next(iter(found)) if found else None
+
+    def topics(self, unit: Unit) -> set[str]:
+        """Topics of the article that holds ``unit`` (and of the unit itself)."""
+        from kb.compare.topics import score_unit
+
+        article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
+        found: set[str] = set()
+        for u in {id(article): article, id(unit): unit}.values():
+            key = (u.doc_id, u.unit_id)
+            if key not in self._topics:
+                self._topics[key] = {s.topic for s in score_unit(u) if s.score >= 1.0}
+            found |= self._topics[key]
+        return found
+
+    def own_end(self, unit: Unit) -> int:
+        """End offset in ``unit.text`` of the unit's own words (before its first sub-unit)."""
+        kids = self.children.get((unit.doc_id, unit.unit_id))
+        if not kids:
+            return len(unit.text)
+        first = min(kids, key=lambda k: k.order).text[:40]
+        at = unit.text.find(first) if first else -1
+        return at if at >= 0 else 0
+
+    def principal_force(self, unit: Unit) -> str:
+        key = (unit.doc_id, unit.unit_id)
+        if key not in self._force:
+            self._force[key] = self._principal(unit)
+        return self._force[key]
+
+    def _principal(self, unit: Unit) -> str:
+        article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
+        if _DEFINITIONS_HEADING.search(article.heading):
+            return "none"  # a definitions article defines; its "shall"s are inside definitions
+        votes: Counter[str] = Counter()
+        first = True
+        for statement in self.statements(unit):
+            if statement.force == "none" or _EXCEPTION.match(statement.text):
+                continue
+            if _DEFINITION.search(statement.text[:120]):
+                continue
+            weight = 3.0 if first else 1.0
+            votes[statement.force] += weight * (0.5 if statement.force == "permission" else 1.0)
+            first = False
+        if votes:
+            return max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
+        if unit.kind == "pt" and unit.parent:
+            parent = self.by_id.get((unit.doc_id, unit.parent))
+            if parent is not None:
+                return self.lead_in_force(parent)
+        return "none"
+
+    def lead_in_force(self, parent: Unit) -> str:
+        """The force a list point inherits: the last operative sentence of its parent's own
+        words (the lead-in, "Companies shall … take the following measures:"), else the
+        parent's principal force."""
+        end = self.own_end(parent)
+        operative = [
+            s
+            for s in self.statements(parent)
+            if s.end <= end + 1 and s.force in OPERATIVE and not _EXCEPTION.match(s.text)
+        ]
+        if operative:
+            return operative[-1].force
+        return self.principal_force(parent)
+
+
+def principal_force(unit: Unit, units: list[Unit] | None = None) -> str:
+    """The principal deontic force of ``unit`` (``units``: its document, for list lead-ins)."""
+    return Corpus(units or [unit]).principal_force(unit)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+@dataclass
+class _Hit:
+    unit: Unit
+    start: int
+    end: int
+    table: str
+    rank: int  # index of the cue in its list (0 = the most specific)
+    score: float = 0.0
+    force: str = "none"
+
+
+def column_documents(manifest: dict[str, DocRecord], present: set[str]) -> list[str]:
+    """Every present document that is neither a policy text nor an amending act."""
+    return [
+        doc_id
+        for doc_id, record in manifest.items()
+        if doc_id in present and record.instrument_type != "policy-advice" and not record.amends
+    ]
+
+
+def _hits(corpus: Corpus, element: Element, doc_units: list[Unit], table: str) -> list[_Hit]:
+    hits = []
+    for unit in doc_units:
+        if unit.kind == "rec" or unit.status == "deleted" or not unit.text:
+            continue
+        region = unit.text[: corpus.own_end(unit)]
+        if not region.strip():
+            continue
+        for rank, pattern in enumerate(element.patterns(table, unit.language)):
+            match = pattern.search(region)
+            if match:
+                hits.append(_Hit(unit, match.start(), match.end(), table, rank))
+                break
+    return hits
+
+
+def _sentence(corpus: Corpus, unit: Unit, at: int) -> Statement | None:
+    for statement in corpus.statements(unit):
+        if statement.start <= at < statement.end:
+            return statement
+    return None
+
+
+def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
+    sentence = _sentence(corpus, hit.unit, hit.start)
+    force = sentence.force if sentence and sentence.force != "none" else "none"
+    if force == "none":
+        force = corpus.principal_force(hit.unit)
+    hit.force = force
+    on_topic = element.topic in corpus.topics(hit.unit)
+    lead = corpus.lead_topic(hit.unit) == element.topic
+    depth = hit.unit.unit_id.count(".")
+    hit.score = (
+        (2.0 if on_topic else 0.0)
+        + (1.5 if lead else 0.0)
+        + (1.0 if hit.rank == 0 else 0.5 / (1 + hit.rank))
+        + (1.0 if force in ("obligation", "prohibition", "recommendation") else 0.0)
+        + 0.1 * depth
+    )
+    article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
+    if _DEFINITIONS_HEADING.search(article.heading):
+        hit.score -= 1.5
+    if _FINAL_HEADING.search(article.heading):
+        hit.score -= 2.0
+    # the article is about the element: one of its cues is in the article's (or unit's) heading
+    headings = f"{article.heading} {hit.unit.heading}"
+    if headings.strip() and any(
+        p.search(headings) for p in element.patterns("cues", hit.unit.language)
+    ):
+        hit.score += 2.0
+    # a passing reference ("provide remediation in accordance with Article 12") is not the rule
+    if _CROSS_REFERENCE.match(hit.unit.text[hit.end : hit.end + 80]):
+        hit.score -= 1.0
+
+
+def _quote(unit: Unit, start: int, end: int, sentence: Statement | None) -> tuple[str, int, int]:
+    """The words that decide the cell: the cue's sentence, cut to ≤ 300 characters at words."""
+    s, e = (sentence.start, sentence.end) if sentence else (start, end)
+    if e - s > _QUOTE_MAX:
+        s = max(s, start - (_QUOTE_MAX - (end - start)) // 2)
+        e = min(e, s + _QUOTE_MAX)
+        while s > 0 and s < start and not unit.text[s - 1].isspace():
+            s += 1
+        while e < len(unit.text) and e > end and not unit.text[e].isspace():
+            e -= 1
+    text = unit.text[s:e]
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return text, s + lead, s + lead + len(text)
+
+
+def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
+    """The cell of one document for one element (without document-level fields)."""
+    excluded = _hits(corpus, element, doc_units, "exclude")
+    if excluded:
+        hit = excluded[0]
+        return _cell(corpus, element, hit, "no", force=corpus.principal_force(hit.unit))
+    hits = _hits(corpus, element, doc_units, "cues")
+    for hit in hits:
+        _score(corpus, element, hit)
+    if element.duty:
+        hits = [h for h in hits if h.force in OPERATIVE]
+    hits = [h for h in hits if h.score >= 2.0 or h.rank == 0]
+    if not hits:
+        return {
+            "value": "no",
+            "force": "none",
+            "citations": [],
+            "quote": None,
+            "quote_unit": None,
+            "quote_start": None,
+            "quote_end": None,
+            "fact": None,
+        }
+    hits.sort(key=lambda h: (-h.score, h.unit.order))
+    best = hits[0]
+    conditions = _hits(corpus, element, [best.unit], "condition")
+    value = "conditional" if conditions else "yes"
+    return _cell(corpus, element, best, value, force=best.force, more=hits[1:4])
+
+
+def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
+    unit = hit.unit
+    sentence = _sentence(corpus, unit, hit.start)
+    quote, start, end = _quote(unit, hit.start, hit.end, sentence)
+    cited = [unit] + [h.unit for h in more if h.unit.unit_id != unit.unit_id]
+    seen: set[str] = set()
+    citations = []
+    for u in cited:
+        if u.unit_id not in seen:
+            seen.add(u.unit_id)
+            citations.append(u)
+    return {
+        "value": value,
+        "force": force if force in _FORCE_ORDER else "none",
+        "citations": citations,
+        "quote": quote,
+        "quote_unit": unit.unit_id,
+        "quote_start": start,
+        "quote_end": end,
+        "fact": _fact(corpus, element, unit),
+    }
+
+
+def _fact(corpus: Corpus, element: Element, unit: Unit) -> dict | None:
+    if not element.fact:
+        return None
+    from kb.compare.facts import unit_facts
+
+    kinds = {
+        "employees": ("employees",),
+        "money": ("turnover", "amount"),
+        "percentage": ("fine-percent",),
+        "period": ("period",),
+    }[element.fact]
+    for u in (unit, *corpus.children.get((unit.doc_id, unit.unit_id), [])):
+        for fact in unit_facts(u, corpus.children.get((u.doc_id, u.unit_id), [])):
+            if fact.kind in kinds:
+                return {
+                    "text": fact.quote,
+                    "value": fact.value,
+                    "unit": fact.unit,
+                    "qualifier": fact.qualifier,
+                    "citation": fact.citation,
+                    "unit_id": fact.unit_id,
+                }
+    return None
+
+
+# --------------------------------------------------------------------------- the matrix
+
+
+def article_url(record: DocRecord, unit_id: str) -> tuple[str, bool]:
+    """An article-level official URL for a unit, and whether it is article-level (else the
+    document's URL)."""
+    head = top_level(unit_id)
+    kind, _, number = head.partition("-")
+    url = record.official_url
+    if "gesetze-im-internet.de" in url and kind == "sec":
+        base = url.rsplit("/", 1)[0]
+        return f"{base}/__{number}.html", True
+    if "eur-lex.europa.eu/eli/" in url and kind == "art":
+        return f"{url}#art_{number}", True
+    if "fedlex.admin.ch/eli/" in url and kind == "art":
+        return f"{url}#art_{number}", True
+    if "fedlex.admin.ch/eli/" in url and kind == "annex":
+        return f"{url}#annex_{number}", True
+    if "legislation.gov.uk" in url and kind == "sec":
+        return url, True
+    return url, False
+
+
+def compute(
+    units: list[Unit],
+    manifest: dict[str, DocRecord],
+    *,
+    editorial: bool = True,
+    editorial_path: Path | None = None,
+) -> dict:
+    """The whole matrix: ``{"elements": [...], "cells": [...]}`` in the CLI contract's shape."""
+    present = {u.doc_id for u in units}
+    columns = column_documents(manifest, present)
+    corpus = Corpus([u for u in units if u.doc_id in columns])
+    cells = [c for d in columns for c in document_cells(corpus, manifest[d])]
+    if editorial:
+        apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH)
+    return {"elements": [e.to_dict() for e in elements()], "cells": cells}
+
+
+def document_cells(corpus: Corpus, record: DocRecord) -> list[dict]:
+    """The automatic cells of one column document, one per element (element order)."""
+    doc_units = corpus.by_doc.get(record.doc_id, [])
+    cells = []
+    for element in elements():
+        cell = decide(corpus, element, doc_units)
+        cells.append(
+            {
+                "doc_id": record.doc_id,
+                "element": element.element,
+                "value": cell["value"],
+                "force": cell["force"],
+                "citations": [_citation(record, u) for u in cell["citations"]],
+                "quote": cell["quote"],
+                "quote_unit": cell["quote_unit"],
+                "quote_start": cell["quote_start"],
+                "quote_end": cell["quote_end"],
+                "fact": cell["fact"],
+                "source": "automatic",
+            }
+        )
+    return cells
+
+
+def _citation(record: DocRecord, unit: Unit) -> dict:
+    url, precise = article_url(record, unit.unit_id)
+    return {
+        "unit_id": unit.unit_id,
+        "citation": unit.citation,
+        "url": url,
+        "url_is_article": precise,
+    }
+
+
+def read_editorial(path: Path, corpus: Corpus) -> list[dict]:
+    """Reviewed corrections; an entry whose quote is not in its unit's text is rejected (named)."""
+    if not path.is_file():
+        return []
+    from kb.store import read_json
+
+    data = read_json(path, "editorial overlay")
+    entries = data.get("entries", []) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise KBError(f"{path}: expected an object with an 'entries' list")
+    known = set(element_ids())
+    for i, entry in enumerate(entries, 1):
+        where = f"{path.name}: entry #{i} ({entry.get('doc_id')} {entry.get('element')})"
+        for name in ("doc_id", "element", "value", "reason"):
+            if not isinstance(entry.get(name), str) or not entry[name]:
+                raise KBError(f"{where}: field {name!r} is required")
+        if entry["element"] not in known:
+            raise KBError(f"{where}: unknown element {entry['element']!r}")
+        if entry["value"] not in VALUES:
+            raise KBError(f"{where}: value must be one of {VALUES}")
+        if entry.get("unit_id"):
+            unit = corpus.by_id.get((entry["doc_id"], entry["unit_id"]))
+            if unit is None:
+                raise KBError(f"{where}: unit {entry['unit_id']!r} not in the unit table")
+            if not entry.get("quote") or entry["quote"] not in unit.text:
+                raise KBError(f"{where}: quote does not occur in {unit.citation}")
+    return entries
+
+
+def apply_editorial(cells: list[dict], corpus: Corpus, manifest, path: Path) -> None:
+    by_key = {(c["doc_id"], c["element"]): c for c in cells}
+    for entry in read_editorial(path, corpus):
+        cell = by_key.get((entry["doc_id"], entry["element"]))
+        if cell is None:
+            continue
+        unit = corpus.by_id.get((entry["doc_id"], entry.get("unit_id") or ""))
+        cell.update(value=entry["value"], source="editorial", reason=entry["reason"])
+        if unit is None:
+            cell.update(
+                force="none",
+                citations=[],
+                quote=None,
+                quote_unit=None,
+                quote_start=None,
+                quote_end=None,
+            )
+            continue
+        start = unit.text.index(entry["quote"])
+        cell.update(
+            force=entry.get("force") or corpus.principal_force(unit),
+            citations=[_citation(manifest[unit.doc_id], unit)],
+            quote=entry["quote"],
+            quote_unit=unit.unit_id,
+            quote_start=start,
+            quote_end=start + len(entry["quote"]),
+        )
+
+
+# --------------------------------------------------------------------------- cache
+
+
+CACHE_NAME = "matrix.json"
+FORCES_NAME = "forces.json"
+_MATRIX_CODE = ("matrix.py", "obligations.py", "facts.py", "topics.py", "topics.json")
+_FORCES_CODE = ("matrix.py", "obligations.py")
+
+
+def per_document(
+    path: Path,
+    code: tuple[str, ...],
+    by_doc: dict[str, list[Unit]],
+    work: Callable[[str, list[Unit]], object],
+    key: Callable[[str], str] = lambda doc_id: "",
+):
+    """One result per document, cached in ``path``: a document is recomputed only when its units,
+    its ``key`` (e.g. its manifest record) or the ``code`` files that decide the result changed,
+    so adding one document costs that document. An unreadable cache is recomputed, never fatal.
+    Returns ``{doc_id: result}`` in the order of ``by_doc``."""
+    from kb.store import atomic_write_text
+
+    digest = hashlib.sha256()
+    for name in code:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    code_key = digest.hexdigest()[:16]
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        docs = cached["docs"] if cached.get("code") == code_key else {}
+        docs = docs if isinstance(docs, dict) else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        docs = {}
+    fresh, changed = {}, set(docs) != set(by_doc)
+    for doc_id, doc_units in by_doc.items():
+        text = "".join(u.content_hash for u in doc_units) + key(doc_id)
+        doc_key = hashlib.sha256(text.encode()).hexdigest()[:16]
+        entry = docs.get(doc_id)
+        if not isinstance(entry, dict) or entry.get("hash") != doc_key or "result" not in entry:
+            entry, changed = {"hash": doc_key, "result": work(doc_id, doc_units)}, True
+        fresh[doc_id] = entry
+    if changed:
+        atomic_write_text(path, json.dumps({"code": code_key, "docs": fresh}, ensure_ascii=False))
+    return {doc_id: entry["result"] for doc_id, entry in fresh.items()}
+
+
+def load_matrix(
+    base: Path, *, editorial: bool = True, progress=None, units: list[Unit] | None = None
+) -> dict:
+    """The whole matrix, cached per column document in ``<data>/matrix.json`` (``per_document``):
+    the first call for a corpus version computes what changed (all: ~15 s), later ones read it.
+    Editorial corrections are applied on top at every call (they are few and checked against the
+    text each time)."""
+    from corpus.manifest import manifest_for
+    from kb.store import read_units
+
+    units = units if units is not None else read_units(base)
+    manifest = manifest_for(base)
+    columns = column_documents(manifest, {u.doc_id for u in units})
+    corpus = Corpus([u for u in units if u.doc_id in columns])
+    by_doc = {d: corpus.by_doc.get(d, []) for d in columns}
+    path = Path(base) / CACHE_NAME
+    if progress is not None and not _cache_holds(path, by_doc):
+        progress("computing the obligation matrix for this corpus version (once per document) …")
+    per_doc = per_document(
+        path,
+        _MATRIX_CODE + ("elements.json",),
+        by_doc,
+        lambda doc_id, _units: document_cells(corpus, manifest[doc_id]),
+        key=lambda doc_id: repr(manifest[doc_id]),
+    )
+    cells = [c for d in columns for c in per_doc[d]]
+    if editorial:
+        apply_editorial(cells, corpus, manifest, EDITORIAL_PATH)
+    return {"elements": [e.to_dict() for e in elements()], "cells": cells}
+
+
+def _cache_holds(path: Path, by_doc: dict) -> bool:
+    try:
+        return set(json.loads(path.read_text(encoding="utf-8"))["docs"]) == set(by_doc)
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+
+
+def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
+    """The principal force of every unit (``doc_id/unit_id`` → force), cached per document in
+    ``<data>/forces.json`` (``per_document``; all: ~14 s once)."""
+    from kb.store import read_units
+
+    units = units if units is not None else read_units(base)
+    by_doc: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_doc.setdefault(unit.doc_id, []).append(unit)
+
+    def forces(_doc_id: str, doc_units: list[Unit]) -> dict[str, str]:
+        corpus = Corpus(doc_units)
+        return {u.unit_id: corpus.principal_force(u) for u in doc_units}
+
+    per_doc = per_document(Path(base) / FORCES_NAME, _FORCES_CODE, by_doc, forces)
+    return {f"{d}/{uid}": force for d, table in per_doc.items() for uid, force in table.items()}
+
+
+def precompute(base: Path, progress=None) -> None:
+    """Everything derived per corpus version that pages read: principal forces and the matrix
+    (called by ``kb build`` and after adding/removing a document)."""
+    from kb.store import read_units
+
+    units = read_units(base)
+    if progress is not None:
+        progress("principal force of every provision (kept per document in forces.json) …")
+    load_forces(base, units)
+    load_matrix(base, progress=progress, units=units)
+
+
+def select(matrix: dict, topics: list[str] | None, docs: list[str] | None) -> dict:
+    wanted = {e["element"] for e in matrix["elements"] if not topics or e["topic"] in topics}
+    return {
+        "elements": [e for e in matrix["elements"] if e["element"] in wanted],
+        "cells": [
+            c
+            for c in matrix["cells"]
+            if c["element"] in wanted and (not docs or c["doc_id"] in docs)
+        ],
+    }
+
+
+def within_any(unit_id: str, gold: list[str]) -> bool:
+    return any(is_within(unit_id, g) for g in gold)

@@ -1,0 +1,484 @@
+"""Exports of provisions, comparisons and version diffs: Markdown, CSV and Word (.docx).
+
+Every exported provision carries its citation, the instrument and version it comes from (status,
+version or adoption date) and the official URL, so an export can go straight into a training
+slide or an advice annex and still be verified.
+
+Build an ``Export`` with ``provisions_export``, ``comparison_export`` or ``diff_export`` and turn
+it into bytes with ``render(export, fmt)`` (``fmt`` in ``FORMATS``). Texts are escaped for the
+target format: Markdown punctuation and HTML are inert, CSV cells never start a spreadsheet
+formula, and characters XML cannot hold are dropped from Word documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kb.models import DocRecord, ProvisionDiff, Unit
+from kb.numbering import citation as make_citation
+
+#: format → (MIME type, file extension)
+FORMATS = {
+    "md": ("text/markdown", ".md"),
+    "csv": ("text/csv", ".csv"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+}
+NOT_IN_CORPUS = "not in local corpus"
+DISCLAIMER = (
+    "Texts from the official sources listed; consolidated versions have no legal effect. "
+    "Verify every provision in the official text."
+)
+_COLUMNS = {
+    "provisions": ("citation", "heading", "instrument", "version", "force", "text", "url"),
+    "comparison": ("topic", "instrument", "version", "citation", "heading", "force", "text", "url"),
+    "diff": ("citation", "heading", "change", "old_text", "text", "instrument", "version", "url"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One provision (or one "not in local corpus" placeholder, or one changed provision)."""
+
+    citation: str
+    heading: str
+    text: str
+    instrument: str
+    version: str
+    url: str
+    force: str = ""
+    topic: str = ""
+    change: str = ""
+    old_text: str = ""
+
+
+@dataclass
+class Export:
+    """What is exported: ``kind`` is ``provisions``, ``comparison`` or ``diff``."""
+
+    kind: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    subtitle: str = ""
+
+
+def version_of(record: DocRecord) -> str:
+    """How a document's version is named in an export, e.g. ``consolidated, 2026-03-18``."""
+    date = record.version_date or record.adopted
+    return f"{record.status}, {date}" if date else record.status
+
+
+def provision_row(unit: Unit, record: DocRecord, force: str = "", topic: str = "") -> Row:
+    return Row(
+        citation=unit.citation,
+        heading=unit.heading,
+        text=unit.text,
+        instrument=record.short_title,
+        version=version_of(record),
+        url=record.official_url,
+        force=force,
+        topic=topic,
+    )
+
+
+def missing_row(record: DocRecord, topic: str = "") -> Row:
+    return Row(
+        "",
+        "",
+        NOT_IN_CORPUS,
+        record.short_title,
+        version_of(record),
+        record.official_url,
+        topic=topic,
+    )
+
+
+def provisions_export(
+    units: Iterable[Unit],
+    records: dict[str, DocRecord],
+    title: str,
+    forces: dict[str, str] | None = None,
+) -> Export:
+    """An export of provisions in the given order; ``forces`` maps unit keys to deontic force."""
+    forces = forces or {}
+    rows = [provision_row(u, records[u.doc_id], forces.get(u.key, "")) for u in units]
+    return Export("provisions", title, rows, _stamp())
+
+
+def comparison_export(
+    result: dict,
+    records: dict[str, DocRecord],
+    units_by_key: dict[str, Unit],
+    title: str,
+    topic_labels: dict[str, str] | None = None,
+) -> Export:
+    """An export of ``kb.compare.cells.coverage`` output; documents without units (not in the local
+    corpus) become a placeholder row with their official URL."""
+    labels = topic_labels or {}
+    rows = []
+    for topic in result["topics"]:
+        label = labels.get(topic["topic"], topic["topic"])
+        for column in topic["instruments"]:
+            record = records[column["doc_id"]]
+            if not record.files:
+                rows.append(missing_row(record, label))
+                continue
+            for cell in column["units"]:
+                unit = units_by_key[f"{record.doc_id}/{cell['unit_id']}"]
+                rows.append(provision_row(unit, record, cell.get("force", ""), label))
+    return Export("comparison", title, rows, _stamp())
+
+
+def diff_export(
+    diffs: Iterable[ProvisionDiff],
+    old: DocRecord,
+    new: DocRecord,
+    title: str,
+    changed_only: bool = True,
+) -> Export:
+    """An export of a version diff (``kb.compare.diff``); each row cites the provision in the new version."""
+    rows = []
+    for d in diffs:
+        if changed_only and d.change == "unchanged":
+            continue
+        rows.append(
+            Row(
+                citation=_cite(new, d.unit_id),
+                heading=d.heading,
+                text=d.new_text,
+                instrument=new.short_title,
+                version=f"{version_of(old)} → {version_of(new)}",
+                url=new.official_url,
+                change=d.change,
+                old_text=d.old_text,
+            )
+        )
+    subtitle = (
+        f"{old.short_title} ({version_of(old)}) → {new.short_title} ({version_of(new)}); {_stamp()}"
+    )
+    return Export("diff", title, rows, subtitle)
+
+
+def _cite(record: DocRecord, unit_id: str) -> str:
+    try:
+        return make_citation(record.cite_as, unit_id, record.language, record.citation_style)
+    except ValueError:
+        return f"{record.cite_as} {unit_id}"
+
+
+def render(export: Export, fmt: str) -> bytes:
+    """The export as bytes in ``fmt`` (``md``, ``csv`` or ``docx``)."""
+    if fmt == "md":
+        return to_markdown(export).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(export).encode("utf-8-sig")  # the BOM lets spreadsheet programs read UTF-8
+    if fmt == "docx":
+        return to_docx(export)
+    raise ValueError(f"unknown export format {fmt!r}; supported: {', '.join(FORMATS)}")
+
+
+def filename(export: Export, fmt: str) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", export.title.lower()).strip("-")[:60] or "levelfield"
+    return f"{stem}{FORMATS[fmt][1]}"
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_MD_LINE_START = re.compile(r"^([#>+\-=]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown renders literally, with as few backslashes as possible: emphasis,
+    links, HTML (``<script>``), entities and line-start markers (``# ``, ``- ``, ``1. ``) are
+    escaped; line breaks kept as hard breaks. (The app escapes more: ``kb.explore.views.plain``.)"""
+    out = []
+    for line in str(text).splitlines():
+        line = _MD_INLINE.sub(r"\\\1", line.strip())
+        line = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
+        if line:
+            out.append(line)
+    return "  \n".join(out)
+
+
+def md_url(url: str) -> str:
+    """A Markdown link to an http(s) URL (anything else is shown as escaped text)."""
+    if not re.match(r"^https?://[^\s<>()\[\]]+$", url):
+        return md_escape(url)
+    return f"[{md_escape(url)}]({url})"
+
+
+def to_markdown(export: Export) -> str:
+    out = [f"# {md_escape(export.title)}", "", f"*{md_escape(export.subtitle)}*", ""]
+    topic = None
+    for row in export.rows:
+        if export.kind == "comparison" and row.topic != topic:
+            topic = row.topic
+            out += [f"## {md_escape(topic)}", ""]
+        out += _md_row(row, "###" if export.kind == "comparison" else "##")
+    out += ["---", "", f"*{md_escape(DISCLAIMER)}*", ""]
+    return "\n".join(out)
+
+
+def _md_row(row: Row, level: str) -> list[str]:
+    if row.text == NOT_IN_CORPUS and not row.citation:
+        return [
+            f"{level} {md_escape(row.instrument)}",
+            "",
+            f"{md_escape(NOT_IN_CORPUS)}: {md_url(row.url)}",
+            "",
+        ]
+    head = " — ".join(x for x in (md_escape(row.citation), md_escape(row.heading)) if x)
+    if row.change:
+        head += f" ({md_escape(row.change)})"
+    meta = [md_escape(row.instrument), md_escape(row.version)]
+    if row.force:
+        meta.append(md_escape(f"force: {row.force}"))
+    out = [f"{level} {head}", "", " · ".join(meta) + f" · {md_url(row.url)}", ""]
+    if row.change:
+        out += [
+            f"**Before:**  \n{md_escape(row.old_text) or '—'}",
+            "",
+            f"**After:**  \n{md_escape(row.text) or '—'}",
+            "",
+        ]
+    else:
+        out += ["> " + md_escape(row.text).replace("\n", "\n> "), ""]
+    return out
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell that a spreadsheet will not evaluate as a formula: a formula character at the
+    start, after any leading whitespace or line break, or in its full-width form ("＝1+1"), gets
+    a leading apostrophe."""
+    value = str(value)
+    head = unicodedata.normalize("NFKC", value.lstrip()[:1])
+    if value[:1] in ("\t", "\r", "\n") or head in ("=", "+", "-", "@", "|", "%"):
+        return "'" + value
+    return value
+
+
+def to_csv(export: Export) -> str:
+    columns = _COLUMNS[export.kind]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in export.rows:
+        writer.writerow([csv_cell(getattr(row, name)) for name in columns])
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- docx
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: str) -> str:
+    return _XML_ILLEGAL.sub("", str(text))
+
+
+def to_docx(export: Export) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = _x(export.title)[:250]
+    document.add_heading(_x(export.title), level=0)
+    document.add_paragraph().add_run(_x(export.subtitle)).italic = True
+    topic = None
+    for row in export.rows:
+        if export.kind == "comparison" and row.topic != topic:
+            topic = row.topic
+            document.add_heading(_x(topic), level=1)
+        _docx_row(document, row, 2 if export.kind == "comparison" else 1)
+    document.add_paragraph().add_run(DISCLAIMER).italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_row(document, row: Row, level: int) -> None:
+    if row.text == NOT_IN_CORPUS and not row.citation:
+        document.add_heading(_x(row.instrument), level=level)
+        document.add_paragraph(_x(f"{NOT_IN_CORPUS}: {row.url}"))
+        return
+    head = " — ".join(x for x in (row.citation, row.heading) if x)
+    document.add_heading(_x(head + (f" ({row.change})" if row.change else "")), level=level)
+    meta = " · ".join(
+        x for x in (row.instrument, row.version, row.force and f"force: {row.force}", row.url) if x
+    )
+    document.add_paragraph().add_run(_x(meta)).italic = True
+    if row.change:
+        document.add_paragraph().add_run("Before:").bold = True
+        document.add_paragraph(_x(row.old_text) or "—")
+        document.add_paragraph().add_run("After:").bold = True
+    document.add_paragraph(_x(row.text) or "—")
+
+
+def _stamp() -> str:
+    return f"Exported from Levelfield on {dt.date.today().isoformat()}"
+
+
+# --------------------------------------------------------------------------- obligation matrix
+
+
+def matrix_markdown(title: str, columns, rows, topic_labels: dict[str, str], link: str = "") -> str:
+    """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
+    citation linked to its article-level official URL."""
+    from kb.explore.matrix_view import cell_text
+
+    out = [
+        f"# {md_escape(title)}",
+        "",
+        f"*{_stamp()}*" + (f" — view: <{md_url(link)}>" if link else ""),
+        "",
+    ]
+    topic = None
+    for row in rows:
+        if row.topic != topic:
+            topic = row.topic
+            out += ["", f"## {md_escape(topic_labels.get(topic, topic))}", ""]
+            out.append("| element | " + " | ".join(md_escape(c.label) for c in columns) + " |")
+            out.append("|---" * (len(columns) + 1) + "|")
+        cells = []
+        for column, cell in zip(columns, row.cells, strict=True):
+            text = md_escape(cell_text(cell))
+            url = cell["citations"][0]["url"] if cell and cell["citations"] else column.url
+            safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
+            cells.append(f"[{text}](<{safe}>)" if safe else text)
+        out.append(f"| {md_escape(row.question)} | " + " | ".join(cells) + " |")
+    out += ["", f"*{DISCLAIMER}*", ""]
+    return "\n".join(out)
+
+
+def matrix_csv(columns, rows) -> str:
+    """One line per element × instrument: value, fact, citation, URL, quote."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "topic",
+            "element",
+            "question",
+            "instrument",
+            "doc_id",
+            "value",
+            "force",
+            "fact",
+            "citation",
+            "url",
+            "quote",
+            "source",
+            "mark",
+        ]
+    )
+    for row in rows:
+        for i, (column, cell) in enumerate(zip(columns, row.cells, strict=True)):
+            mark = row.marks[i] if row.marks else ""
+            if cell is None:
+                values = [NOT_IN_CORPUS, "", "", "", column.url, "", "", mark]
+            else:
+                first = cell["citations"][0] if cell["citations"] else {}
+                values = [
+                    cell["value"],
+                    cell["force"],
+                    (cell.get("fact") or {}).get("text", ""),
+                    first.get("citation", ""),
+                    first.get("url", column.url),
+                    cell["quote"] or "",
+                    cell["source"],
+                    mark,
+                ]
+            writer.writerow(
+                [
+                    csv_cell(v)
+                    for v in [
+                        row.topic,
+                        row.element,
+                        row.question,
+                        column.label,
+                        column.doc_id or column.family,
+                        *values,
+                    ]
+                ]
+            )
+    return buffer.getvalue()
+
+
+def matrix_docx(title: str, columns, rows, topic_labels: dict[str, str], link: str = "") -> bytes:
+    """A Word document with one real table per topic; each cell ✓/~/✗, the fact and the
+    citation as a hyperlink to its official URL."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from kb.explore.matrix_view import SYMBOLS
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.core_properties.title = _x(title)[:250]
+    document.add_heading(_x(title), level=0)
+    document.add_paragraph().add_run(
+        _x(_stamp() + (f" — view: {link}" if link else ""))
+    ).italic = True
+    topic = None
+    table = None
+    for row in rows:
+        if row.topic != topic:
+            topic = row.topic
+            document.add_heading(_x(topic_labels.get(topic, topic)), level=1)
+            table = document.add_table(rows=1, cols=len(columns) + 1)
+            table.style = "Table Grid"
+            table.rows[0].cells[0].text = "element"
+            for i, column in enumerate(columns, 1):
+                table.rows[0].cells[i].text = _x(column.label)
+        cells = table.add_row().cells
+        cells[0].text = _x(row.question)
+        for i, cell in enumerate(row.cells, 1):
+            paragraph = cells[i].paragraphs[0]
+            if cell is None:
+                paragraph.add_run(NOT_IN_CORPUS)
+                continue
+            paragraph.add_run(SYMBOLS[cell["value"]] + " ")
+            if cell.get("fact"):
+                paragraph.add_run(_x(cell["fact"]["text"]) + " ")
+            if cell["citations"]:
+                first = cell["citations"][0]
+                _hyperlink(paragraph, first["url"], first["citation"])
+            if cell.get("source") == "editorial":
+                paragraph.add_run(" (editorial)").italic = True
+    document.add_paragraph().add_run(DISCLAIMER).italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """A real hyperlink run (python-docx has no API for it: one relationship + w:hyperlink)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    run.append(props)
+    node = OxmlElement("w:t")
+    node.text = _x(text)
+    run.append(node)
+    link.append(run)
+    paragraph._p.append(link)

@@ -1,0 +1,206 @@
+"""The level-playing-field view of the obligation matrix: what the Compare page and the exports show.
+
+Pure functions over the cached matrix (``kb.compare.matrix.load_matrix``) and the manifest:
+
+- **families**: one column per act, not per version — every version and language of an act
+  (consolidations, translations) belongs to the family of the act as adopted;
+- **default version** of a family: the latest version dated on or before today in the act's own
+  language (the consolidated text in force rather than the act as adopted), the act as adopted one
+  pick away;
+- **rows**: per element, the cell of each picked version (✓ / ~ / ✗, the fact's words, the
+  pinpoint citation), and — against a chosen baseline column — ``same`` / ``stricter`` /
+  ``weaker`` / ``absent``; numbers are compared only when both cells state one of the same kind
+  and unit (a threshold in NOK and one in EUR are "not comparable");
+- families of instruments not in the local corpus stay visible as columns marked
+  "not in local corpus" with their official link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kb.models import DocRecord
+
+SYMBOLS = {"yes": "✓", "conditional": "~", "no": "✗"}
+_RANK = {"no": 0, "conditional": 1, "yes": 2}
+
+
+def root(records: dict[str, DocRecord], doc_id: str) -> str:
+    """The act a document is a version or language of (following consolidates/translation_of)."""
+    seen = set()
+    while doc_id in records and doc_id not in seen:
+        seen.add(doc_id)
+        record = records[doc_id]
+        parent = record.consolidates or record.translation_of
+        if not parent or parent not in records:
+            return doc_id
+        doc_id = parent
+    return doc_id
+
+
+def families(records: dict[str, DocRecord], columns: list[str]) -> dict[str, list[str]]:
+    """``{root doc_id: [column doc_ids of that act]}`` in manifest order."""
+    out: dict[str, list[str]] = {}
+    for doc_id in columns:
+        out.setdefault(root(records, doc_id), []).append(doc_id)
+    return out
+
+
+def default_version(
+    records: dict[str, DocRecord], members: list[str], today: str | None = None
+) -> str:
+    """The version shown by default: the latest dated on or before ``today`` in the act's own
+    language, else the first member."""
+    today = today or dt.date.today().isoformat()
+    language = records[members[0]].language if members else None
+    act = root(records, members[0]) if members else None
+    if act in records:
+        language = records[act].language
+    dated = [
+        d
+        for d in members
+        if records[d].language == language
+        and (records[d].version_date or records[d].adopted or "") <= today
+    ]
+    if not dated:
+        return members[0]
+    return max(dated, key=lambda d: records[d].version_date or records[d].adopted or "")
+
+
+def missing_families(records: dict[str, DocRecord], present_roots: set[str]) -> list[str]:
+    """Acts listed in the manifest with no text in the local corpus and no present version."""
+    out = []
+    for doc_id, record in records.items():
+        if record.files or record.instrument_type == "policy-advice" or record.amends:
+            continue
+        act = root(records, doc_id)
+        if act not in present_roots and act not in out:
+            out.append(act)
+    return out
+
+
+@dataclass
+class Column:
+    family: str
+    doc_id: str | None  # None: not in the local corpus
+    label: str
+    url: str
+
+
+@dataclass
+class Row:
+    element: str
+    topic: str
+    question: str
+    cells: list[dict | None] = field(default_factory=list)  # per column; None = not in corpus
+    marks: list[str] = field(default_factory=list)  # per column, against the baseline
+
+
+def columns_for(
+    records: dict[str, DocRecord],
+    matrix: dict,
+    picks: dict[str, str] | None = None,
+    with_missing: bool = True,
+) -> list[Column]:
+    """One column per act: its picked (or default) version; then acts not in the corpus."""
+    picks = picks or {}
+    present = list(dict.fromkeys(c["doc_id"] for c in matrix["cells"]))
+    fams = families(records, present)
+    out = []
+    for act, members in fams.items():
+        chosen = picks.get(act) if picks.get(act) in members else default_version(records, members)
+        out.append(Column(act, chosen, short_label(records[chosen]), records[chosen].official_url))
+    if with_missing:
+        for act in missing_families(records, set(fams)):
+            out.append(Column(act, None, short_label(records[act]), records[act].official_url))
+    return out
+
+
+def short_label(record: DocRecord) -> str:
+    """A column label short enough for 7+ columns: the short title, plus the version if any."""
+    label = record.short_title
+    if record.status == "consolidated" and record.version_date and record.version_date not in label:
+        label += f" ({record.version_date})"
+    return label
+
+
+def rows_for(
+    matrix: dict,
+    columns: list[Column],
+    topics: list[str] | None = None,
+    baseline: str | None = None,
+    differences: bool = False,
+) -> list[Row]:
+    """The rows of the view; ``baseline`` is a column's family; ``differences`` keeps only the
+    rows where the present columns disagree."""
+    cells = {(c["doc_id"], c["element"]): c for c in matrix["cells"]}
+    base_index = next((i for i, c in enumerate(columns) if c.family == baseline), None)
+    rows = []
+    for element in matrix["elements"]:
+        if topics and element["topic"] not in topics:
+            continue
+        row = Row(element["element"], element["topic"], element["question"])
+        for column in columns:
+            row.cells.append(
+                cells.get((column.doc_id, element["element"])) if column.doc_id else None
+            )
+        values = {c["value"] for c in row.cells if c}
+        if differences and len(values) < 2:
+            continue
+        base = row.cells[base_index] if base_index is not None else None
+        row.marks = [
+            "" if base is None or i == base_index else compare(base, cell)
+            for i, cell in enumerate(row.cells)
+        ]
+        rows.append(row)
+    return rows
+
+
+def compare(base: dict, cell: dict | None) -> str:
+    """``same`` / ``stricter`` / ``weaker`` / ``absent`` / ``not comparable`` against ``base``."""
+    if cell is None:
+        return "not in local corpus"
+    if cell["value"] == "no" and base["value"] != "no":
+        return "absent"
+    a, b = _RANK[base["value"]], _RANK[cell["value"]]
+    if b > a:
+        return "stricter"
+    if b < a:
+        return "weaker"
+    fa, fb = base.get("fact"), cell.get("fact")
+    if fa and fb:
+        return _compare_facts(fa, fb)
+    return "same"
+
+
+def _compare_facts(base: dict, fact: dict) -> str:
+    """Numbers of the same kind and unit: a lower threshold reaches more companies (stricter), a
+    higher fine cap (a percentage) weighs more (stricter); other numbers are only equal or not."""
+    if (base.get("unit") or "") != (fact.get("unit") or ""):
+        return "not comparable"
+    x, y = str(base["value"]), str(fact["value"])
+    if x == y:
+        return "same"
+    percent = x.endswith("%") and y.endswith("%")
+    try:
+        a, b = float(x.rstrip("%")), float(y.rstrip("%"))
+    except ValueError:
+        return "not comparable"
+    if percent:
+        return "stricter" if b > a else "weaker"
+    return "stricter" if b < a else "weaker"
+
+
+def cell_text(cell: dict | None) -> str:
+    """``✓ ≥ 5 % … — CSDDD Art. 27(4)`` for a table cell."""
+    if cell is None:
+        return "not in local corpus"
+    parts = [SYMBOLS[cell["value"]]]
+    if cell.get("fact"):
+        parts.append(cell["fact"]["text"])
+    if cell["citations"]:
+        parts.append(cell["citations"][0]["citation"])
+    if cell.get("source") == "editorial":
+        parts.append("(editorial)")
+    return " ".join(parts)

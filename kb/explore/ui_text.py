@@ -1,0 +1,315 @@
+"""Interface texts of the explorer in English and Dutch (legal texts stay in their own language).
+
+``tr(lang, key, **values)`` returns the text for ``key`` in ``lang`` (English when a Dutch text is
+missing); ``{name}`` placeholders are filled with ``values``. Texts may use Markdown; values that
+come from the corpus or the user must be escaped by the caller (``kb.explore.views.plain``).
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # key: (English, Nederlands)
+    "app.tagline": (
+        "Business & human rights due-diligence law, provision by provision.",
+        "Wetgeving over due diligence voor mensenrechten en milieu, bepaling per bepaling.",
+    ),
+    "lang": ("Interface language", "Taal van de interface"),
+    "page": ("Page", "Pagina"),
+    "page.search": ("Search", "Zoeken"),
+    "page.compare": ("Compare", "Vergelijken"),
+    "page.reader": ("Reader", "Lezen"),
+    "page.corpus": ("Corpus", "Corpus"),
+    "sidebar.corpus": (
+        "{present} of {total} instruments in the local corpus; {missing} listed with their official source.",
+        "{present} van {total} instrumenten in het lokale corpus; {missing} vermeld met hun officiële bron.",
+    ),
+    "sidebar.share": (
+        "The address bar holds this view: copy it to share.",
+        "De adresbalk bevat deze weergave: kopieer ze om te delen.",
+    ),
+    "no_corpus": (
+        "There is no parsed corpus in this data folder yet. Run these commands, then reload:",
+        "Deze gegevensmap bevat nog geen verwerkt corpus. Voer deze commando's uit en herlaad:",
+    ),
+    "index.missing": (
+        "The search index has not been built yet. Build it with the command below (a few minutes), then reload.",
+        "De zoekindex is nog niet gebouwd. Bouw ze met het commando hieronder (enkele minuten) en herlaad.",
+    ),
+    "index.stale": (
+        "The search index is older than the parsed corpus. Rebuild it with the command below, then reload.",
+        "De zoekindex is ouder dan het verwerkte corpus. Bouw ze opnieuw met het commando hieronder en herlaad.",
+    ),
+    "add.off": (
+        "This explorer is public: adding and removing documents is switched off (the operator can allow it with an admin token).",
+        "Deze verkenner is openbaar: documenten toevoegen en verwijderen staat uit (de beheerder kan het toestaan met een beheerderstoken).",
+    ),
+    "add.token": (
+        "Admin token (to add or remove documents)",
+        "Beheerderstoken (om documenten toe te voegen of te verwijderen)",
+    ),
+    "add.token_wrong": ("That is not the admin token.", "Dat is niet het beheerderstoken."),
+    "index.damaged": (
+        "The search index is damaged (a file of it cannot be read). Rebuild it from the parsed corpus with the command below, then reload.",
+        "De zoekindex is beschadigd (een bestand ervan is onleesbaar). Bouw ze opnieuw uit het verwerkte corpus met het commando hieronder en herlaad.",
+    ),
+    "index.updating": (
+        "The corpus is being updated right now (a document is being added or removed, or the index rebuilt). Search is back when that finishes: reload in a moment.",
+        "Het corpus wordt op dit moment bijgewerkt (een document wordt toegevoegd of verwijderd, of de index herbouwd). Zoeken kan weer zodra dat klaar is: herlaad zo meteen.",
+    ),
+    "index.error": ("The search index cannot be used:", "De zoekindex is niet bruikbaar:"),
+    "loading.search": ("Loading the search index and model…", "Zoekindex en model laden…"),
+    "search.title": ("Search the provisions", "Zoek in de bepalingen"),
+    "search.query": (
+        "Your question, in English, Dutch, French or German",
+        "Uw vraag, in het Nederlands, Engels, Frans of Duits",
+    ),
+    "search.placeholder": (
+        "e.g. complaints procedure for trade unions",
+        "bv. klachtenprocedure voor vakbonden",
+    ),
+    "search.go": ("Search", "Zoeken"),
+    "search.hint": (
+        "Type a question in your own words: results cite the exact article or paragraph and link to the official text.",
+        "Typ een vraag in uw eigen woorden: de resultaten citeren het precieze artikel of lid en linken naar de officiële tekst.",
+    ),
+    "search.bad_query": (
+        "This search cannot be run:",
+        "Deze zoekopdracht kan niet worden uitgevoerd:",
+    ),
+    "search.none": (
+        "No provision matches. Try other words or fewer filters.",
+        "Geen bepaling gevonden. Probeer andere woorden of minder filters.",
+    ),
+    "search.count": (
+        "{n} provisions, grouped by instrument, best first.",
+        "{n} bepalingen, gegroepeerd per instrument, beste eerst.",
+    ),
+    "filters": ("Filters", "Filters"),
+    "f.jur": ("Jurisdiction", "Rechtsgebied"),
+    "f.type": ("Instrument type", "Soort instrument"),
+    "f.status": ("Status", "Status"),
+    "f.lang": ("Language of the text", "Taal van de tekst"),
+    "f.doc": ("Instrument", "Instrument"),
+    "f.as_at": ("As at (version in force on)", "Op datum (versie geldend op)"),
+    "hit.open": ("Open in reader", "Openen in lezer"),
+    "hit.counterparts": ("Find counterparts", "Tegenhangers zoeken"),
+    "hit.select": ("Export", "Exporteren"),
+    "hit.source": ("Official source", "Officiële bron"),
+    "force": ("Deontic force: {force}", "Normatieve kracht: {force}"),
+    "counterparts.none": (
+        "No counterpart found in the other instruments.",
+        "Geen tegenhanger gevonden in de andere instrumenten.",
+    ),
+    "counterparts.title": (
+        "Counterparts in other instruments",
+        "Tegenhangers in andere instrumenten",
+    ),
+    "export.title": ("Export", "Exporteren"),
+    "export.none": (
+        "Select at least one provision to export.",
+        "Selecteer minstens één bepaling om te exporteren.",
+    ),
+    "export.md": ("Markdown", "Markdown"),
+    "export.csv": ("CSV", "CSV"),
+    "export.docx": ("Word (.docx)", "Word (.docx)"),
+    "export.search_title": ("Search results: {q}", "Zoekresultaten: {q}"),
+    "export.compare_title": ("Comparison: {topics}", "Vergelijking: {topics}"),
+    "export.provision_title": ("Provision {citation}", "Bepaling {citation}"),
+    "export.diff_title": ("Changes: {old} → {new}", "Wijzigingen: {old} → {new}"),
+    "compare.title": ("Compare instruments", "Instrumenten vergelijken"),
+    "search.as_at_notes": (
+        "As at {date}: {n} instruments hidden or shown with a notice",
+        "Op {date}: {n} instrumenten verborgen of getoond met een opmerking",
+    ),
+    "diff.all": ("Show every changed provision", "Elke gewijzigde bepaling tonen"),
+    "diff.full": (
+        "Whole text (the unchanged words are folded above)",
+        "Volledige tekst (ongewijzigde woorden zijn hierboven ingekort)",
+    ),
+    "matrix.title": ("Obligation matrix", "Verplichtingenmatrix"),
+    "matrix.caption": (
+        "What each instrument requires, element by element: ✓ provides it, ~ only under a condition the text states, ✗ excluded or silent. Every cell cites the provision that decides it; open a cell to read its words.",
+        "Wat elk instrument vereist, element per element: ✓ voorzien, ~ enkel onder een voorwaarde in de tekst, ✗ uitgesloten of niet geregeld. Elke cel citeert de bepaling die de doorslag geeft; open een cel om de tekst te lezen.",
+    ),
+    "matrix.differences": ("Only differences", "Enkel verschillen"),
+    "matrix.baseline": ("Compare against", "Vergelijken met"),
+    "matrix.no_baseline": ("(no baseline)", "(geen referentie)"),
+    "matrix.versions": ("Versions shown", "Getoonde versies"),
+    "matrix.open": ("Open a cell", "Open een cel"),
+    "matrix.element": ("Element", "Element"),
+    "matrix.none": (
+        "No element of these topics differs.",
+        "Geen element van deze thema's verschilt.",
+    ),
+    "matrix.silent": (
+        "The text is silent on this element: no provision to cite.",
+        "De tekst regelt dit element niet: geen bepaling om te citeren.",
+    ),
+    "matrix.editorial": ("Editorial correction: {reason}", "Redactionele correctie: {reason}"),
+    "matrix.md": ("Matrix (Markdown)", "Matrix (Markdown)"),
+    "matrix.csv": ("Matrix (CSV)", "Matrix (CSV)"),
+    "matrix.docx": ("Matrix (Word)", "Matrix (Word)"),
+    "compare.topics": ("Topics", "Thema's"),
+    "compare.docs": ("Instruments (columns)", "Instrumenten (kolommen)"),
+    "compare.choose": (
+        "Choose at least one topic and one instrument.",
+        "Kies minstens één thema en één instrument.",
+    ),
+    "compare.working": ("Reading the provisions…", "Bepalingen lezen…"),
+    "compare.field": ("Level playing field", "Gelijk speelveld"),
+    "compare.empty_cell": ("No provision on this topic.", "Geen bepaling over dit thema."),
+    "compare.not_in_corpus": ("Not in local corpus.", "Niet in het lokale corpus."),
+    "compare.text": ("Text", "Tekst"),
+    "field.obligation": ("Obligation", "Verplichting"),
+    "field.prohibition": ("Prohibition", "Verbod"),
+    "field.recommendation": ("Recommendation", "Aanbeveling"),
+    "field.permission": ("Permission", "Toelating"),
+    "field.none": ("Addressed, no duty wording", "Behandeld, zonder verplichtende formulering"),
+    "field.absent": ("Not addressed", "Niet behandeld"),
+    "field.missing": ("Not in local corpus", "Niet in het lokale corpus"),
+    "col.instrument": ("Instrument", "Instrument"),
+    "col.version": ("Version", "Versie"),
+    "col.provisions": ("Provisions", "Bepalingen"),
+    "col.force": ("Force", "Kracht"),
+    "col.facts": ("Key facts (with provision)", "Kerngegevens (met bepaling)"),
+    "col.source": ("Official source", "Officiële bron"),
+    "col.thresholds": ("Thresholds", "Drempels"),
+    "col.fines": ("Fines", "Boetes"),
+    "col.dates": ("Dates", "Data"),
+    "col.record_dates": ("Adopted / version (record)", "Aangenomen / versie (fiche)"),
+    "col.authority": ("Supervisory authority", "Toezichthouder"),
+    "col.liability": ("Civil liability", "Burgerlijke aansprakelijkheid"),
+    "col.units": ("Provisions parsed", "Bepalingen verwerkt"),
+    "col.status": ("Status", "Status"),
+    "col.jur": ("Jurisdiction", "Rechtsgebied"),
+    "col.type": ("Type", "Soort"),
+    "col.lang": ("Language", "Taal"),
+    "heatmap.title": ("Coverage: provisions per topic", "Dekking: bepalingen per thema"),
+    "heatmap.help": (
+        "Number of provisions that address each topic. Click a cell to open it below.",
+        "Aantal bepalingen dat elk thema behandelt. Klik op een cel om ze hieronder te openen.",
+    ),
+    "heatmap.cell": ("Open a cell", "Cel openen"),
+    "scope.title": ("Scope table", "Toepassingstabel"),
+    "scope.help": (
+        "Every value is quoted from the provision named beside it; check it in the official text.",
+        "Elke waarde komt uit de bepaling die ernaast staat; controleer ze in de officiële tekst.",
+    ),
+    "reader.title": ("Read an instrument", "Een instrument lezen"),
+    "reader.doc": ("Instrument", "Instrument"),
+    "reader.version": ("Version", "Versie"),
+    "reader.toc": ("Provision (table of contents)", "Bepaling (inhoudstafel)"),
+    "reader.prev": ("← Previous", "← Vorige"),
+    "reader.next": ("Next →", "Volgende →"),
+    "reader.deleted": (
+        "This provision is deleted in this version.",
+        "Deze bepaling is geschrapt in deze versie.",
+    ),
+    "reader.markers": ("Amendment markers: {markers}", "Wijzigingsmarkeringen: {markers}"),
+    "reader.page": ("Page {page} of the source file", "Pagina {page} van het bronbestand"),
+    "reader.footnotes": ("Footnotes", "Voetnoten"),
+    "reader.parallel": ("Parallel text", "Parallelle tekst"),
+    "reader.parallel_missing": (
+        "This provision is not in the {lang} version.",
+        "Deze bepaling staat niet in de versie in het {lang}.",
+    ),
+    "reader.recitals": ("Recitals that name this article", "Overwegingen die dit artikel noemen"),
+    "reader.consolidated": (
+        "Consolidated text: a documentation tool without legal effect.",
+        "Geconsolideerde tekst: een documentatie-instrument zonder rechtskracht.",
+    ),
+    "diff.title": ("Changes between versions", "Wijzigingen tussen versies"),
+    "diff.none": (
+        "Only one version of this instrument is in the local corpus.",
+        "Er staat maar één versie van dit instrument in het lokale corpus.",
+    ),
+    "diff.old": ("From", "Van"),
+    "diff.new": ("To", "Naar"),
+    "diff.level": ("Compare by", "Vergelijken per"),
+    "diff.level.article": ("article", "artikel"),
+    "diff.level.paragraph": ("paragraph", "lid"),
+    "diff.only_this": ("Only this provision", "Alleen deze bepaling"),
+    "diff.summary": (
+        "{changed} changed, {added} added, {deleted} deleted, {unchanged} unchanged",
+        "{changed} gewijzigd, {added} toegevoegd, {deleted} geschrapt, {unchanged} ongewijzigd",
+    ),
+    "diff.nothing": ("No changes.", "Geen wijzigingen."),
+    "diff.more": (
+        "… and {n} more (all are in the export).",
+        "… en nog {n} (alle staan in de export).",
+    ),
+    "corpus.title": ("The corpus", "Het corpus"),
+    "corpus.present": ("In the local corpus", "In het lokale corpus"),
+    "corpus.missing": (
+        "Not in the local corpus (get them from the official source)",
+        "Niet in het lokale corpus (haal ze bij de officiële bron)",
+    ),
+    "corpus.problems": ("Problems of the last ingest", "Problemen bij de laatste verwerking"),
+    "corpus.index": ("Search index built {when}.", "Zoekindex gebouwd op {when}."),
+    "corpus.notes": ("Source, completeness and notes", "Bron, volledigheid en opmerkingen"),
+    "corpus.user": ("Documents you added", "Documenten die u toevoegde"),
+    "corpus.remove": ("Remove", "Verwijderen"),
+    "corpus.removed": ("Removed {doc}.", "{doc} verwijderd."),
+    "add.title_section": ("Add a document", "Een document toevoegen"),
+    "add.help": (
+        "Upload a PDF, HTML or text file (at most {mb} MB), e.g. a national bill. It is parsed into provisions, added to the search index and the comparison; nothing already indexed is lost if this fails.",
+        "Laad een PDF-, HTML- of tekstbestand op (hoogstens {mb} MB), bv. een nationaal wetsvoorstel. Het wordt in bepalingen opgedeeld en aan de zoekindex en de vergelijking toegevoegd; als dat mislukt, gaat niets verloren.",
+    ),
+    "add.file": ("File (PDF, HTML or TXT)", "Bestand (PDF, HTML of TXT)"),
+    "add.paste": (
+        "…or paste plain text (numbered sections: “1. Scope”, “2. …”)",
+        "…of plak platte tekst (genummerde afdelingen: “1. Toepassingsgebied”, “2. …”)",
+    ),
+    "add.doc_title": ("Full title", "Volledige titel"),
+    "add.short": ("Short title", "Korte titel"),
+    "add.cite_as": ("Cite as (optional)", "Citeren als (optioneel)"),
+    "add.jur": (
+        "Jurisdiction code (e.g. BE, NL, BE-VLG)",
+        "Code rechtsgebied (bv. BE, NL, BE-VLG)",
+    ),
+    "add.type": ("Instrument type", "Soort instrument"),
+    "add.status": ("Status", "Status"),
+    "add.lang": ("Language of the text", "Taal van de tekst"),
+    "add.url": ("Official URL", "Officiële URL"),
+    "add.adopted": ("Adopted on (YYYY-MM-DD, optional)", "Aangenomen op (JJJJ-MM-DD, optioneel)"),
+    "add.parser": ("Parser", "Parser"),
+    "add.parser.auto": ("automatic (by file type)", "automatisch (volgens bestandstype)"),
+    "add.submit": ("Add to the knowledge base", "Toevoegen aan de kennisbank"),
+    "add.no_file": (
+        "Choose a file or paste a text first.",
+        "Kies eerst een bestand of plak een tekst.",
+    ),
+    "add.bad_date": (
+        "The adoption date must be written YYYY-MM-DD.",
+        "De datum van aanneming moet als JJJJ-MM-DD geschreven zijn.",
+    ),
+    "add.working": ("Adding the document…", "Document toevoegen…"),
+    "add.failed": (
+        "The document was not added; nothing was changed.",
+        "Het document is niet toegevoegd; er is niets gewijzigd.",
+    ),
+    "add.done": (
+        "Added {doc}: {units} provisions, now searchable.",
+        "{doc} toegevoegd: {units} bepalingen, nu doorzoekbaar.",
+    ),
+}
+
+
+LANGUAGES = ("en", "nl")
+
+
+def tr(lang: str, key: str, **values) -> str:
+    """The interface text ``key`` in ``lang`` with ``values`` filled in (English by default)."""
+    pair = TEXTS[key]
+    text = pair[LANGUAGES.index(lang)] if lang in LANGUAGES else pair[0]
+    return text.format(**values) if values else text
+
+
+def topic_label(lang: str, topic_id: str) -> str:
+    """The label of a comparison topic in ``lang`` (the id when the taxonomy has none)."""
+    from kb.compare.topics import topics
+
+    for topic in topics():
+        if topic["id"] == topic_id:
+            return topic["label"].get(lang) or topic["label"].get("en") or topic_id
+    return topic_id

@@ -1,0 +1,518 @@
+"""View helpers of the Streamlit explorer (``app.py``): pure functions, no Streamlit.
+
+The app only lays out what these functions return, so everything that decides *what* is shown —
+URL state, index health, grouping of hits, the coverage heatmap, the scope table and the "level
+playing field" summary, each value with the provision it came from — is testable without a
+browser. Texts from the corpus, uploads and queries go through ``plain`` (Markdown-inert) before
+they are displayed; the only HTML the app renders is a search snippet that ``safe_snippet``
+has verified to be escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.compare.obligations import strongest_force
+from kb.errors import StoreError
+from kb.models import DocRecord, Unit
+
+PAGES = ("search", "compare", "reader", "corpus")
+UI_LANGUAGES = ("en", "nl")
+#: URL parameter → session key, for lists (comma-separated in the URL)
+LIST_PARAMS = {
+    "topic": "topics",
+    "in": "cmp_docs",
+    "jur": "f_jur",
+    "type": "f_type",
+    "status": "f_status",
+    "ln": "f_lang",
+    "only": "f_doc",
+}
+DEFAULT_TOPICS = ("grievance-mechanism",)
+DEFAULT_COMPARE = (
+    "eu-csddd-2024-1760",
+    "eu-csddd-2024-1760-consolidated-2026-03-18",
+    "de-lksg-2021",
+    "fr-loi-vigilance-2017",
+    "un-ungps-2011",
+    "nl-wet-zorgplicht-kinderarbeid-2019",
+    "be-wetsvoorstel-55-1903",
+)
+DEFAULT_READER = ("eu-csddd-2024-1760", "art-14")
+#: Fact kinds shown as key facts of a comparison cell
+KEY_FACTS = ("employees", "turnover", "fine-max", "fine-percent", "date", "period")
+#: Fact kinds shown in the scope table, per column
+SCOPE_COLUMNS = {
+    "thresholds": ("employees", "turnover"),
+    "fines": ("fine-max", "fine-percent"),
+    "dates": ("date",),
+}
+_DATE_HEADING = re.compile(
+    r"transpos|entry into force|application|inkrafttreten|entrée en vigueur|umsetzung|"
+    r"omzetting|inwerkingtreding",
+    re.I,
+)
+
+
+def data_folder() -> Path:
+    """$LEVELFIELD_DATA or the project's data folder."""
+    from kb.store import data_dir
+
+    return Path(os.environ.get("LEVELFIELD_DATA") or data_dir())
+
+
+def edit_access(environ: Mapping[str, str]) -> str:
+    """Who may add or remove documents in this explorer: ``"local"`` (anyone: the default, the
+    server listens on 127.0.0.1 only), ``"token"`` (``LEVELFIELD_PUBLIC=1`` with
+    ``LEVELFIELD_ADMIN_TOKEN`` set: whoever enters the token) or ``"off"`` (public, no token)."""
+    if environ.get("LEVELFIELD_PUBLIC", "").strip().lower() not in ("1", "true", "yes"):
+        return "local"
+    return "token" if len(environ.get("LEVELFIELD_ADMIN_TOKEN", "")) >= 12 else "off"
+
+
+def token_ok(given: str | None, environ: Mapping[str, str]) -> bool:
+    """True when ``given`` is the admin token (compared in constant time)."""
+    import hmac
+
+    expected = environ.get("LEVELFIELD_ADMIN_TOKEN", "")
+    return bool(given) and len(expected) >= 12 and hmac.compare_digest(given, expected)
+
+
+def index_status(data: Path) -> tuple[str, str]:
+    """``("ok"|"missing"|"damaged"|"stale"|"updating"|"no-units", detail)`` without loading the
+    index or the model. "updating": the index does not match the units because a writer (an
+    upload, a removal, a build) is at work right now — not a reason to rebuild."""
+    from kb.store import writer_busy
+
+    summary = _json_object(data / "ingest.json")
+    if summary is None:
+        return "no-units", str(data)
+    meta_path = data / "index" / "index.json"
+    if not meta_path.exists():
+        state, detail = "missing", str(data / "index")
+    else:
+        meta = _json_object(meta_path)
+        if meta is None:
+            return "damaged", str(meta_path)
+        if meta.get("corpus_hash") == summary.get("corpus_hash"):
+            return "ok", str(meta.get("built_at", ""))
+        state, detail = "stale", str(meta.get("built_at", ""))
+    return ("updating", detail) if writer_busy(data) else (state, detail)
+
+
+def _json_object(path: Path) -> dict | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass
+class Corpus:
+    """Everything the pages read, loaded once per data version and never mutated afterwards."""
+
+    data: Path
+    records: dict[str, DocRecord]
+    units: list[Unit]
+    by_doc: dict[str, list[Unit]]
+    by_key: dict[str, Unit]
+    summary: dict
+    analysis: object = field(repr=False)
+
+    @property
+    def present(self) -> list[str]:
+        return [d for d in self.records if d in self.by_doc]
+
+    @functools.cached_property
+    def forces(self) -> dict[str, str]:
+        """Principal force per unit key — the matrix's (``kb.compare.matrix.load_forces``: computed
+        once per corpus version and cached in the data folder)."""
+        from kb.compare.matrix import load_forces
+
+        return load_forces(self.data, self.units)
+
+    def force(self, unit: Unit | None) -> str:
+        return self.forces.get(unit.key, "") if unit is not None else ""
+
+    @property
+    def missing(self) -> list[str]:
+        return [d for d, r in self.records.items() if not r.files]
+
+    def unit(self, doc_id: str, unit_id: str) -> Unit | None:
+        return self.by_key.get(f"{doc_id}/{unit_id}")
+
+
+def load_corpus(data: Path) -> Corpus:
+    """Read the manifest and unit table of ``data``. Raises ``StoreError`` without a unit table."""
+    from corpus.manifest import manifest_for
+    from kb.compare.cells import Analysis
+    from kb.compare.diff import group_by_doc
+    from kb.store import read_summary, read_units
+
+    units = read_units(data)
+    try:
+        summary = read_summary(data)
+    except StoreError:
+        summary = {}
+    records = manifest_for(data)
+    by_doc = {d: us for d, us in group_by_doc(units).items() if d in records}
+    by_key = {u.key: u for u in units}
+    corpus = Corpus(data, records, units, by_doc, by_key, summary, None)
+    corpus.analysis = Analysis(units, force=corpus.force)
+    return corpus
+
+
+def source_notes(data: Path, doc_id: str) -> dict[str, str]:
+    """Provenance notes of a cached document (``source.json``): completeness, notes, verified."""
+    path = data / "cache" / doc_id / "source.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(raw[k]) for k in ("completeness", "notes", "verified") if raw.get(k)}
+
+
+def version_label(record: DocRecord) -> str:
+    date = record.version_date or record.adopted or "—"
+    return f"{record.short_title} · {record.status} · {date}"
+
+
+def record_line(record: DocRecord) -> str:
+    """``EU · directive · amended 2024-06-13 · en``: what kind of text a document is."""
+    date = record.version_date or record.adopted
+    status = f"{record.status} {date}" if date else record.status
+    return f"{record.jurisdiction} · {record.instrument_type} · {status} · {record.language}"
+
+
+def provision_title(citation: str, heading: str) -> str:
+    return f"{citation} — {heading}" if heading else citation
+
+
+def translations(records: dict[str, DocRecord], doc_id: str) -> list[str]:
+    """Other-language versions of ``doc_id`` (either direction of ``translation_of``)."""
+    record = records[doc_id]
+    out = [record.translation_of] if record.translation_of else []
+    out += [r.doc_id for r in records.values() if r.translation_of == doc_id]
+    return [d for d in out if d in records]
+
+
+# --------------------------------------------------------------------------- text safety
+
+
+_MD_ANY = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
+
+
+def fold_ops(ops, keep: int = 160) -> list[tuple[str, str, bool]]:
+    """Word-diff runs for display: an unchanged run longer than ``2 * keep`` characters is folded
+    to its first and last ``keep`` characters around " … " (the data keeps it whole); deleted and
+    inserted runs are never cut. Returns ``(op, text, folded)``."""
+    out = []
+    for op, text in ops:
+        text = " ".join(text.split())
+        if op == "=" and len(text) > 2 * keep:
+            head = text[:keep].rsplit(" ", 1)[0]
+            tail = text[-keep:].split(" ", 1)[-1]
+            out.append((op, f"{head} … {tail}", True))
+        else:
+            out.append((op, text, False))
+    return out
+
+
+def plain(text: str) -> str:
+    """``text`` for ``st.markdown``: every character Markdown, HTML or Streamlit's own directives
+    (``:red[…]``, ``:material/x:``, ``$…$``) could act on is backslash-escaped; breaks kept."""
+    lines = [_MD_ANY.sub(r"\\\1", line.strip()) for line in str(text).splitlines()]
+    return "  \n".join(line for line in lines if line)
+
+
+_ALLOWED_TAGS = re.compile(r"</?mark>")
+
+
+def safe_snippet(snippet: str) -> str | None:
+    """``snippet`` when it is HTML-escaped text with only ``<mark>`` tags, else ``None``."""
+    rest = _ALLOWED_TAGS.sub("", snippet)
+    if "<" in rest or ">" in rest:
+        return None
+    if re.search(r"&(?!(?:amp|lt|gt|quot|#x27|#39);)", rest):
+        return None
+    return " ".join(snippet.split())
+
+
+# --------------------------------------------------------------------------- URL state
+
+
+def iso_date(value) -> bool:
+    """True for a real calendar date written YYYY-MM-DD (2024-13-45 is not one)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def state_from_params(
+    params: Mapping[str, str], records: dict[str, DocRecord], topics: list[str]
+) -> dict:
+    """Session values from URL parameters; unknown values are dropped, never trusted."""
+    state: dict = {}
+    page = params.get("page")
+    if page not in PAGES:
+        page = (
+            "compare"
+            if params.get("topic")
+            else "reader"
+            if params.get("doc") in records
+            else "search"
+        )
+    state["page"] = page
+    if params.get("lang") in UI_LANGUAGES:
+        state["lang"] = params["lang"]
+    if params.get("q"):
+        state["q"] = str(params["q"])[:1000]
+    allowed = {
+        "topic": set(topics),
+        "in": set(records),
+        "only": set(records),
+        "jur": {r.jurisdiction for r in records.values()},
+        "type": {r.instrument_type for r in records.values()},
+        "status": {r.status for r in records.values()},
+        "ln": {r.language for r in records.values()},
+    }
+    for param, key in LIST_PARAMS.items():
+        values = [v for v in str(params.get(param, "")).split(",") if v in allowed[param]]
+        if values:
+            state[key] = values
+    if iso_date(params.get("as_at")):
+        state["f_as_at"] = params["as_at"]
+    if params.get("doc") in records:
+        state["r_doc"] = params["doc"]
+        if params.get("unit"):
+            state["r_unit"] = str(params["unit"])[:200]
+    return state
+
+
+def params_for(state: Mapping) -> dict[str, str]:
+    """The URL parameters of the current view (only those of the open page; empty ones dropped)."""
+    page = state.get("page", "search")
+    out = {"page": page}
+    if state.get("lang", "en") != "en":
+        out["lang"] = state["lang"]
+    if page == "search":
+        if state.get("q"):
+            out["q"] = state["q"]
+        for param in ("jur", "type", "status", "ln", "only"):
+            if state.get(LIST_PARAMS[param]):
+                out[param] = ",".join(state[LIST_PARAMS[param]])
+        if state.get("f_as_at"):
+            out["as_at"] = str(state["f_as_at"])
+    elif page == "compare":
+        for param in ("topic", "in"):
+            if state.get(LIST_PARAMS[param]):
+                out[param] = ",".join(state[LIST_PARAMS[param]])
+    elif page == "reader" and state.get("r_doc"):
+        out["doc"] = state["r_doc"]
+        if state.get("r_unit"):
+            out["unit"] = state["r_unit"]
+    return out
+
+
+# --------------------------------------------------------------------------- search
+
+
+def group_hits(hits: list) -> list[tuple[str, list]]:
+    """``[(doc_id, [hits])]``: hits grouped by instrument, groups ordered by their best hit."""
+    groups: dict[str, list] = {}
+    for hit in hits:
+        groups.setdefault(hit.doc_id, []).append(hit)
+    return list(groups.items())
+
+
+def search_units(corpus: Corpus, hits: list) -> list[Unit]:
+    """The stored provision behind each hit (hits whose unit is unknown are skipped)."""
+    return [u for h in hits if (u := corpus.unit(h.doc_id, h.unit_id)) is not None]
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def facts_of(units: list[Unit]) -> list:
+    """Key facts (thresholds, fines, dates) read from ``units``."""
+    from kb.compare.facts import extract_facts
+
+    return extract_facts(units) if units else []
+
+
+def heatmap(analysis, docs: list[str], topics: list[str]) -> dict[str, dict[str, int]]:
+    """``{doc_id: {topic: number of provisions addressing it}}`` (score ≥ the cell threshold)."""
+    from kb.compare.cells import MIN_SCORE
+
+    out = {}
+    for doc_id in docs:
+        counts = dict.fromkeys(topics, 0)
+        for unit in analysis.by_doc.get(doc_id, []):
+            for score in analysis.scores(unit):
+                if score.topic in counts and score.score >= MIN_SCORE:
+                    counts[score.topic] += 1
+        out[doc_id] = counts
+    return out
+
+
+def fact_text(fact) -> str:
+    """A fact as the exact words of the text and the provision they come from:
+    ``not less than 5 % of the net worldwide turnover (CSDDD Art. 27(4))``."""
+    return f"{' '.join(fact.quote.split())} ({fact.citation})"
+
+
+def cited_facts(
+    corpus: Corpus, units: list[Unit], kinds: tuple[str, ...] | None = None
+) -> list[str]:
+    """Facts of ``units`` and their sub-units (so each is cited to the most specific provision),
+    recitals left out (they are not binding), each once, in reading order."""
+    chosen = [u for u in units if u.kind != "rec"]
+    inside = {
+        u.key: u
+        for c in chosen
+        for u in corpus.by_doc.get(c.doc_id, [])
+        if u.unit_id == c.unit_id or u.unit_id.startswith(c.unit_id + ".")
+    }
+    seen: dict[str, None] = {}
+    for fact in facts_of(list(inside.values())):
+        if kinds is None or fact.kind in kinds:
+            seen.setdefault(fact_text(fact))
+    return list(seen)
+
+
+def playing_field(corpus: Corpus, topic: str, docs: list[str]) -> list[dict]:
+    """One row per instrument for ``topic``: provisions, strongest force, key facts (cited).
+
+    Rows: ``{"doc_id", "present", "provisions": [citation], "force", "facts": [text], "url"}``.
+    """
+    rows = []
+    for doc_id in docs:
+        record = corpus.records[doc_id]
+        if doc_id not in corpus.by_doc:
+            rows.append(_row(record, False))
+            continue
+        cells = corpus.analysis.cell(topic, doc_id)
+        facts = cited_facts(corpus, [c.unit for c in cells], KEY_FACTS)
+        force = strongest_force(c.force for c in cells) if cells else ""
+        rows.append(_row(record, True, [c.unit.citation for c in cells], force, facts))
+    return rows
+
+
+def _row(record: DocRecord, present: bool, provisions=(), force="", facts=()) -> dict:
+    return {
+        "doc_id": record.doc_id,
+        "present": present,
+        "provisions": list(provisions),
+        "force": force,
+        "facts": list(facts),
+        "url": record.official_url,
+    }
+
+
+def comparison_result(corpus: Corpus, topics: list[str], docs: list[str], cell) -> dict:
+    """``kb.compare.cells.coverage``-shaped ``{"topics": [{"topic", "instruments": [{"doc_id",
+    "units"}]}]}`` for ``docs`` in the given order, instruments not in the local corpus included
+    with no units; ``cell(topic, doc_id)`` returns the cell's ``CellUnit``s."""
+    out = []
+    for topic in topics:
+        columns = []
+        for doc_id in docs:
+            units = cell(topic, doc_id) if doc_id in corpus.by_doc else []
+            columns.append({"doc_id": doc_id, "units": [c.to_dict(with_text=False) for c in units]})
+        out.append({"topic": topic, "instruments": columns})
+    return {"topics": out}
+
+
+def playing_field_summary(rows: list[dict]) -> dict[str, list[str]]:
+    """``{force or "absent" or "missing": [doc_id]}`` — who imposes a topic, with what force."""
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        key = (
+            "missing"
+            if not row["present"]
+            else (row["force"] or "none")
+            if row["provisions"]
+            else "absent"
+        )
+        out.setdefault(key, []).append(row["doc_id"])
+    return out
+
+
+def scope_table(corpus: Corpus, docs: list[str]) -> list[dict]:
+    """Per present instrument: thresholds, fines, dates (facts with citations), the supervisory
+    authority and civil liability (the provision that rules on them)."""
+    rows = []
+    for doc_id in docs:
+        if doc_id not in corpus.by_doc:
+            continue
+        cell = {
+            t: corpus.analysis.cell(t, doc_id, size=2)
+            for t in ("scope", "sanctions", "supervisory-authority", "civil-liability")
+        }
+        dated = [
+            u for u in corpus.by_doc[doc_id] if u.depth == 0 and _DATE_HEADING.search(u.heading)
+        ]
+        sources = {"thresholds": cell["scope"], "fines": cell["sanctions"]}
+        row = {"doc_id": doc_id}
+        for column, kinds in SCOPE_COLUMNS.items():
+            units = dated[:3] if column == "dates" else [c.unit for c in sources[column]]
+            row[column] = cited_facts(corpus, units, kinds)[:6]
+        for column, topic in (
+            ("authority", "supervisory-authority"),
+            ("liability", "civil-liability"),
+        ):
+            row[column] = [f"{c.unit.citation} {c.unit.heading}".strip() for c in cell[topic]]
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def toc(units: list[Unit], depth: int = 1) -> list[Unit]:
+    """Provisions of a document for its table of contents (top level and one level below)."""
+    return [u for u in units if u.depth <= depth]
+
+
+def closest_unit(ids: list[str], unit_id: str) -> str:
+    """``unit_id`` when the document has it, else its nearest ancestor, else the first unit
+    (switching versions keeps the reader on the same provision where it exists)."""
+    parts = unit_id.split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in ids:
+            return ".".join(parts[:n])
+    return ids[0]
+
+
+def neighbours(ids: list[str], unit_id: str) -> tuple[str | None, str | None]:
+    """The previous and next id around ``unit_id`` in ``ids``."""
+    if unit_id not in ids:
+        return None, None
+    i = ids.index(unit_id)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def linked_recitals(units: list[Unit], unit: Unit, limit: int = 5) -> list[Unit]:
+    """Recitals of the same document that name the article of ``unit`` ("Article 14")."""
+    match = re.fullmatch(r"art-(\d+[a-z]*)", unit.unit_id.split(".")[0])
+    if not match:
+        return []
+    number = re.escape(match.group(1))
+    other_act = r"(?:\(\w+\))*\s+of\s+(?:Directive|Regulation|the Charter|the Treaty)"
+    pattern = re.compile(rf"\b(?:Article|article|Artikel)s?\s+{number}\b(?!{other_act})")
+    return [u for u in units if u.kind == "rec" and u.depth == 0 and pattern.search(u.text)][:limit]
