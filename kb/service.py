@@ -56,6 +56,19 @@ def search_answer(searcher, query: str, *, k: int = 10, filters=None, mode: str 
     }
 
 
+#: the company profile of "does it apply to us?", with the value of a field not given
+PROFILE_FIELDS = {
+    "country": None,
+    "employees": None,
+    "turnover": None,
+    "date": None,
+    "employees_in_country": None,
+    "employees_in": [],
+    "eu_turnover": None,
+    "royalties": None,
+}
+
+
 class Service:
     """The read-only answers of one data folder, loaded once and shared by all requests."""
 
@@ -136,13 +149,21 @@ class Service:
 
     def unit(self, doc_id: str, unit_id: str) -> dict:
         """One provision with its citation, text and official URL."""
-        records = self.records()
-        if doc_id not in records:
-            raise UnknownUnitError(f"unknown doc_id {doc_id!r}")
+        return {
+            **self.unit_object(doc_id, unit_id).to_dict(),
+            "url": self.records()[doc_id].official_url,
+        }
+
+    def unit_object(self, doc_id: str, unit_id: str):
+        """The ``Unit`` itself; ``UnknownUnitError`` naming the document or the unit id."""
+        if doc_id not in self.records():
+            raise UnknownUnitError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
         unit = self.units().get((doc_id, unit_id))
         if unit is None:
-            raise UnknownUnitError(f"{doc_id} has no unit {unit_id!r}")
-        return {**unit.to_dict(), "url": records[doc_id].official_url}
+            raise UnknownUnitError(
+                f"{doc_id} has no unit {unit_id!r} (ids look like art-14.par-2.pt-a)"
+            )
+        return unit
 
     def docs(self) -> dict:
         """Every instrument of the manifest: present (with its unit count) or missing (with its
@@ -179,27 +200,30 @@ class Service:
 
     def facts(self, docs: list[str] | None = None) -> dict:
         """Thresholds, fines, dates and periods, each with its provision and quote."""
+        return {"facts": [f.to_dict() for f in self.fact_objects(docs)]}
+
+    def fact_objects(self, docs: list[str] | None = None) -> list:
+        """The ``Fact`` objects of ``docs`` (all present documents by default); ``QueryError``
+        naming a document that is not present."""
         from kb.compare.facts import extract_facts
 
         units = list(self.units().values())
+        present = sorted({u.doc_id for u in units})
+        unknown = sorted(set(docs or ()) - set(present))
+        if unknown:
+            raise QueryError(
+                f"unknown doc_id (present in the local corpus) {unknown}; known: {', '.join(present)}"
+            )
         if docs:
             units = [u for u in units if u.doc_id in set(docs)]
-        return {"facts": [f.to_dict() for f in extract_facts(units)]}
+        return extract_facts(units)
 
     def applies(self, **profile) -> dict:
-        """ "Does it apply to us?" for a company profile (the fields of ``kb applies``)."""
+        """ "Does it apply to us?" for a company profile (the fields of ``kb applies``,
+        ``PROFILE_FIELDS``)."""
         from kb.compare.applies import applies, parse_profile
 
-        fields = {
-            "country": None,
-            "employees": None,
-            "turnover": None,
-            "date": None,
-            "employees_in_country": None,
-            "employees_in": [],
-            "eu_turnover": None,
-            "royalties": None,
-        }
+        fields = dict(PROFILE_FIELDS)
         unknown = sorted(set(profile) - set(fields))
         if unknown:
             raise KBError(f"unknown profile field(s) {unknown}")

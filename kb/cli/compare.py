@@ -125,20 +125,14 @@ def cmd_diff(args) -> int:
 
 
 def cmd_facts(args) -> int:
-    from kb.compare.facts import extract_facts
-    from kb.store import read_units
+    from kb.service import Service
 
-    units = read_units(data_arg(args))
-    present = sorted({u.doc_id for u in units})
-    check_known(args.doc, present, "doc_id (present in the local corpus)")
-    if args.doc:
-        units = [u for u in units if u.doc_id in set(args.doc)]
-    facts = extract_facts(units)
+    service = Service(data_arg(args))
     if args.json:
-        print(json.dumps({"facts": [f.to_dict() for f in facts]}, ensure_ascii=False))
-    else:
-        for f in facts:
-            print(f"{f.citation:40} {f.kind:13} {f.qualifier:9} {f.value:>16}  «{f.quote}»")
+        print(json.dumps(service.facts(args.doc), ensure_ascii=False))
+        return 0
+    for f in service.fact_objects(args.doc):
+        print(f"{f.citation:40} {f.kind:13} {f.qualifier:9} {f.value:>16}  «{f.quote}»")
     return 0
 
 

@@ -129,30 +129,20 @@ def cmd_docs(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from corpus.manifest import manifest_for
-    from kb.store import read_units
+    from kb.service import Service
 
-    manifest = manifest_for(data_arg(args))
-    if args.doc_id not in manifest:
-        raise KBError(f"unknown doc_id {args.doc_id!r}; see `python -m kb docs`")
-    for unit in read_units(data_arg(args)):
-        if unit.doc_id == args.doc_id and unit.unit_id == args.unit_id:
-            record = manifest[unit.doc_id]
-            if args.json:
-                print(
-                    json.dumps(
-                        {**unit.to_dict(), "url": record.official_url}, ensure_ascii=False, indent=1
-                    )
-                )
-            else:
-                title = f"{unit.citation} — {unit.heading}" if unit.heading else unit.citation
-                print(title + (" [DELETED]" if unit.status == "deleted" else ""))
-                print(unit.text)
-                for i, note in enumerate(unit.footnotes, 1):
-                    print(f"  [{i}] {note}")
-                print(f"source: {record.official_url}")
-            return 0
-    raise KBError(f"{args.doc_id} has no unit {args.unit_id!r} (ids look like art-14.par-2.pt-a)")
+    service = Service(data_arg(args))
+    if args.json:
+        print(json.dumps(service.unit(args.doc_id, args.unit_id), ensure_ascii=False, indent=1))
+        return 0
+    unit = service.unit_object(args.doc_id, args.unit_id)
+    title = f"{unit.citation} — {unit.heading}" if unit.heading else unit.citation
+    print(title + (" [DELETED]" if unit.status == "deleted" else ""))
+    print(unit.text)
+    for i, note in enumerate(unit.footnotes, 1):
+        print(f"  [{i}] {note}")
+    print(f"source: {service.records()[unit.doc_id].official_url}")
+    return 0
 
 
 def cmd_add(args) -> int:

@@ -10,13 +10,9 @@ from kb.errors import KBError
 
 
 def cmd_applies(args) -> int:
-    from corpus.manifest import manifest_for
-    from kb.compare.applies import applies, parse_profile
-    from kb.store import read_units
+    from kb.service import PROFILE_FIELDS, Service
 
-    profile = parse_profile(args)
-    units = {(u.doc_id, u.unit_id): u for u in read_units(data_arg(args))}
-    result = applies(profile, manifest_for(data_arg(args)), units)
+    result = Service(data_arg(args)).applies(**{f: getattr(args, f) for f in PROFILE_FIELDS})
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
