@@ -43,6 +43,8 @@ FORCES = [
     ("eu-csddd-2024-1760", "art-29", "obligation", "Member States shall ensure"),
     ("fr-loi-vigilance-2017", "art-L225-102-1.pt-4", "obligation", "mécanisme d'alerte"),
     ("fr-loi-vigilance-2017", "art-L225-102-1", "obligation", "établit et met en œuvre"),
+    # a point without a cue of its own completes its lead-in, though a later sentence says "peuvent"
+    ("fr-loi-vigilance-2017", "art-L225-102-1.pt-5", "obligation", "sont rendus publics"),
     ("eu-csddd-2024-1760", "art-10.par-2.pt-b", "obligation", ""),
     ("eu-deforestation-2023-1115", "art-3", "prohibition", "shall not be placed"),
     ("de-lksg-2021", "sec-3.par-3", "none", "begründet keine zivilrechtliche Haftung"),

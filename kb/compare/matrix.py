@@ -210,7 +210,14 @@ class Corpus:
             return "none"  # a definitions article defines; its "shall"s are inside definitions
         votes: Counter[str] = Counter()
         first = True
-        for statement in self.statements(unit):
+        statements = self.statements(unit)
+        lead_in = self._lead_in(unit)
+        if lead_in in OPERATIVE and statements and statements[0].force == "none":
+            # a list point whose own first words carry no cue completes its lead-in
+            # ("Il comprend les mesures suivantes : … 5° Un dispositif de suivi …")
+            votes[lead_in] += 3.0
+            first = False
+        for statement in statements:
             if statement.force == "none" or _EXCEPTION.match(statement.text):
                 continue
             if _DEFINITION.search(statement.text[:120]):
@@ -220,11 +227,15 @@ class Corpus:
             first = False
         if votes:
             return max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
+        return lead_in or "none"
+
+    def _lead_in(self, unit: Unit) -> str:
+        """The force a list point inherits from its lead-in ("" for anything else)."""
         if unit.kind == "pt" and unit.parent:
             parent = self.by_id.get((unit.doc_id, unit.parent))
             if parent is not None:
                 return self.lead_in_force(parent)
-        return "none"
+        return ""
 
     def lead_in_force(self, parent: Unit) -> str:
         """The force a list point inherits: the last operative sentence of its parent's own

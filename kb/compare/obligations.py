@@ -205,7 +205,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ("scope", r"\bshall(?:\s+(?:not|also|only|no longer|continue to))*\s+apply\b"),
         (
             "prohibition",
-            r"\b(?:shall|must|may) not\b|\bshall in no (?:case|way)\b|\bshall refrain from\b"
+            r"\b(?:shall|must|may) not\b|\bshall in no (?:case|way)\b|\brefrain(?:s|ing)? from\b"
             r"|\b(?:is|are|shall be) (?:prohibited|not permitted|not allowed)\b",
         ),
         (
@@ -243,7 +243,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
             r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen)\b",
         ),
-        ("permission", r"\b(?:kann|können|darf|dürfen)\b|\b(?:ist|sind) (?:berechtigt|befugt)\b"),
+        (
+            "permission",
+            r"\b(?:kann|können|darf|dürfen)\b"
+            r"|\b(?:ist|sind)\b[^.;:,]{0,80}?\b(?:berechtigt|befugt|ermächtigt)\b",
+        ),
     ],
     "fr": [
         ("mask", r"\bcomme il se doit\b|\bon ne peut\b"),
@@ -252,7 +256,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "prohibition",
             r"\bn(?:e\s+|['’])(?:peut|peuvent|doit|doivent|sauraient|saurait)\b"
-            r"|\b(?:est|sont) interdite?s?\b|\bil est interdit\b",
+            r"|\b(?:est|sont) interdite?s?\b|\bil est interdit\b"
+            r"|\bs['’]abst(?:enir|ient|iennent)\b",
         ),
         ("permission", r"\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b"),
         ("recommendation", r"\bdevrai(?:t|ent)\b"),
