@@ -125,7 +125,13 @@ REAL = [
     ("de-lksg-2021", "sec-1.par-1", None, "none", "company"),  # scope: "ist anzuwenden"
     ("de-lksg-2021", "sec-16", "befugt", "permission", "authority"),  # sind … befugt
     # a list point "refrain from …" under "shall take the following actions"
-    ("eu-csddd-2024-1760-consolidated-2026-03-18", "art-10.par-6.pt-a", None, "prohibition", "other"),
+    (
+        "eu-csddd-2024-1760-consolidated-2026-03-18",
+        "art-10.par-6.pt-a",
+        None,
+        "prohibition",
+        "other",
+    ),
 ]
 
 

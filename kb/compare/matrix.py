@@ -303,6 +303,12 @@ def _sentence(corpus: Corpus, unit: Unit, at: int) -> Statement | None:
     return None
 
 
+def _phrase(hit: _Hit) -> bool:
+    """A cue matched as a phrase of three or more words is as specific as the element's first
+    cue ("at least once a year" is no less specific than "at least every 12 months")."""
+    return len(hit.unit.text[hit.start : hit.end].split()) >= 3
+
+
 def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     sentence = _sentence(corpus, hit.unit, hit.start)
     force = sentence.force if sentence and sentence.force != "none" else "none"
@@ -315,7 +321,7 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     hit.score = (
         (2.0 if on_topic else 0.0)
         + (1.5 if lead else 0.0)
-        + (1.0 if hit.rank == 0 else 0.5 / (1 + hit.rank))
+        + (1.0 if hit.rank == 0 or _phrase(hit) else 0.5 / (1 + hit.rank))
         + (1.0 if force in ("obligation", "prohibition", "recommendation") else 0.0)
         + 0.1 * depth
     )
@@ -362,7 +368,7 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         _score(corpus, element, hit)
     if element.duty:
         hits = [h for h in hits if h.force in OPERATIVE]
-    hits = [h for h in hits if h.score >= 2.0 or h.rank == 0]
+    hits = [h for h in hits if h.score >= 2.0 or h.rank == 0 or _phrase(h)]
     if not hits:
         return {
             "value": "no",
