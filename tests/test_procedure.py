@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from kb.cli import main
+from kb.compare.procedure import GOLD_PATH as GOLD
 from kb.compare.procedure import evaluate, trail
-
-GOLD = Path(__file__).resolve().parent.parent / "kb" / "gold" / "procedure_gold.json"
 
 
 @pytest.fixture(scope="module")

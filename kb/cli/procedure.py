@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from kb.cli.io import data_arg
 from kb.errors import KBError
@@ -51,14 +50,11 @@ def cmd_trail(args) -> int:
 
 
 def cmd_eval_trail(args) -> int:
-    from kb.compare.procedure import evaluate, trail
+    from kb.compare.procedure import GOLD_PATH, evaluate, trail
     from kb.split import split_of
-    from kb.store import read_units
+    from kb.store import read_json, read_units
 
-    path = Path(__file__).resolve().parent.parent / "gold" / "procedure_gold.json"
-    from kb.store import read_json
-
-    gold = read_json(path, "procedure gold")
+    gold = read_json(GOLD_PATH, "procedure gold")
     units = read_units(data_arg(args))
     proposal = [u for u in units if u.doc_id == gold.get("proposal", "eu-com-2022-71-fr")]
     adopted = [u for u in units if u.doc_id == gold.get("adopted", "eu-csddd-2024-1760-fr")]

@@ -12,8 +12,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from kb.models import Unit
+
+#: the team's proposal → adopted pairs (``kb eval --trail``)
+GOLD_PATH = Path(__file__).parent / "gold" / "procedure_gold.json"
 
 #: below this cosine similarity an adopted article has no counterpart in the proposal
 NEW_BELOW = 0.12
