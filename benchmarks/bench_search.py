@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="e5")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    if not (args.data / "units.jsonl").is_file():
+    from kb.store import DataDir
+
+    if not DataDir(args.data).units.is_file():
         print(
             f"no unit table in {args.data}; run `python -m kb fetch && python -m kb ingest`",
             file=sys.stderr,
@@ -94,8 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "data"
         fresh.mkdir()
-        for name in ("units.jsonl", "ingest.json"):
-            shutil.copy(args.data / name, fresh / name)
+        for source, target in zip(
+            (DataDir(args.data).units, DataDir(args.data).summary),
+            (DataDir(fresh).units, DataDir(fresh).summary),
+            strict=True,
+        ):
+            shutil.copy(source, target)
         print("building a fresh index (full embedding)…", file=sys.stderr)
         build = _build(fresh, args.model)
         print("rebuilding (nothing changed)…", file=sys.stderr)

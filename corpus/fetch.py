@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kb.errors import FetchError
 from kb.models import DocRecord, FileRecord
-from kb.store import atomic_write_bytes, umask_mode
+from kb.store import DataDir, atomic_write_bytes, umask_mode
 
 PRESENT, FETCHED, CHANGED, MISSING, ERROR = "present", "fetched", "changed", "missing", "error"
 
@@ -46,13 +46,10 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-UPLOADS = "uploads"  # beside the cache: documents users added (kb.userdocs), never fetched
-
-
 def cache_path(cache_dir: Path, record: DocRecord, file: FileRecord) -> Path:
     """Where the text of ``file`` lives locally: ``<cache>/<doc_id>/<name>``, or for a document a
     user added, ``<data>/uploads/<doc_id>/<name>`` (the cache's sibling) when that exists."""
-    uploaded = cache_dir.parent / UPLOADS / record.doc_id / file.name
+    uploaded = DataDir(cache_dir.parent).uploads / record.doc_id / file.name
     return uploaded if uploaded.is_file() else cache_dir / record.doc_id / file.name
 
 

@@ -81,15 +81,14 @@ def default_manifest() -> dict[str, DocRecord]:
     return load_manifest(MANIFEST_PATH)
 
 
-USER_MANIFEST = "user_manifest.json"
-
-
 def manifest_for(data: Path) -> dict[str, DocRecord]:
     """The project's manifest plus documents users added in ``data`` (``user_manifest.json``).
 
     User documents may not reuse a project doc_id; relations may point to project documents.
     """
-    path = Path(data) / USER_MANIFEST
+    from kb.store import DataDir
+
+    path = DataDir(data).user_manifest
     if not path.is_file():
         return default_manifest()
     stat = path.stat()

@@ -29,7 +29,7 @@ import numpy as np
 from kb.errors import StoreError
 from kb.ingest.chunking import make_chunks
 from kb.models import Chunk
-from kb.store import corpus_hash, read_units
+from kb.store import DataDir, corpus_hash, read_units
 
 FORMAT_VERSION = 1
 #: characters of each chunk that are embedded (heading + opening words). The dense model's cost
@@ -84,7 +84,7 @@ def build_index(
     keys = [_key(embedder.fingerprint, text) for text in inputs]
     vectors, reused = _embed(data, embedder, inputs, keys, say, reuse=not force)
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    target = data / "indexes" / build_id
+    target = DataDir(data).indexes / build_id
     tmp = target.with_name(build_id + ".tmp")
     tmp.mkdir(parents=True)
     try:
@@ -107,9 +107,10 @@ def build_index(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    previous = _current_target(data / "index")
-    _swap_link(data / "index", target)
-    _prune(data / "indexes", keep={target, previous})
+    where = DataDir(data)
+    previous = _current_target(where.index)
+    _swap_link(where.index, target)
+    _prune(where.indexes, keep={target, previous})
     say(f"index built: {len(chunks)} chunks, {reused} vectors reused, {meta['build_seconds']} s")
     return meta
 
@@ -117,7 +118,7 @@ def build_index(
 def _embed(
     data: Path, embedder, inputs: list[str], keys: list[str], say, reuse: bool = True
 ) -> tuple[np.ndarray, int]:
-    old = _previous_vectors(data / "index", getattr(embedder, "dim", None)) if reuse else {}
+    old = _previous_vectors(DataDir(data).index, getattr(embedder, "dim", None)) if reuse else {}
     todo = sorted({k: i for i, k in enumerate(keys) if k not in old}.values())
     say(
         f"embedding {len(todo)} of {len(inputs)} chunks with {embedder.name} ({len(inputs) - len(todo)} reused)"
@@ -244,7 +245,7 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
     import bm25s
     import faiss
 
-    path = data / "index"
+    path = DataDir(data).index
     meta_path = path / "index.json"
     if not meta_path.is_file():
         raise StoreError(f"no search index in {data}; run `python -m kb build`")

@@ -1,12 +1,17 @@
-"""The stored unit table: where ingest writes and everything else reads.
+"""The data folder: its layout (``DataDir``), the stored unit table, the writer lock, atomic writes.
 
-Layout of the data folder (default ``<repo>/data``, git-ignored; override with LEVELFIELD_DATA):
+The data folder (default ``<repo>/data``, git-ignored; override with LEVELFIELD_DATA) is laid out
+by ``DataDir`` alone — everyone else asks it for a path:
 
 - ``cache/<doc_id>/<file>`` — the official texts (see ``corpus.fetch``)
+- ``uploads/<doc_id>/<file>`` + ``user_manifest.json`` — documents users added (``kb.userdocs``)
 - ``units.jsonl`` — one unit per line, all documents, reading order
 - ``ingest.json`` — summary of the last ingest: counts, problems, corpus hash, time
+- ``index`` → ``indexes/<build>/`` — the search index in use (``indexing.index``)
+- ``forces.json``, ``matrix.json`` — derived per document (``kb.compare.matrix``)
+- ``.writer.lock`` — held by every writer (``writer_lock``)
 
-Both files are replaced atomically, so a crash or Ctrl-C during ingest leaves the previous table.
+Files are replaced atomically, so a crash or Ctrl-C during a write leaves the previous version.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kb.errors import StoreError
@@ -27,13 +33,38 @@ from kb.models import Unit
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@dataclass(frozen=True)
+class DataDir:
+    """Every path under one data folder; ``DataDir(path).units`` rather than ``path / "units.jsonl"``."""
+
+    root: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root))
+
+    cache = property(lambda self: self.root / "cache")
+    uploads = property(lambda self: self.root / "uploads")
+    user_manifest = property(lambda self: self.root / "user_manifest.json")
+    units = property(lambda self: self.root / "units.jsonl")
+    summary = property(lambda self: self.root / "ingest.json")
+    #: the link to the index in use, the folder of all builds, the metadata of the one in use
+    index = property(lambda self: self.root / "index")
+    indexes = property(lambda self: self.root / "indexes")
+    index_meta = property(lambda self: self.root / "index" / "index.json")
+    forces = property(lambda self: self.root / "forces.json")
+    matrix = property(lambda self: self.root / "matrix.json")
+    lock = property(lambda self: self.root / ".writer.lock")
+    #: the files a document upload or removal rewrites (restored together when it fails)
+    table_files = property(lambda self: (self.units, self.summary, self.user_manifest))
+
+
 def data_dir() -> Path:
     """The data folder: $LEVELFIELD_DATA or ``<repo>/data``."""
     return Path(os.environ.get("LEVELFIELD_DATA", ROOT / "data"))
 
 
 def cache_dir(base: Path | None = None) -> Path:
-    return (base or data_dir()) / "cache"
+    return DataDir(base or data_dir()).cache
 
 
 def default_mirror() -> Path | None:
@@ -43,7 +74,6 @@ def default_mirror() -> Path | None:
 
 
 _HELD = threading.local()  # per thread: the data folders this thread holds the lock of
-LOCK_NAME = ".writer.lock"
 
 
 @contextlib.contextmanager
@@ -64,7 +94,7 @@ def writer_lock(base: Path, say=None) -> Iterator[None]:
         finally:
             held[key] -= 1
         return
-    with open(base / LOCK_NAME, "a+") as fh:
+    with open(DataDir(base).lock, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -86,7 +116,7 @@ def writer_busy(base: Path) -> bool:
     if getattr(_HELD, "folders", {}).get(key):
         return True
     try:
-        with open(Path(base) / LOCK_NAME, "rb") as fh:
+        with open(DataDir(base).lock, "rb") as fh:
             fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
             fcntl.flock(fh, fcntl.LOCK_UN)
     except FileNotFoundError:
@@ -154,8 +184,8 @@ def data_version(data: Path) -> str:
     """Changes whenever the unit table, the user manifest or the index changes (a cache key of
     the app and the API)."""
     parts = []
-    for name in ("units.jsonl", "user_manifest.json", "index/index.json"):
-        path = data / name
+    where = DataDir(data)
+    for path in (where.units, where.user_manifest, where.index_meta):
         try:
             stat = path.stat()
             parts.append(f"{os.path.realpath(path)}:{stat.st_mtime_ns}:{stat.st_size}")
@@ -175,14 +205,14 @@ def corpus_hash(units: Iterable[Unit]) -> str:
 def write_units(base: Path, units: list[Unit], summary: dict) -> None:
     """Store the unit table and its summary (atomically, units first)."""
     lines = "".join(json.dumps(u.to_dict(), ensure_ascii=False) + "\n" for u in units)
-    atomic_write_text(base / "units.jsonl", lines)
+    atomic_write_text(DataDir(base).units, lines)
     summary = {**summary, "corpus_hash": corpus_hash(units), "units": len(units)}
-    atomic_write_text(base / "ingest.json", json.dumps(summary, ensure_ascii=False, indent=1))
+    atomic_write_text(DataDir(base).summary, json.dumps(summary, ensure_ascii=False, indent=1))
 
 
 def read_units(base: Path | None = None) -> list[Unit]:
     """All stored units in reading order. Raises ``StoreError`` when there is no unit table."""
-    path = (base or data_dir()) / "units.jsonl"
+    path = DataDir(base or data_dir()).units
     if not path.is_file():
         raise StoreError(
             f"no unit table at {path}; run `python -m kb fetch` then `python -m kb ingest`"
@@ -204,7 +234,7 @@ def read_units(base: Path | None = None) -> list[Unit]:
 
 
 def read_summary(base: Path | None = None) -> dict:
-    path = (base or data_dir()) / "ingest.json"
+    path = DataDir(base or data_dir()).summary
     if not path.is_file():
         raise StoreError(f"no ingest summary at {path}; run `python -m kb ingest`")
     summary = read_json(path, "ingest summary")

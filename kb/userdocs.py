@@ -26,11 +26,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.fetch import UPLOADS
-from corpus.manifest import INSTRUMENT_TYPES, USER_MANIFEST, default_manifest, parse_manifest
+from corpus.manifest import INSTRUMENT_TYPES, default_manifest, parse_manifest
 from kb.errors import KBError, ManifestError, StoreError, UploadError
 from kb.models import DocRecord, FileRecord, Unit
-from kb.store import atomic_write_text, read_summary, read_units, umask_mode, write_units
+from kb.store import DataDir, atomic_write_text, read_summary, read_units, umask_mode, write_units
 
 MAX_BYTES = 20 * 1024 * 1024
 LANGUAGES = ("en", "nl", "fr", "de", "nb")
@@ -164,7 +163,7 @@ def slug(text: str) -> str:
 
 def user_records(data: Path) -> list[dict]:
     """The raw records of ``<data>/user_manifest.json`` (empty when there is none)."""
-    path = Path(data) / USER_MANIFEST
+    path = DataDir(data).user_manifest
     if not path.is_file():
         return []
     try:
@@ -386,7 +385,7 @@ def _check_meta(meta: NewDocument) -> None:
 
 def _index_embedder(data: Path):
     """The embedder of the current index (the new chunks must be embedded with the same model)."""
-    path = data / "index" / "index.json"
+    path = DataDir(data).index_meta
     if not path.is_file():
         raise StoreError(f"no search index in {data}; run `python -m kb build` first")
     from indexing.embedders import get_embedder
@@ -426,11 +425,11 @@ def _summary(data: Path) -> dict:
 
 def _write_user_manifest(data: Path, entries: list[dict]) -> None:
     text = json.dumps({"documents": entries}, ensure_ascii=False, indent=1) + "\n"
-    atomic_write_text(data / USER_MANIFEST, text)
+    atomic_write_text(DataDir(data).user_manifest, text)
 
 
 def _uploads(data: Path) -> Path:
-    return data / UPLOADS
+    return DataDir(data).uploads
 
 
 # --------------------------------------------------------------------------- safety
@@ -439,15 +438,11 @@ def _uploads(data: Path) -> Path:
 class _Backup:
     """The bytes of the files an add rewrites, to put back on failure."""
 
-    NAMES = ("units.jsonl", "ingest.json", USER_MANIFEST)
-
     def __init__(self, data: Path):
-        self.data = data
-        self.saved = {n: _read_or_none(data / n) for n in self.NAMES}
+        self.saved = {path: _read_or_none(path) for path in DataDir(data).table_files}
 
     def restore(self) -> None:
-        for name, text in self.saved.items():
-            path = self.data / name
+        for path, text in self.saved.items():
             if text is None:
                 path.unlink(missing_ok=True)
             elif _read_or_none(path) != text:

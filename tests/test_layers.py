@@ -130,3 +130,29 @@ def test_no_import_circle():
         > 1
     ]
     assert not real, "import circles:\n" + "\n".join(real)
+
+
+#: names of the data folder's layout that only ``kb.store.DataDir`` may spell
+LAYOUT_NAMES = (
+    '"units.jsonl"',
+    '"ingest.json"',
+    '"user_manifest.json"',
+    '"uploads"',
+    '"indexes"',
+    '"forces.json"',
+    '"matrix.json"',
+    '".writer.lock"',
+    '/ "index"',
+    '/ "cache"',
+)
+
+
+def test_only_the_data_dir_knows_the_layout_of_the_data_folder():
+    spelled = [
+        f"{module}: {name}"
+        for module, path in _sources().items()
+        if module != "kb.store"
+        for name in LAYOUT_NAMES
+        if name in path.read_text(encoding="utf-8")
+    ]
+    assert not spelled, "ask kb.store.DataDir instead:\n" + "\n".join(spelled)

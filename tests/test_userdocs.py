@@ -12,7 +12,7 @@ import pytest
 
 from kb import userdocs
 from kb.errors import LoadError, StoreError, UploadError
-from kb.store import umask_mode
+from kb.store import DataDir, umask_mode
 from kb.userdocs import NewDocument
 from tests.fakes import copy_data
 
@@ -37,13 +37,10 @@ META = NewDocument(
 
 def snapshot(data: Path) -> dict:
     """What must survive a failed add: stored files, the index in use, the uploads folder."""
-    files = {
-        n: (data / n).read_bytes() if (data / n).exists() else None for n in userdocs._Backup.NAMES
-    }
-    uploads = (
-        sorted(p.name for p in (data / "uploads").iterdir()) if (data / "uploads").exists() else []
-    )
-    return {"files": files, "index": os.path.realpath(data / "index"), "uploads": uploads}
+    where = DataDir(data)
+    files = {p.name: p.read_bytes() if p.exists() else None for p in where.table_files}
+    uploads = sorted(p.name for p in where.uploads.iterdir()) if where.uploads.exists() else []
+    return {"files": files, "index": os.path.realpath(where.index), "uploads": uploads}
 
 
 @pytest.fixture()
@@ -126,9 +123,10 @@ def test_bad_metadata_is_refused_before_anything_is_written(tmp_path, change, me
     meta = NewDocument(**{**META.__dict__, **change})
     with pytest.raises(UploadError, match=message):
         userdocs.add_document(tmp_path, "w.txt", SYNTHETIC.encode(), meta)
-    from kb.store import LOCK_NAME
 
-    assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME]  # only the writer lock
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        DataDir(tmp_path).lock.name
+    ]  # only the writer lock
 
 
 def test_no_index_means_nothing_is_added(data_dir, tmp_path):

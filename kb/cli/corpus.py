@@ -107,12 +107,13 @@ def _ingest(args, records, progress, started) -> int:
 def cmd_docs(args) -> int:
     from corpus.fetch import cache_path
     from corpus.manifest import manifest_for
+    from kb.store import cache_dir
 
     rows = []
     for record in manifest_for(data_arg(args)).values():
         files = record.text_files
         present = bool(files) and all(
-            cache_path(data_arg(args) / "cache", record, f).is_file() for f in files
+            cache_path(cache_dir(data_arg(args)), record, f).is_file() for f in files
         )
         state = "present" if present else ("missing" if not record.files else "not fetched")
         rows.append({**record.to_dict(), "local": state})

@@ -43,6 +43,7 @@ from pathlib import Path
 from kb.errors import KBError
 from kb.models import DocRecord, Statement, Unit
 from kb.numbering import is_within, top_level
+from kb.store import DataDir
 
 log = logging.getLogger(__name__)
 ELEMENTS_PATH = Path(__file__).with_name("elements.json")
@@ -570,8 +571,6 @@ def apply_editorial(cells: list[dict], corpus: Corpus, manifest, path: Path) -> 
 # --------------------------------------------------------------------------- cache
 
 
-CACHE_NAME = "matrix.json"
-FORCES_NAME = "forces.json"
 _MATRIX_CODE = ("matrix.py", "obligations.py", "facts.py", "topics.py", "topics.json")
 _FORCES_CODE = ("matrix.py", "obligations.py")
 
@@ -627,7 +626,7 @@ def load_matrix(
     columns = column_documents(manifest, {u.doc_id for u in units})
     corpus = Corpus([u for u in units if u.doc_id in columns])
     by_doc = {d: corpus.by_doc.get(d, []) for d in columns}
-    path = Path(base) / CACHE_NAME
+    path = DataDir(base).matrix
     if progress is not None and not _cache_holds(path, by_doc):
         progress("computing the obligation matrix for this corpus version (once per document) …")
     per_doc = per_document(
@@ -664,7 +663,7 @@ def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
         corpus = Corpus(doc_units)
         return {u.unit_id: corpus.principal_force(u) for u in doc_units}
 
-    per_doc = per_document(Path(base) / FORCES_NAME, _FORCES_CODE, by_doc, forces)
+    per_doc = per_document(DataDir(base).forces, _FORCES_CODE, by_doc, forces)
     return {f"{d}/{uid}": force for d, table in per_doc.items() for uid, force in table.items()}
 
 

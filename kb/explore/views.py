@@ -22,6 +22,7 @@ from pathlib import Path
 from kb.compare.obligations import strongest_force
 from kb.errors import StoreError
 from kb.models import DocRecord, Unit
+from kb.store import DataDir
 
 PAGES = ("search", "compare", "reader", "corpus")
 UI_LANGUAGES = ("en", "nl")
@@ -91,12 +92,12 @@ def index_status(data: Path) -> tuple[str, str]:
     upload, a removal, a build) is at work right now — not a reason to rebuild."""
     from kb.store import writer_busy
 
-    summary = _json_object(data / "ingest.json")
+    summary = _json_object(DataDir(data).summary)
     if summary is None:
         return "no-units", str(data)
-    meta_path = data / "index" / "index.json"
+    meta_path = DataDir(data).index_meta
     if not meta_path.exists():
-        state, detail = "missing", str(data / "index")
+        state, detail = "missing", str(DataDir(data).index)
     else:
         meta = _json_object(meta_path)
         if meta is None:
@@ -175,7 +176,7 @@ def load_corpus(data: Path) -> Corpus:
 
 def source_notes(data: Path, doc_id: str) -> dict[str, str]:
     """Provenance notes of a cached document (``source.json``): completeness, notes, verified."""
-    path = data / "cache" / doc_id / "source.json"
+    path = DataDir(data).cache / doc_id / "source.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
