@@ -1,0 +1,276 @@
+"""The Compare page: the obligation matrix (level-playing-field view), topic cells, the heatmap,
+thresholds.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kb.explore import export as kx
+from kb.explore import views as ex
+from kb.explore.pages.shared import (
+    T,
+    cached_cells,
+    export_buttons,
+    field_rows,
+    force_label,
+    heat_counts,
+    load_obligation_matrix,
+    open_in_reader,
+    scope_rows,
+)
+from kb.explore.ui_text import topic_label
+from kb.store import data_version
+
+ss = st.session_state
+
+
+def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
+    from kb.compare.topics import topic_ids
+
+    st.header(T("compare.title"))
+    options = corpus.present + [d for d in corpus.missing if d not in corpus.present]
+    ss.cmp_docs = [d for d in ss.cmp_docs if d in options]
+    c1, c2 = st.columns([2, 3])
+    c1.multiselect(
+        T("compare.topics"),
+        topic_ids(),
+        key="topics",
+        format_func=lambda t, lang=ss.lang: topic_label(lang, t),
+    )
+    c2.multiselect(
+        T("compare.docs"),
+        options,
+        key="cmp_docs",
+        format_func=lambda d: (
+            ex.version_label(corpus.records[d]) + ("" if d in corpus.by_doc else " ✕")
+        ),
+    )
+    topics, docs = list(ss.topics), list(ss.cmp_docs)
+    if not topics or not docs:
+        st.info(T("compare.choose"))
+        return
+    with st.spinner(T("compare.working")):
+        render_matrix(data, version, corpus, topics)
+        for topic in topics:
+            render_topic(data, version, corpus, topic, docs)
+        render_heatmap(data, version, corpus, docs)
+        render_scope(data, version, corpus, docs)
+    st.subheader(T("export.title"))
+    export_buttons(lambda: comparison_export(data, version, corpus, topics, docs), "compare")
+
+
+def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]) -> None:
+    import kb.explore.matrix_view as mv
+
+    st.subheader(T("matrix.title"))
+    st.caption(T("matrix.caption"))
+    matrix = load_obligation_matrix(str(data), version)
+    columns = mv.columns_for(corpus.records, matrix)
+    families = mv.families(corpus.records, [c.doc_id for c in columns if c.doc_id])
+    with st.expander(T("matrix.versions")):
+        picks = {}
+        for act, members in families.items():
+            if len(members) > 1:
+                default = mv.default_version(corpus.records, members)
+                picks[act] = st.selectbox(
+                    corpus.records[act].short_title,
+                    members,
+                    index=members.index(default),
+                    format_func=lambda d: ex.version_label(corpus.records[d]),
+                    key=f"mx-version-{act}",
+                )
+    columns = mv.columns_for(corpus.records, matrix, picks)
+    c1, c2 = st.columns([1, 2])
+    differences = c1.toggle(T("matrix.differences"), key="mx_diff")
+    present = [c for c in columns if c.doc_id]
+    baseline = c2.selectbox(
+        T("matrix.baseline"),
+        [None] + [c.family for c in present],
+        format_func=lambda f: (
+            T("matrix.no_baseline") if f is None else corpus.records[f].short_title
+        ),
+        key="mx_base",
+    )
+    rows = mv.rows_for(matrix, columns, topics, baseline, differences)
+    if not rows:
+        st.info(T("matrix.none"))
+        return
+    table = {T("matrix.element"): [r.question for r in rows]}
+    for i, column in enumerate(columns):
+        marks = [r.marks[i] if r.marks and r.marks[i] else "" for r in rows]
+        table[column.label] = [
+            mv.cell_text(r.cells[i]) + (f" [{m}]" if m else "")
+            for r, m in zip(rows, marks, strict=True)
+        ]
+    st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        key="mx-table",
+        column_config={
+            T("matrix.element"): st.column_config.TextColumn(pinned=True, width="medium")
+        },
+    )
+    choices = [(r.element, i) for r in rows for i, c in enumerate(columns) if c.doc_id]
+    picked = st.selectbox(
+        T("matrix.open"),
+        [None, *choices],
+        format_func=lambda x: "—" if x is None else f"{x[0]} · {columns[x[1]].label}",
+        key="mx_open",
+    )
+    if picked:
+        row = next(r for r in rows if r.element == picked[0])
+        cell = row.cells[picked[1]]
+        if not cell["citations"]:
+            st.caption(T("matrix.silent"))
+        else:
+            first = cell["citations"][0]
+            st.markdown(
+                f"**{ex.plain(mv.SYMBOLS[cell['value']])} {ex.plain(first['citation'])}** · "
+                f"{ex.plain(cell['force'])} · [↗]({first['url']})"
+            )
+            st.text(cell["quote"])
+            if cell.get("fact"):
+                st.caption(ex.plain(f"{cell['fact']['text']} ({cell['fact']['citation']})"))
+            if cell.get("source") == "editorial":
+                st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
+    labels = {t: topic_label(ss.lang, t) for t in topics}
+    title = T("matrix.title")
+    makers = {
+        "md": lambda: kx.matrix_markdown(title, columns, rows, labels).encode("utf-8"),
+        "csv": lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
+        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels),
+    }
+    for col, (fmt, make) in zip(st.columns(len(makers)), makers.items(), strict=True):
+        mime, extension = kx.FORMATS[fmt]
+        col.download_button(
+            T(f"matrix.{fmt}"),
+            make,
+            file_name=f"levelfield-matrix{extension}",
+            mime=mime,
+            key=f"mx-{fmt}",
+            on_click="ignore",
+        )
+
+
+def comparison_export(data: Path, version: str, corpus: ex.Corpus, topics, docs):
+    def cell(topic: str, doc_id: str) -> list:
+        return cached_cells(str(data), version, topic, doc_id)
+
+    result = ex.comparison_result(corpus, topics, docs, cell)
+    title = T("export.compare_title", topics=", ".join(topic_label(ss.lang, t) for t in topics))
+    labels = {t: topic_label(ss.lang, t) for t in topics}
+    return kx.comparison_export(result, corpus.records, corpus.by_key, title, labels)
+
+
+def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: list[str]) -> None:
+    st.subheader(topic_label(ss.lang, topic))
+    rows = field_rows(str(data), version, topic, tuple(docs))
+    summary = ex.playing_field_summary(rows)
+    lines = [
+        f"- **{T('field.' + force)}**: "
+        + ex.plain(", ".join(corpus.records[d].short_title for d in ids))
+        for force, ids in summary.items()
+    ]
+    st.markdown(f"*{T('compare.field')}*\n\n" + "\n".join(lines))
+    table = pd.DataFrame(
+        {
+            T("col.instrument"): [ex.version_label(corpus.records[r["doc_id"]]) for r in rows],
+            T("col.provisions"): [
+                "; ".join(r["provisions"]) or ("—" if r["present"] else T("field.missing"))
+                for r in rows
+            ],
+            T("col.force"): [force_label(r["force"]) or "—" for r in rows],
+            T("col.facts"): ["; ".join(r["facts"]) or "—" for r in rows],
+            T("col.source"): [r["url"] for r in rows],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        height="content",
+        key=f"field-{topic}",
+        column_config={
+            T("col.source"): st.column_config.LinkColumn(display_text="↗", width="small"),
+            T("col.provisions"): st.column_config.TextColumn(width="medium"),
+            T("col.facts"): st.column_config.TextColumn(width="large"),
+        },
+    )
+    for col, doc_id in zip(st.columns(len(docs)), docs, strict=True):
+        with col:
+            render_cell(corpus, topic, doc_id)
+
+
+def render_cell(corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp") -> None:
+    record = corpus.records[doc_id]
+    st.markdown(f"**{ex.plain(record.short_title)}**")
+    st.caption(ex.plain(ex.record_line(record)))
+    if doc_id not in corpus.by_doc:
+        st.info(T("compare.not_in_corpus"))
+        st.link_button(T("hit.source"), record.official_url, key=f"{prefix}-miss-{topic}-{doc_id}")
+        return
+    cells = cached_cells(str(corpus.data), data_version(corpus.data), topic, doc_id)
+    if not cells:
+        st.caption(T("compare.empty_cell"))
+    for cell in cells:
+        unit = cell.unit
+        force = f" · {force_label(cell.force)}" if cell.force else ""
+        with st.expander(ex.plain(ex.provision_title(unit.citation, unit.heading)) + force):
+            st.markdown(ex.plain(unit.text))
+            st.button(
+                T("hit.open"),
+                key=f"{prefix}-{topic}-{unit.key}",
+                on_click=open_in_reader,
+                args=(doc_id, unit.unit_id),
+            )
+
+
+def render_heatmap(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -> None:
+    from kb.compare.topics import topic_ids
+
+    present = [d for d in docs if d in corpus.by_doc]
+    if not present:
+        return
+    st.subheader(T("heatmap.title"))
+    st.caption(T("heatmap.help"))
+    topics = topic_ids()
+    counts = heat_counts(str(data), version, tuple(present), tuple(topics))
+    frame = pd.DataFrame(
+        [counts[d] for d in present], index=[corpus.records[d].short_title for d in present]
+    )
+    frame = frame.rename(columns=lambda t: topic_label(ss.lang, t))
+    event = st.dataframe(
+        frame.style.background_gradient(cmap="Greens", axis=None),
+        key="heatmap",
+        on_select="rerun",
+        selection_mode="single-cell",
+    )
+    cells = event.selection.get("cells", []) if event else []
+    if cells:
+        row, column = cells[0]
+        topic = topics[list(frame.columns).index(column)]
+        with st.container(border=True):
+            st.markdown(f"**{ex.plain(topic_label(ss.lang, topic))}**")
+            render_cell(corpus, topic, present[row], prefix="heat")
+
+
+def render_scope(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -> None:
+    st.subheader(T("scope.title"))
+    st.caption(T("scope.help"))
+    rows = scope_rows(str(data), version, tuple(docs))
+    if rows:
+        record_dates = lambda r: " / ".join(x for x in (r.adopted, r.version_date) if x) or "—"  # noqa: E731
+        columns = ("thresholds", "fines", "dates", "authority", "liability")
+        table = {T("col.instrument"): [ex.version_label(corpus.records[r["doc_id"]]) for r in rows]}
+        table |= {T(f"col.{c}"): ["; ".join(r[c]) or "—" for r in rows] for c in columns}
+        table[T("col.record_dates")] = [record_dates(corpus.records[r["doc_id"]]) for r in rows]
+        st.dataframe(pd.DataFrame(table), hide_index=True, key="scope-table", height="content")
+    missing = [corpus.records[d] for d in docs if d not in corpus.by_doc]
+    for record in missing:
+        st.caption(
+            f"{ex.plain(record.short_title)}: {T('compare.not_in_corpus')} {kx.md_url(record.official_url)}"
+        )

@@ -1,0 +1,191 @@
+"""The Reader page: one instrument, its table of contents, provisions with their counterparts,
+version differences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from kb.explore import export as kx
+from kb.explore import views as ex
+from kb.explore.pages.search import render_counterparts
+from kb.explore.pages.shared import (
+    T,
+    export_buttons,
+    force_label,
+    labels,
+    open_in_reader,
+    version_diff,
+)
+
+ss = st.session_state
+
+
+def switch_version() -> None:
+    ss.r_doc = ss.r_version
+
+
+def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
+    st.header(T("reader.title"))
+    family = reader_pickers(corpus)
+    unit = reader_toc(corpus)
+    render_reading(corpus, unit)
+    render_diff(data, version, corpus, family, unit)
+
+
+def reader_pickers(corpus: ex.Corpus) -> list[str]:
+    """Instrument and version pickers; returns the versions of the open instrument."""
+    from kb.compare.versions import versions_of
+
+    present = corpus.present
+    if ss.get("r_doc") not in present:
+        ss.r_doc = present[0]
+    c1, c2 = st.columns([3, 2])
+    c1.selectbox(
+        T("reader.doc"),
+        present,
+        key="r_doc",
+        format_func=lambda d: ex.version_label(corpus.records[d]),
+    )
+    family = [r.doc_id for r in versions_of(corpus.records, ss.r_doc) if r.doc_id in corpus.by_doc]
+    if len(family) > 1:
+        ss.r_version = ss.r_doc
+        c2.radio(
+            T("reader.version"),
+            family,
+            key="r_version",
+            on_change=switch_version,
+            horizontal=True,
+            format_func=lambda d: (
+                f"{corpus.records[d].status} {corpus.records[d].version_date or ''}".strip()
+            ),
+        )
+    return family
+
+
+def reader_toc(corpus: ex.Corpus):
+    """The table of contents and previous/next buttons; returns the open provision."""
+    units = corpus.by_doc[ss.r_doc]
+    ids = [u.unit_id for u in units]
+    ss.r_unit = ex.closest_unit(ids, ss.get("r_unit") or "")
+    labels = {u.unit_id: "\u2003" * u.depth + f"{u.citation} {u.heading}".strip() for u in units}
+    st.selectbox(T("reader.toc"), ids, key="r_unit", format_func=labels.get)
+    previous, following = ex.neighbours(ids, ss.r_unit)
+    b1, b2, _ = st.columns([1, 1, 6])
+    for col, key, target in ((b1, "r_prev", previous), (b2, "r_next", following)):
+        col.button(
+            T(f"reader.{key[2:]}"),
+            key=key,
+            disabled=target is None,
+            on_click=open_in_reader,
+            args=(ss.r_doc, target),
+        )
+    return corpus.unit(ss.r_doc, ss.r_unit)
+
+
+def render_reading(corpus: ex.Corpus, unit) -> None:
+    others = [d for d in ex.translations(corpus.records, unit.doc_id) if d in corpus.by_doc]
+    columns = st.columns(2) if others else [st.container()]
+    with columns[0]:
+        render_provision(corpus, unit)
+    if others:
+        with columns[1]:
+            other = corpus.unit(others[0], unit.unit_id)
+            if other is None:
+                st.caption(T("reader.parallel_missing", lang=corpus.records[others[0]].language))
+            else:
+                render_provision(corpus, other, suffix="parallel")
+    recitals = ex.linked_recitals(corpus.by_doc[unit.doc_id], unit)
+    if recitals:
+        with st.expander(T("reader.recitals")):
+            for recital in recitals:
+                st.markdown(f"**{ex.plain(recital.citation)}**  \n{ex.plain(recital.text)}")
+    with st.expander(T("counterparts.title")):
+        render_counterparts(corpus, unit.doc_id, unit.unit_id)
+    st.subheader(T("export.title"))
+    title = T("export.provision_title", citation=unit.citation)
+    export_buttons(
+        lambda: kx.provisions_export([unit], corpus.records, title, {unit.key: corpus.force(unit)}),
+        "provision",
+    )
+
+
+def render_provision(corpus: ex.Corpus, unit, suffix: str = "main") -> None:
+    record = corpus.records[unit.doc_id]
+    st.markdown(
+        f"### {ex.plain(unit.citation)}" + (f" — {ex.plain(unit.heading)}" if unit.heading else "")
+    )
+    st.caption(ex.plain(f"{ex.version_label(record)} · {record.language}"))
+    if record.consolidates:
+        st.caption(T("reader.consolidated"))
+    if unit.status == "deleted":
+        st.warning(T("reader.deleted"))
+    if unit.markers:
+        st.caption(T("reader.markers", markers=ex.plain(", ".join(unit.markers))))
+    if unit.page:
+        st.caption(T("reader.page", page=unit.page))
+    st.markdown(ex.plain(unit.text))
+    force = corpus.force(unit)
+    if force:
+        st.caption(T("force", force=force_label(force)))
+    if unit.footnotes:
+        with st.expander(T("reader.footnotes")):
+            st.markdown(ex.plain("\n".join(unit.footnotes)))
+    st.link_button(T("hit.source"), record.official_url, key=f"r-src-{suffix}")
+
+
+def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], unit) -> None:
+    with st.expander(T("diff.title")):
+        if len(family) < 2:
+            st.caption(T("diff.none"))
+            return
+        for key, default in (("d_old", family[0]), ("d_new", family[-1])):
+            if ss.get(key) not in family:
+                ss[key] = default
+        c1, c2, c3 = st.columns(3)
+        fmt = lambda d: f"{corpus.records[d].status} {corpus.records[d].version_date or ''}".strip()  # noqa: E731
+        c1.selectbox(T("diff.old"), family, key="d_old", format_func=fmt)
+        c2.selectbox(T("diff.new"), family, key="d_new", format_func=fmt)
+        c3.radio(
+            T("diff.level"),
+            ("article", "paragraph"),
+            key="d_level",
+            horizontal=True,
+            format_func=labels("diff.level."),
+        )
+        st.toggle(T("diff.only_this"), key="d_only")
+        diffs = version_diff(str(data), version, ss.d_old, ss.d_new, ss.d_level)
+        if ss.d_only:
+            top = unit.unit_id.split(".")[0]
+            diffs = [d for d in diffs if d.unit_id == top or d.unit_id.startswith(top + ".")]
+        render_diff_list(diffs)
+        old, new = corpus.records[ss.d_old], corpus.records[ss.d_new]
+        title = T("export.diff_title", old=ex.version_label(old), new=ex.version_label(new))
+        export_buttons(lambda: kx.diff_export(diffs, old, new, title), "diff")
+
+
+def render_diff_list(diffs: list, limit: int = 30) -> None:
+    from kb.compare.diff import summary
+
+    st.caption(T("diff.summary", **summary(diffs)))
+    changed = [d for d in diffs if d.change != "unchanged"]
+    if not changed:
+        st.caption(T("diff.nothing"))
+    shown = changed if st.toggle(T("diff.all"), key="diff_all") else changed[:limit]
+    for d in shown:
+        words = []
+        folded = False
+        for op, text, cut in ex.fold_ops(d.ops):
+            piece = ex.plain(text)
+            folded = folded or cut
+            words.append(f"~~{piece}~~" if op == "-" else f"**{piece}**" if op == "+" else piece)
+        st.markdown(
+            f"**{ex.plain(d.unit_id)}** {ex.plain(d.heading)} — *{d.change}*  \n" + " ".join(words)
+        )
+        if folded:
+            with st.expander(T("diff.full")):
+                st.text(d.new_text or d.old_text)
+    if len(shown) < len(changed):
+        st.caption(T("diff.more", n=len(changed) - len(shown)))
