@@ -133,3 +133,20 @@ def test_facts_cli(data_dir, capsys):
     employees = [f for f in facts if f["kind"] == "employees" and f["value"] == "3000"]
     assert employees and employees[0]["citation"].startswith("LkSG § 1")
     assert all(f["quote"] for f in facts)
+
+
+def test_comparison_settings_are_injected_not_patched(units):
+    """``CompareSettings`` is the one home of the comparison's weights: a sweep passes another
+    object; the module's defaults stay as they are."""
+    from kb.compare.cells import DEFAULT_COMPARE, Analysis, CompareSettings, similar
+
+    two = [u for u in units if u.doc_id in ("de-lksg-2021", "eu-csddd-2024-1760")]
+    default = Analysis(two)
+    assert len(default.cell("grievance-mechanism", "de-lksg-2021")) == DEFAULT_COMPARE.cell_size
+    one = Analysis(two, settings=CompareSettings(cell_size=1))
+    assert len(one.cell("grievance-mechanism", "de-lksg-2021")) == 1
+    strict = Analysis(two, settings=CompareSettings(min_score=1e9))
+    assert strict.cell("grievance-mechanism", "de-lksg-2021") == []
+    topics_only = Analysis(two, settings=CompareSettings(topic_weight=0.0))
+    assert similar(topics_only, "eu-csddd-2024-1760", "art-14")["matches"] == []
+    assert similar(default, "eu-csddd-2024-1760", "art-14")["matches"]

@@ -22,8 +22,24 @@ from kb.errors import UnknownUnitError
 from kb.models import Unit
 from kb.numbering import is_within, top_level
 
-CELL_SIZE = 3
-MIN_SCORE = 0.6
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """How cells and counterparts are chosen: one object, injected into ``Analysis(settings=)``,
+    so an evaluation can sweep a value without patching the module. Chosen on the comparison dev
+    gold (``python -m kb eval --compare``): counterparts by topics alone hit@1 0.69, embeddings
+    alone 0.40, both (0.3 / 0.7) 0.77."""
+
+    #: provisions shown per topic × instrument cell
+    cell_size: int = 3
+    #: the topic score a provision needs to fill a cell (also the heatmap's count)
+    min_score: float = 0.6
+    #: counterparts: weight of the cosine of topic vectors, and of the embeddings' cosine
+    topic_weight: float = 0.3
+    dense_weight: float = 0.7
+
+
+DEFAULT_COMPARE = CompareSettings()
 
 
 @dataclass
@@ -69,8 +85,14 @@ class Analysis:
     shown provision, which costs ~2 s per topic over the whole corpus.
     """
 
-    def __init__(self, units: list[Unit], force: Callable[[Unit], str] | None = None):
+    def __init__(
+        self,
+        units: list[Unit],
+        force: Callable[[Unit], str] | None = None,
+        settings: CompareSettings = DEFAULT_COMPARE,
+    ):
         self.units = units
+        self.settings = settings
         self._force = force
         self.by_doc: dict[str, list[Unit]] = defaultdict(list)
         for unit in candidates(units):
@@ -92,16 +114,16 @@ class Analysis:
         norm = math.sqrt(sum(v * v for v in scores.values())) or 1.0
         return {t: v / norm for t, v in scores.items()}
 
-    def cell(self, topic: str, doc_id: str, size: int = CELL_SIZE) -> list[CellUnit]:
+    def cell(self, topic: str, doc_id: str, size: int | None = None) -> list[CellUnit]:
         """The best provisions of ``doc_id`` for ``topic``, best first, one per article; the
         deontic force is worked out only for the provisions shown."""
         ranked = []
         for unit in self.by_doc.get(doc_id, []):
             match = next((s for s in self.scores(unit) if s.topic == topic), None)
-            if match and match.score >= MIN_SCORE:
+            if match and match.score >= self.settings.min_score:
                 ranked.append(CellUnit(unit, match.score, match))
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
-        chosen = _distinct(ranked, size)
+        chosen = _distinct(ranked, size or self.settings.cell_size)
         for cand in chosen:
             if self._force is not None:
                 cand.force = self._force(cand.unit)
@@ -127,11 +149,11 @@ def coverage(
 
 
 def similar(
-    analysis: Analysis, doc_id: str, unit_id: str, size: int = CELL_SIZE, vectors=None
+    analysis: Analysis, doc_id: str, unit_id: str, size: int | None = None, vectors=None
 ) -> dict:
     """Counterparts of one provision in every other instrument, best first, with reasons.
 
-    Score = ``W_TOPICS`` × cosine of topic vectors + ``W_DENSE`` × cosine of embeddings when
+    Score = ``topic_weight`` × cosine of topic vectors + ``dense_weight`` × cosine of embeddings when
     ``vectors`` maps unit keys to normalised vectors (topics only without them). Measured on the
     dev gold: topics alone hit@1 0.69, embeddings alone 0.40, both 0.77; adding lexicon-concept
     overlap lowered it. Raises ``UnknownUnitError`` (a ``KBError``) for an unknown unit.
@@ -145,21 +167,19 @@ def similar(
             continue
         ranked = [c for c in (_pair(analysis, source, u, vectors) for u in units) if c.score > 0]
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
-        chosen = _distinct(ranked, size)
+        chosen = _distinct(ranked, size or analysis.settings.cell_size)
         if chosen:
             matches.append({"doc_id": other, "units": [c.to_dict(with_text=False) for c in chosen]})
     return {"doc_id": doc_id, "unit_id": unit_id, "matches": matches}
 
 
-W_TOPICS, W_DENSE = 0.3, 0.7
-
-
 def _pair(analysis: Analysis, source: Unit, unit: Unit, vectors) -> CellUnit:
     base, vec = analysis.topic_vector(source), analysis.topic_vector(unit)
     shared = sorted(set(base) & set(vec), key=lambda t: -(base[t] * vec[t]))
-    score = W_TOPICS * sum(base[t] * vec[t] for t in shared)
+    settings = analysis.settings
+    score = settings.topic_weight * sum(base[t] * vec[t] for t in shared)
     if vectors is not None and source.key in vectors and unit.key in vectors:
-        score += W_DENSE * float(vectors[source.key] @ vectors[unit.key])
+        score += settings.dense_weight * float(vectors[source.key] @ vectors[unit.key])
     reason = [f"shared topic: {t}" for t in shared[:3]]
     if vectors is not None:
         reason.append("similar wording (multilingual embedding)")

@@ -358,14 +358,13 @@ def facts_of(units: list[Unit]) -> list:
 
 def heatmap(analysis, docs: list[str], topics: list[str]) -> dict[str, dict[str, int]]:
     """``{doc_id: {topic: number of provisions addressing it}}`` (score ≥ the cell threshold)."""
-    from kb.compare.cells import MIN_SCORE
 
     out = {}
     for doc_id in docs:
         counts = dict.fromkeys(topics, 0)
         for unit in analysis.by_doc.get(doc_id, []):
             for score in analysis.scores(unit):
-                if score.topic in counts and score.score >= MIN_SCORE:
+                if score.topic in counts and score.score >= analysis.settings.min_score:
                     counts[score.topic] += 1
         out[doc_id] = counts
     return out
