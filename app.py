@@ -1,6 +1,6 @@
 """Levelfield explorer.  Run: ``streamlit run app.py``
 
-Pages: Search, Compare, Reader, Corpus (with "add a document"); exports wherever provisions are
+Pages: Search, Compare, "Does it apply to us?", Reader, Corpus (with "add a document"); exports wherever provisions are
 shown. This file picks the page; the page layouts are in ``kb.explore.pages`` and what to show is
 decided in ``kb.explore.views`` (pure, tested).
 
@@ -23,6 +23,7 @@ import streamlit as st
 
 from kb.errors import StoreError
 from kb.explore import views as ex
+from kb.explore.pages.applies import page_applies
 from kb.explore.pages.compare import page_compare
 from kb.explore.pages.corpus import page_corpus
 from kb.explore.pages.reader import page_reader
@@ -43,6 +44,7 @@ from kb.store import data_version
 PAGES = {
     "search": page_search,
     "compare": page_compare,
+    "applies": page_applies,
     "reader": page_reader,
     "corpus": page_corpus,
 }

@@ -91,6 +91,28 @@ def test_counterparts_of_one_result_open_in_place_and_keep_the_selection(monkeyp
 
 
 @pytest.mark.slow
+def test_does_it_apply_to_us_cites_the_deciding_provision_verbatim(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, page="applies")
+    assert_inert(at)
+    at.text_input(key="ap_country").input("DE")
+    at.number_input(key="ap_employees").set_value(1500)
+    at.number_input(key="ap_turnover").set_value(500_000_000.0)
+    at.date_input(key="ap_date").set_value("2026-06-01")
+    at.button(key="applies_go").click().run()
+    assert_inert(at)
+    table = frame_with(at, "Applies")
+    lksg = list(table["Instrument"]).index("LkSG")
+    assert "LkSG § 1 Abs. 1" in table["Why (provision)"][lksg]
+    corpus = ex.load_corpus(indexed_data)
+    words = ex.plain(corpus.unit("de-lksg-2021", "sec-1.par-1").text[:1500])
+    assert words in [c.value for c in at.caption]  # the provision's words, verbatim
+    at.text_input(key="ap_country").input("D1")
+    at.button(key="applies_go").click().run()
+    assert_inert(at)
+    assert any("D1" in w.value and "country code" in w.value for w in at.warning)
+
+
+@pytest.mark.slow
 def test_search_form_filters_and_open_in_reader(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data)
     at.text_input(key="q").input("klachtenprocedure")

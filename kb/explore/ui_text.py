@@ -19,6 +19,39 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.compare": ("Compare", "Vergelijken"),
     "page.reader": ("Reader", "Lezen"),
     "page.corpus": ("Corpus", "Corpus"),
+    "page.applies": ("Does it apply to us?", "Geldt het voor ons?"),
+    "applies.title": ("Does it apply to us?", "Geldt het voor ons?"),
+    "applies.hint": (
+        "A company profile against every instrument's scope rules; each answer cites the provision "
+        "that decides it. Not legal advice.",
+        "Een bedrijfsprofiel getoetst aan de toepassingsregels van elk instrument; elk antwoord "
+        "vermeldt de bepaling die het beslist. Geen juridisch advies.",
+    ),
+    "applies.country": (
+        "Country of incorporation or seat (2 letters)",
+        "Land van oprichting of zetel (2 letters)",
+    ),
+    "applies.employees": ("Employees in total (group)", "Werknemers in totaal (groep)"),
+    "applies.turnover": ("Net worldwide turnover (EUR)", "Netto wereldwijde omzet (EUR)"),
+    "applies.in_country": ("Employees in that country", "Werknemers in dat land"),
+    "applies.eu_turnover": (
+        "Net turnover in the EU (EUR, non-EU companies)",
+        "Netto-omzet in de EU (EUR, niet-EU-bedrijven)",
+    ),
+    "applies.royalties": (
+        "Franchise or licensing royalties (EUR)",
+        "Franchise- of licentievergoedingen (EUR)",
+    ),
+    "applies.employees_in": (
+        "Employees in other countries (DE=1200, FR=300)",
+        "Werknemers in andere landen (DE=1200, FR=300)",
+    ),
+    "applies.date": ("As at", "Op datum"),
+    "applies.go": ("Check", "Nagaan"),
+    "applies.instrument": ("Instrument", "Instrument"),
+    "applies.verdict": ("Applies", "Van toepassing"),
+    "applies.from": ("From", "Vanaf"),
+    "applies.why": ("Why (provision)", "Waarom (bepaling)"),
     "sidebar.corpus": (
         "{present} of {total} instruments in the local corpus; {missing} listed with their official source.",
         "{present} van {total} instrumenten in het lokale corpus; {missing} vermeld met hun officiële bron.",

@@ -24,7 +24,7 @@ from kb.errors import StoreError
 from kb.models import DocRecord, Unit
 from kb.store import DataDir
 
-PAGES = ("search", "compare", "reader", "corpus")
+PAGES = ("search", "compare", "applies", "reader", "corpus")
 UI_LANGUAGES = ("en", "nl")
 #: URL parameter → session key, for lists (comma-separated in the URL)
 LIST_PARAMS = {
