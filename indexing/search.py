@@ -73,6 +73,15 @@ class Filters:
     language: set[str] = field(default_factory=set)
     as_at: str | None = None
 
+    @classmethod
+    def of(cls, as_at: str | None = None, **values) -> Filters:
+        """Filters from lists of allowed values (``None`` or empty = any), as the CLI, the API
+        and the app hold them: ``Filters.of(doc_id=["de-lksg-2021"], as_at="2025-01-01")``."""
+        unknown = sorted(set(values) - set(FILTER_FIELDS))
+        if unknown:
+            raise TypeError(f"unknown filter field(s) {unknown}")
+        return cls(**{name: set(values.get(name) or ()) for name in FILTER_FIELDS}, as_at=as_at)
+
     def validate(self, records: dict[str, DocRecord]) -> None:
         for name in FILTER_FIELDS:
             allowed = {getattr(r, name) for r in records.values()}

@@ -135,12 +135,12 @@ class Service:
     ) -> dict:
         from indexing.search import Filters
 
-        filters = Filters(
-            doc_id=set(doc_id or ()),
-            jurisdiction=set(jurisdiction or ()),
-            instrument_type=set(instrument_type or ()),
-            status=set(status or ()),
-            language=set(language or ()),
+        filters = Filters.of(
+            doc_id=doc_id,
+            jurisdiction=jurisdiction,
+            instrument_type=instrument_type,
+            status=status,
+            language=language,
             as_at=as_at,
         )
         searcher = self.searcher()

@@ -40,12 +40,12 @@ def cmd_build(args) -> int:
 def _filters(args):
     from indexing.search import Filters
 
-    return Filters(
-        doc_id=set(args.doc),
-        jurisdiction=set(args.jurisdiction),
-        instrument_type=set(args.instrument_type),
-        status=set(args.status),
-        language=set(args.language),
+    return Filters.of(
+        doc_id=args.doc,
+        jurisdiction=args.jurisdiction,
+        instrument_type=args.instrument_type,
+        status=args.status,
+        language=args.language,
         as_at=args.as_at,
     )
 

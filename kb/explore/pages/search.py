@@ -44,12 +44,12 @@ def current_filters():
     from indexing.search import Filters
 
     as_at = ss.get("f_as_at")
-    return Filters(
-        doc_id=set(ss.f_doc),
-        jurisdiction=set(ss.f_jur),
-        instrument_type=set(ss.f_type),
-        status=set(ss.f_status),
-        language=set(ss.f_lang),
+    return Filters.of(
+        doc_id=ss.f_doc,
+        jurisdiction=ss.f_jur,
+        instrument_type=ss.f_type,
+        status=ss.f_status,
+        language=ss.f_lang,
         as_at=as_at.isoformat() if as_at else None,
     )
 
