@@ -30,6 +30,11 @@ class Retriever(Protocol):
         self, query: str, allowed: np.ndarray | None, n: int
     ) -> list[tuple[int, float]]: ...
 
+    def row_scores(self, query: str, rows: list[int]) -> list[float] | None:
+        """The engine's score of each of ``rows`` for ``query`` (``None``: cannot score given
+        rows); used to pick the paragraph of a retrieved article that answers best."""
+        ...
+
 
 class DenseRetriever:
     """Nearest chunks by cosine of multilingual embeddings (a FAISS inner-product index over
@@ -38,9 +43,18 @@ class DenseRetriever:
 
     kind = "dense"
 
-    def __init__(self, faiss_index, embedder):
+    def __init__(self, faiss_index, embedder, vectors: np.ndarray | None = None):
+        """``vectors``: the index's normalised vectors by row, for ``row_scores``."""
         self.faiss_index = faiss_index
         self.embedder = embedder
+        self.vectors = vectors
+        self._last: tuple[str | None, np.ndarray | None] = (None, None)
+
+    def _vector(self, query: str) -> np.ndarray:
+        """The query's embedding (the last one is kept: one search asks for it twice)."""
+        if self._last[0] != query:
+            self._last = (query, self.embedder.encode_queries([query]))
+        return self._last[1]
 
     def candidates(self, query: str, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
         import faiss
@@ -48,12 +62,17 @@ class DenseRetriever:
         n = min(n, self.faiss_index.ntotal if allowed is None else len(allowed))
         if n <= 0:
             return []
-        vector = self.embedder.encode_queries([query])
+        vector = self._vector(query)
         params = None
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
         scores, ids = self.faiss_index.search(vector, n, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def row_scores(self, query: str, rows: list[int]) -> list[float] | None:
+        if self.vectors is None:
+            return None
+        return [float(x) for x in self.vectors[rows] @ self._vector(query)[0]]
 
 
 class BM25Retriever:
@@ -64,15 +83,26 @@ class BM25Retriever:
 
     def __init__(self, bm25):
         self.bm25 = bm25
+        self._last: tuple[str | None, np.ndarray | None] = (None, None)
 
     def terms(self, query: str) -> list[str]:
         return query_tokens(query)
 
+    def _scores(self, query: str) -> np.ndarray | None:
+        """BM25 score of every row (``None`` without query terms); the last query's are kept."""
+        if self._last[0] != query:
+            terms = list(dict.fromkeys(self.terms(query)))
+            self._last = (query, self.bm25.get_scores(terms) if terms else None)
+        return self._last[1]
+
+    def row_scores(self, query: str, rows: list[int]) -> list[float] | None:
+        scores = self._scores(query)
+        return [0.0] * len(rows) if scores is None else [float(scores[r]) for r in rows]
+
     def candidates(self, query: str, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
-        terms = list(dict.fromkeys(self.terms(query)))
-        if not terms or n <= 0:
+        scores = self._scores(query)
+        if scores is None or n <= 0:
             return []
-        scores = self.bm25.get_scores(terms)
         if allowed is not None:
             mask = np.full(scores.shape, -np.inf)
             mask[allowed] = scores[allowed]

@@ -9,6 +9,7 @@ instrument does not fill the page. Every weight is in ``RankingSettings``.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import html
 import re
@@ -22,13 +23,15 @@ from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
 from indexing.lexicon import instruments_named
 from indexing.retrievers import BM25Retriever, DenseRetriever, LexiconRetriever, Retriever
-from kb.compare.versions import family, visible_at
+from kb.compare.versions import act_of, visible_at
 from kb.errors import QueryError
-from kb.lang import query_tokens, tokens, words
+from kb.lang import query_tokens, words
 from kb.models import DocRecord
 from kb.numbering import top_level
 
-MAX_QUERY_CHARS = 1000
+#: a paragraph of a draft bill fits (to find its counterparts); the dense model reads its first
+#: 512 tokens, BM25 all of it
+MAX_QUERY_CHARS = 4000
 MODES = ("hybrid", "dense", "bm25")
 FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "language")
 
@@ -51,12 +54,32 @@ class RankingSettings:
     #: recitals explain, they do not rule: their fused score counts this much
     recital_weight: float = 0.5
     #: provisions of an instrument the query names ("LkSG", "Omnibus", …)
-    named_boost: float = 2.0
+    named_boost: float = 5.0
     #: at most this many results per instrument among the first k (when enough others match)
-    per_doc: int = 4
-    #: cite the deepest part of a hit holding this share of the query words the hit holds
-    #: (``indexing.pinpoint``); above 1 the hit always cites the whole passage
-    pinpoint_share: float = 1.01
+    per_doc: int = 2
+    #: a hit cites the paragraph/point (``Chunk.part`` row) of its provision that scores best
+    #: within the provision; off: it cites the passage (an article, or the part a passage covers)
+    pinpoint: bool = True
+    #: weights of the dense and the lexical (BM25, lexicon) rankings of a provision's parts
+    pinpoint_dense: float = 1.0
+    pinpoint_lexical: float = 0.0
+    #: search the paragraph/point rows too (off: passages only, hits cite what a passage covers)
+    parts: bool = True
+    #: fuse rankings of provisions (each ranker's best row per provision) rather than of rows
+    fuse_provisions: bool = True
+    #: words that ask for recitals: such a query does not down-weight them (any language)
+    recital_words: tuple[str, ...] = (
+        "recital",
+        "recitals",
+        "considérant",
+        "considérants",
+        "overweging",
+        "overwegingen",
+        "erwägungsgrund",
+        "erwägungsgründe",
+        "fortale",
+        "fortalen",
+    )
 
 
 DEFAULT_RANKING = RankingSettings()
@@ -139,7 +162,6 @@ class Searcher:
 
         self.settings = settings
         self.data = Path(data)
-        self._unit_table: dict | None = None
         self.index = load_index(data, model)
         self.embedder = embedder or get_embedder(self.index.meta["model"])
         if self.embedder.fingerprint != self.index.meta["fingerprint"]:
@@ -149,7 +171,10 @@ class Searcher:
             )
         self.records = manifest_for(data)
         self.retrievers = retrievers or [
-            (DenseRetriever(self.index.faiss_index, self.embedder), settings.dense_weight),
+            (
+                DenseRetriever(self.index.faiss_index, self.embedder, self.index.vectors),
+                settings.dense_weight,
+            ),
             (BM25Retriever(self.index.bm25), settings.bm25_weight),
             (LexiconRetriever(self.index.bm25), settings.expansion_weight),
         ]
@@ -161,6 +186,19 @@ class Searcher:
         self._doc_rows: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
             self._doc_rows.setdefault(chunk.doc_id, []).append(i)
+        self._passage_of = _passages_of_parts(self.index.chunks)
+        self._act = {doc_id: act_of(self.records, doc_id) for doc_id in self._doc_rows}
+        self._in_force: dict[str, set[str]] = {}
+        self._provision_rows: dict[tuple[str, str], list[int]] = {}  # (doc, top unit) → rows
+        for i, chunk in enumerate(self.index.chunks):
+            if not chunk.part:
+                self._provision_rows.setdefault(
+                    (chunk.doc_id, top_level(chunk.unit_id)), []
+                ).append(i)
+        self._parts_of: dict[tuple[str, str], list[int]] = {}  # (doc, top-level unit) → part rows
+        for i, chunk in enumerate(self.index.chunks):
+            if chunk.part:
+                self._parts_of.setdefault((chunk.doc_id, top_level(chunk.unit_id)), []).append(i)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -189,11 +227,22 @@ class Searcher:
                 rankings.append(ranking)
                 weights.append(weight)
         dense, bm25 = first.get("dense", []), first.get("bm25", [])
-        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         named = instruments_named(query)
-        fused = self._prior(fused, named)
+        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+        fused = self._prior(query, fused, named)
+        rows: dict[tuple, int] = {}  # each provision's best row
+        for row, _ in fused:
+            rows.setdefault(self._key_of(row), row)
+        order = None
+        if self.settings.fuse_provisions:
+            # each ranker votes once per provision (its best row), so the paragraph rows of one
+            # article do not push other articles down the rankings before fusion
+            collapsed = [self._collapse(ranking) for ranking in rankings]
+            fused_keys = reciprocal_rank_fusion(collapsed, k=self.settings.rrf_k, weights=weights)
+            order = self._prior(query, [(rows[key], score) for key, score in fused_keys], named)
         self._dense_scores = dict(dense)
-        hits = self._group(query, fused, k, named, _ranks(dense), _ranks(bm25))
+        date = filters.as_at or dt.date.today().isoformat()
+        hits = self._group(query, fused, order, k, named, _ranks(dense), _ranks(bm25), date)
         if self.calibration is not None:
             for hit in hits:
                 hit.relevance = self.calibration.relevance(hit.dense_score)
@@ -232,107 +281,201 @@ class Searcher:
             except ValueError as exc:
                 raise QueryError(str(exc)) from None
             docs = [d for d in docs if d in visible]
-        if len(docs) == len(self._doc_rows):
+        parts = self.settings.parts
+        if len(docs) == len(self._doc_rows) and parts:
             return None
-        rows = [i for d in docs for i in self._doc_rows[d]]
+        rows = [
+            i for d in docs for i in self._doc_rows[d] if parts or not self.index.chunks[i].part
+        ]
         if not rows:
             raise QueryError("no document matches these filters")
         return np.array(sorted(rows), dtype=np.int64)
 
-    def _prior(self, fused: list, named: list[str]) -> list[tuple[int, float]]:
+    def _prior(self, query: str, fused: list, named: list[str]) -> list[tuple[int, float]]:
         """Re-weight fused scores: recitals (explanations, not rules) count
-        ``settings.recital_weight``; provisions of an instrument the query names ("LkSG",
+        ``settings.recital_weight`` unless the query asks for recitals; provisions of an instrument the query names ("LkSG",
         "Omnibus", …) ``settings.named_boost``."""
         out = []
+        asks_recitals = bool(set(words(query)) & set(self.settings.recital_words))
         for row, score in fused:
             chunk = self.index.chunks[row]
-            if chunk.unit_id.startswith("rec-"):
+            if chunk.unit_id.startswith("rec-") and not asks_recitals:
                 score *= self.settings.recital_weight
             if any(fnmatch.fnmatchcase(chunk.doc_id, pattern) for pattern in named):
                 score *= self.settings.named_boost
             out.append((row, score))
         return sorted(out, key=lambda item: -item[1])
 
-    def _group(self, query, fused, k: int, named: list[str], dense_ranks, bm25_ranks) -> list[Hit]:
-        """One entry per provision of a version family (other versions → ``also_in``), at most
-        ``settings.per_doc`` per instrument among the first ``k`` unless too few instruments match or the
-        query names the instrument."""
-        groups: dict[tuple, tuple[int, float, list[str]]] = {}
+    def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[tuple, float]]:
+        """``ranking`` as a ranking of provisions (version family, top-level unit), each at the
+        rank of its best row."""
+        seen: set[tuple] = set()
+        out = []
+        for row, score in ranking:
+            key = self._key_of(row)
+            if key not in seen:
+                seen.add(key)
+                out.append((key, score))
+        return out
+
+    def _key_of(self, row: int) -> tuple[str, str]:
+        """The provision a row belongs to: its act (any version, any language) and top-level
+        unit."""
+        chunk = self.index.chunks[row]
+        return (self._act[chunk.doc_id], top_level(chunk.unit_id))
+
+    def _shown_doc(self, group: _Group, date: str | None) -> str:
+        """The version a grouped hit shows: among the versions that matched, the one in force
+        on ``date`` (today by default) in the language of the best match, else the best match's."""
+        best = self.index.chunks[group.best]
+        matched = [best.doc_id, *group.also]
+        if date not in self._in_force:
+            self._in_force[date] = visible_at(self.records, date)
+        in_force = self._in_force[date]
+        language = self.records[best.doc_id].language
+        for doc_id in matched:
+            if doc_id in in_force and self.records[doc_id].language == language:
+                return doc_id
+        return best.doc_id
+
+    def _group(
+        self, query, fused, order, k: int, named: list[str], dense_ranks, bm25_ranks, date
+    ) -> list[Hit]:
+        """One entry per provision of an act, whatever its versions and languages: shown in
+        the version in force on ``date`` (``_shown_doc``; the other versions that matched →
+        ``also_in``), citing its best paragraph/point (``_cited_row``); at most
+        ``settings.per_doc`` per act among the first ``k`` unless too few acts match or the
+        query names the instrument. ``order``: the provisions' fused scores
+        (``fuse_provisions``), else a provision scores as its best row."""
+        groups: dict[tuple, _Group] = {}
         for row, score in fused:
+            key = self._key_of(row)
             chunk = self.index.chunks[row]
-            key = (*family(self.records[chunk.doc_id]), top_level(chunk.unit_id))
-            if key in groups:
-                first_doc, also = self.index.chunks[groups[key][0]].doc_id, groups[key][2]
-                if chunk.doc_id != first_doc and chunk.doc_id not in also:
-                    also.append(chunk.doc_id)
-            else:
-                groups[key] = (row, score, [])
-        ordered = list(groups.values())
+            group = groups.get(key)
+            if group is None:
+                groups[key] = _Group(row, score)
+                continue
+            if (
+                chunk.doc_id != self.index.chunks[group.best].doc_id
+                and chunk.doc_id not in group.also
+            ):
+                group.also.append(chunk.doc_id)
+        ranked = list(groups.values())
+        if order is not None:
+            for row, score in order:
+                groups[self._key_of(row)].score = score
+            ranked = [groups[self._key_of(row)] for row, _ in order]
         per_doc: dict[str, int] = {}
         first, rest = [], []
-        for entry in ordered:
-            doc_id = self.index.chunks[entry[0]].doc_id
-            per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+        for group in ranked:
+            doc_id = self.index.chunks[group.best].doc_id
+            act = self._act[doc_id]
+            per_doc[act] = per_doc.get(act, 0) + 1
             exempt = any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
-            (first if exempt or per_doc[doc_id] <= self.settings.per_doc else rest).append(entry)
+            (first if exempt or per_doc[act] <= self.settings.per_doc else rest).append(group)
         highlight = _highlighter(query)
         chosen = (first + rest)[:k]
+        for group in chosen:
+            self._show(group, date)
         return [
-            self._hit(query, rank, row, score, also, highlight, dense_ranks, bm25_ranks)
-            for rank, (row, score, also) in enumerate(chosen, start=1)
+            self._hit(rank, self._cited_row(query, g), g, highlight, dense_ranks, bm25_ranks)
+            for rank, g in enumerate(chosen, start=1)
         ]
 
-    def _pinpointed(self, query: str, chunk) -> tuple[str, str, str]:
-        """``(unit_id, citation, text)`` to cite for ``chunk``: its innermost part that answers
-        the query (``indexing.pinpoint``), or the whole chunk."""
-        whole = (chunk.unit_id, chunk.citation, chunk.text)
-        if self.settings.pinpoint_share > 1 or len(chunk.unit_ids) < 2:
-            return whole
-        from indexing.pinpoint import pinpoint
+    def _show(self, group: _Group, date: str) -> None:
+        """Make the version ``_shown_doc`` picks the group's best row (its passage of the same
+        provision); the best match's document joins ``also_in``."""
+        best = self.index.chunks[group.best]
+        shown = self._shown_doc(group, date)
+        rows = self._provision_rows.get((shown, top_level(best.unit_id)))
+        if shown == best.doc_id or not rows:
+            return
+        group.also = [best.doc_id, *(d for d in group.also if d != shown)]
+        group.best = rows[0]
 
-        units = self._units()
-        parts = [(chunk.unit_id, chunk.text)]
-        parts += [
-            (uid, units[(chunk.doc_id, uid)].text)
-            for uid in chunk.unit_ids
-            if uid != chunk.unit_id and (chunk.doc_id, uid) in units
-        ]
-        terms = set(tokens(query, chunk.language))
-        target = pinpoint(terms, chunk.unit_id, parts, chunk.language, self.settings.pinpoint_share)
-        if target == chunk.unit_id:
-            return whole
-        unit = units[(chunk.doc_id, target)]
-        return unit.unit_id, unit.citation, unit.text
+    def _cited_row(self, query: str, group: _Group) -> int:
+        """The row a grouped hit cites: with ``settings.pinpoint``, the paragraph/point of the
+        provision (in the best row's document) that the rankers score best within it — each
+        ranker ranks the provision's parts, the ranks are fused as the rows were; else, or when
+        the provision has no parts, the passage."""
+        best = self.index.chunks[group.best]
+        passage = self._passage_of.get(group.best, group.best) if best.part else group.best
+        rows = self._parts_of.get((best.doc_id, top_level(best.unit_id)), [])
+        if not self.settings.pinpoint or not rows:
+            return passage
+        rankings, weights = [], []
+        for retriever, _ in self.retrievers:
+            row_scores = getattr(retriever, "row_scores", None)
+            scores = row_scores(query, rows) if row_scores else None
+            if scores is None:
+                continue
+            weight = (
+                self.settings.pinpoint_dense
+                if retriever.kind == "dense"
+                else self.settings.pinpoint_lexical
+            )
+            if weight <= 0:
+                continue
+            ranked = sorted(zip(rows, scores, strict=True), key=lambda item: -item[1])
+            rankings.append([(r, x) for r, x in ranked if x > 0 or retriever.kind == "dense"])
+            weights.append(weight)
+        fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+        return fused[0][0] if fused else passage
 
-    def _units(self) -> dict:
-        if self._unit_table is None:
-            from kb.store import read_units
-
-            self._unit_table = {(u.doc_id, u.unit_id): u for u in read_units(self.data)}
-        return self._unit_table
-
-    def _hit(self, query, rank, row, score, also_in, highlight, dense_ranks, bm25_ranks) -> Hit:
+    def _hit(self, rank, row, group: _Group, highlight, dense_ranks, bm25_ranks) -> Hit:
         chunk = self.index.chunks[row]
         record = self.records[chunk.doc_id]
-        unit_id, citation, text = self._pinpointed(query, chunk)
+        rows = {row, group.best}
+        cosines = [self._dense_scores[r] for r in rows if r in self._dense_scores]
         return Hit(
             rank=rank,
             doc_id=chunk.doc_id,
-            unit_id=unit_id,
-            citation=citation,
+            unit_id=chunk.unit_id,
+            citation=chunk.citation,
             heading=chunk.heading,
-            text=text,
-            snippet=highlight(text),
-            score=round(float(score), 6),
+            text=chunk.text,
+            snippet=highlight(chunk.text),
+            score=round(float(group.score), 6),
             language=chunk.language,
             jurisdiction=record.jurisdiction,
             url=record.official_url,
             short_title=record.short_title,
-            dense_rank=dense_ranks.get(row),
-            dense_score=(round(self._dense_scores[row], 4) if row in self._dense_scores else None),
-            bm25_rank=bm25_ranks.get(row),
-            also_in=also_in,
+            dense_rank=min((dense_ranks[r] for r in rows if r in dense_ranks), default=None),
+            dense_score=round(max(cosines), 4) if cosines else None,
+            bm25_rank=min((bm25_ranks[r] for r in rows if r in bm25_ranks), default=None),
+            also_in=group.also,
         )
+
+
+@dataclass
+class _Group:
+    """The retrieved rows of one provision of a version family: its best row, its score (the
+    provision's fused score), the other versions that matched."""
+
+    best: int
+    score: float
+    also: list[str] = field(default_factory=list)
+
+
+def _passages_of_parts(chunks) -> dict[int, int]:
+    """Row of each paragraph/point chunk → row of the passage that holds it."""
+    holder: dict[tuple[str, str], int] = {}
+    for row, chunk in enumerate(chunks):
+        if not chunk.part:
+            for uid in chunk.unit_ids:
+                holder[(chunk.doc_id, uid)] = row
+            holder.setdefault((chunk.doc_id, chunk.unit_id), row)
+            holder.setdefault((chunk.doc_id, top_level(chunk.unit_id)), row)
+    out = {}
+    for row, chunk in enumerate(chunks):
+        if chunk.part:
+            ancestors = chunk.unit_id.split(".")
+            for depth in range(len(ancestors), 0, -1):
+                found = holder.get((chunk.doc_id, ".".join(ancestors[:depth])))
+                if found is not None:
+                    out[row] = found
+                    break
+    return out
 
 
 def _ranks(ranking) -> dict[int, int]:
@@ -368,9 +511,16 @@ def _highlighter(query: str, width: int = 240):
     def snippet(text: str) -> str:
         match = pattern.search(text)
         start = max(0, match.start() - width // 3) if match else 0
-        piece = text[start : start + width]
-        escaped = html.escape(piece)
+        end = min(len(text), start + width)
+        # whole words only: move the cut to the next / previous space
+        if start > 0 and not text[start - 1].isspace():
+            space = text.find(" ", start, match.start() if match else end)
+            start = space + 1 if space >= 0 else start
+        if end < len(text) and not text[end].isspace():
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+        escaped = html.escape(text[start:end].strip())
         marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-        return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
+        return ("… " if start else "") + marked + (" …" if end < len(text) else "")
 
     return snippet

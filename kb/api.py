@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
+from indexing.search import MAX_QUERY_CHARS
 from kb.errors import KBError, StoreError, UnknownUnitError
 from kb.service import Service
 
@@ -59,7 +60,9 @@ def create_app(data: Path | None = None, model: str | None = None) -> FastAPI:
 
     @app.get("/search")
     def search(
-        q: Annotated[str, Query(description="the question, in EN/NL/FR/DE/NB", max_length=1000)],
+        q: Annotated[
+            str, Query(description="the question, in EN/NL/FR/DE/NB", max_length=MAX_QUERY_CHARS)
+        ],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
         mode: Annotated[str, Query(pattern="^(hybrid|dense|bm25)$")] = "hybrid",
         doc: Many = None,

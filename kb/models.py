@@ -174,7 +174,11 @@ class Unit:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A retrieval passage: never crosses a top-level provision; carries its heading as context."""
+    """A retrieval passage: never crosses a top-level provision; carries its heading as context.
+
+    ``part`` chunks are the pinpoint rows: one per paragraph or point of a provision (its exact
+    text), with ``context`` (the lead-in of the list it belongs to) read by the rankers but not
+    shown; a hit on one cites that paragraph or point instead of the article."""
 
     chunk_id: str
     doc_id: str
@@ -184,6 +188,8 @@ class Chunk:
     heading: str
     text: str
     language: str
+    part: bool = False
+    context: str = ""
 
     @property
     def content_hash(self) -> str:

@@ -111,6 +111,12 @@ def indexed_data(data_dir) -> Path:
     from indexing.embedders import DEFAULT_MODEL, get_embedder
     from indexing.index import build_index
 
-    if not (data_dir / "index" / "index.json").is_file():
-        build_index(data_dir, get_embedder(DEFAULT_MODEL))
+    seed = os.environ.get("LEVELFIELD_TEST_SEED_INDEX")  # a developer's shortcut, never in CI
+    if seed and not (data_dir / "index").exists():
+        # vectors are keyed by model and text: the build below reuses every one that matches
+        import shutil
+
+        shutil.copytree(Path(seed) / "index", data_dir / "indexes" / "seed")
+        (data_dir / "index").symlink_to("indexes/seed")
+    build_index(data_dir, get_embedder(DEFAULT_MODEL))
     return data_dir

@@ -88,7 +88,7 @@ def test_missing_index_and_wrong_model(fake_data, tmp_path):
     [
         ("", "empty"),
         ("   ", "empty"),
-        ("x" * 10_000, "limit is 1000"),
+        ("x" * 10_000, "limit is 4000"),
         ("the of and", "no searchable words"),
         ("?!… —", "no searchable words"),
     ],

@@ -156,13 +156,22 @@ def _parser() -> argparse.ArgumentParser:
     p = add(
         "eval", ic.cmd_eval, "retrieval quality on the dev set: BM25, dense and hybrid in one run"
     )
-    p.add_argument("--devset", type=Path, help="JSONL dev set (default indexing/devset.jsonl)")
+    p.add_argument(
+        "--devset", type=Path, help="one JSONL dev set (default: all of indexing/devset*.jsonl)"
+    )
+    p.add_argument(
+        "--split",
+        choices=("tune", "test", "all"),
+        default="test",
+        help="which half of the dev sets to score (settings are chosen on 'tune'; default test)",
+    )
     p.add_argument("--k", type=int, default=10)
     p.add_argument(
-        "--pinpoint-share",
-        type=float,
-        default=None,
-        help="evaluate with results pinpointed to paragraphs at this share (RankingSettings)",
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="evaluate with a RankingSettings value changed, e.g. --setting per_doc=3 (repeatable)",
     )
     p.add_argument(
         "--compare", action="store_true", help="evaluate comparison cells and alignment instead"

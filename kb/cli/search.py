@@ -105,7 +105,7 @@ def _print_table(results: list[dict]) -> None:
 
 
 def cmd_eval(args) -> int:
-    from indexing.evaluate import DEVSET_PATH, evaluate, format_report, load_devset
+    from indexing.evaluate import DEVSET_PATHS, evaluate, format_report, load_devsets
     from indexing.search import Searcher
 
     if args.compare:
@@ -127,17 +127,42 @@ def cmd_eval(args) -> int:
 
         return cmd_eval_matrix(args)
 
-    import dataclasses
-
     from indexing.search import DEFAULT_RANKING
 
-    devset = load_devset(args.devset or DEVSET_PATH)
-    settings = DEFAULT_RANKING
-    if args.pinpoint_share is not None:
-        settings = dataclasses.replace(settings, pinpoint_share=args.pinpoint_share)
+    devset = load_devsets((args.devset,) if args.devset else DEVSET_PATHS, args.split)
+    settings = ranking_settings(DEFAULT_RANKING, args.setting)
     report = evaluate(Searcher(data_arg(args), settings=settings), devset, k=args.k)
+    report["split"] = args.split
     print(json.dumps(report, indent=1) if args.json else format_report(report))
     return 0
+
+
+def ranking_settings(base, assignments: list[str]):
+    """``base`` with ``NAME=VALUE`` assignments applied (values parsed as the field's type);
+    a ``KBError`` names an unknown field or a value that does not parse."""
+    import dataclasses
+
+    fields = {f.name: f for f in dataclasses.fields(base)}
+    changes = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep or name not in fields:
+            raise KBError(
+                f"--setting {item!r}: expected NAME=VALUE with NAME one of {', '.join(fields)}"
+            )
+        kind = type(getattr(base, name))
+        try:
+            if kind is bool:
+                if value.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(value)
+                changes[name] = value.lower() in ("true", "1")
+            elif kind is tuple:
+                changes[name] = tuple(v.strip() for v in value.split(","))
+            else:
+                changes[name] = kind(value)
+        except ValueError:
+            raise KBError(f"--setting {item!r}: {value!r} is not a {kind.__name__}") from None
+    return dataclasses.replace(base, **changes)
 
 
 #: clearly not questions about the law: markup, noise, other subjects (synthetic, for the report)
@@ -158,15 +183,12 @@ OFF_TOPIC = (
 def cmd_calibrate(args) -> int:
     """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
     from indexing.calibration import PATH, fit, load_calibration
-    from indexing.evaluate import DEVSET_PATH, load_devset
+    from indexing.evaluate import DEVSET_PATHS, load_devsets
     from indexing.search import Searcher
     from kb.service import search_hits
     from kb.split import split_of
 
-    devset = load_devset(args.devset or DEVSET_PATH)
-    extra = DEVSET_PATH.with_name("devset_new.jsonl")
-    if args.devset is None and extra.is_file():
-        devset += load_devset(extra)
+    devset = load_devsets((args.devset,) if args.devset else DEVSET_PATHS)
     searcher = Searcher(data_arg(args))
     calibration = fit(searcher, devset)
     PATH.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")

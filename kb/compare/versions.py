@@ -32,6 +32,21 @@ def family(record: DocRecord) -> tuple[str, str]:
     return (record.consolidates or record.translation_of or record.doc_id, record.language)
 
 
+def act_of(records: dict[str, DocRecord], doc_id: str) -> str:
+    """The act a document is a version of, whatever its language: consolidations and
+    translations are followed back to the act as adopted in its original language
+    (``eu-csddd-2024-1760-consolidated-2026-03-18-fr`` → ``eu-csddd-2024-1760``)."""
+    seen = set()
+    while doc_id not in seen:
+        seen.add(doc_id)
+        record = records.get(doc_id)
+        parent = record and (record.consolidates or record.translation_of)
+        if not parent or parent not in records:
+            return doc_id
+        doc_id = parent
+    return doc_id
+
+
 def valid_from(record: DocRecord) -> str | None:
     """From when the wording of this version is the law (its consolidation date, or adoption)."""
     if record.status == "consolidated":

@@ -4,6 +4,12 @@ A chunk never crosses a top-level provision (article, §, recital, principle, se
 A long provision is split at the boundaries of its sub-units (paragraphs, then points of a long
 paragraph), neighbouring pieces packed up to ``MAX_CHARS``; each chunk carries the heading of its
 provision and cites the innermost provision that holds all it covers.
+
+With ``parts`` (the default), every paragraph and point of a provision is also a chunk of its own
+(``Chunk.part``), so that a hit can cite "Art. 29(3)" rather than "Art. 29": the rankers see the
+part's exact text with the provision's heading and, for a point, the lead-in of its list
+(``Chunk.context``: "Member States shall ensure that …"). A part whose text is already a passage
+of its own is not repeated.
 """
 
 from __future__ import annotations
@@ -15,8 +21,15 @@ from kb.models import Chunk, Unit
 MAX_CHARS = 1500
 
 
-def make_chunks(units: list[Unit], max_chars: int = MAX_CHARS) -> list[Chunk]:
-    """Chunks for all units, in reading order. Deleted provisions produce no chunk."""
+#: characters of a list's lead-in kept as a part's context
+CONTEXT_CHARS = 300
+
+
+def make_chunks(
+    units: list[Unit], max_chars: int = MAX_CHARS, *, parts: bool = True
+) -> list[Chunk]:
+    """Chunks for all units, in reading order: the passages of each provision, then (``parts``)
+    its paragraphs and points. Deleted provisions produce no chunk."""
     children: dict[str, list[Unit]] = defaultdict(list)
     by_key = {unit.key: unit for unit in units}
     for unit in units:
@@ -26,10 +39,40 @@ def make_chunks(units: list[Unit], max_chars: int = MAX_CHARS) -> list[Chunk]:
     for unit in units:
         if unit.parent is None and unit.status != "deleted" and unit.text.strip():
             pieces = _pack(_pieces(unit, children, max_chars), max_chars)
-            chunks += [
+            passages = [
                 _chunk(unit, covered, text, i, by_key) for i, (covered, text) in enumerate(pieces)
             ]
+            chunks += passages
+            if parts:
+                chunks += _parts(unit, children, by_key, {c.unit_id for c in passages})
     return chunks
+
+
+def _parts(top: Unit, children, by_key: dict[str, Unit], cited: set[str]) -> list[Chunk]:
+    """One chunk per live paragraph/point below ``top`` (any depth), in reading order."""
+    out: list[Chunk] = []
+    stack = list(reversed(children.get(top.key, [])))
+    while stack:
+        unit = stack.pop()
+        stack += reversed(children.get(unit.key, []))
+        if unit.status == "deleted" or not unit.text.strip() or unit.unit_id in cited:
+            continue
+        lead = _lead_in(unit, by_key.get(f"{unit.doc_id}/{unit.parent}"), children)
+        out.append(
+            Chunk(
+                chunk_id=f"{top.doc_id}/{unit.unit_id}",
+                doc_id=top.doc_id,
+                unit_id=unit.unit_id,
+                unit_ids=(unit.unit_id,),
+                citation=unit.citation,
+                heading=top.heading,
+                text=unit.text,
+                language=top.language,
+                part=True,
+                context=lead,
+            )
+        )
+    return out
 
 
 def _pieces(unit: Unit, children, max_chars: int) -> list[tuple[list[Unit], str]]:
@@ -50,6 +93,29 @@ def _pieces(unit: Unit, children, max_chars: int) -> list[tuple[list[Unit], str]
         covered, text = pieces[-1]
         pieces[-1] = (covered, f"{text}\n{tail}")
     return pieces
+
+
+def _lead_in(unit: Unit, parent: Unit | None, children) -> str:
+    """The words of ``parent`` right before the run of sub-units ``unit`` belongs to (its
+    siblings of the same kind): the lead-in of the list ("Il comprend les mesures suivantes :",
+    "Companies shall be required to take the following appropriate measures")."""
+    if parent is None:
+        return ""
+    kids = children.get(parent.key, [])
+    run = kids.index(unit) if unit in kids else 0
+    while run > 0 and kids[run - 1].kind == unit.kind:
+        run -= 1
+    at = parent.text.find(kids[run].text[:80]) if kids else -1
+    return _tail(parent.text[:at]) if at > 0 else ""
+
+
+def _tail(text: str, limit: int = CONTEXT_CHARS) -> str:
+    """The last words of a lead-in (those right before its list), at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    return cut[cut.find(" ") + 1 :]
 
 
 def _pack(pieces: list[tuple[list[Unit], str]], max_chars: int) -> list[tuple[list[Unit], str]]:
