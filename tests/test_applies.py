@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -101,3 +102,67 @@ def test_applies_bad_input_names_the_field(data_dir, capsys, extra, message):
     argv = ["--data", str(data_dir), "applies", "--country", "DE", "--employees", "10"]
     assert main([*argv, "--turnover", "1", *extra]) == 1
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def records_and_units(data_dir, units):
+    from corpus.manifest import manifest_for
+
+    return manifest_for(data_dir), {(u.doc_id, u.unit_id): u for u in units}
+
+
+# (profile, family, date inside a segment, verdict there) — the LkSG's threshold fell from 3,000
+# to 1,000 employees in Germany on 1 January 2024 (§ 1 Abs. 1): a company with 1,500 is covered
+# from then on, one with 4,000 from 2023; the timeline shows it from the same rules as `applies`
+TIMELINE_CASES = [
+    (dict(employees=1500, employees_in_country=1500), "de-lksg-2021", "2023-06-01", "not-yet"),
+    (dict(employees=1500, employees_in_country=1500), "de-lksg-2021", "2024-06-01", "yes"),
+    (dict(employees=4000, employees_in_country=4000), "de-lksg-2021", "2023-06-01", "yes"),
+    (dict(employees=1500, employees_in_country=1500), "de-lksg-2021", "2020-06-01", "not-adopted"),
+]
+
+
+@pytest.mark.parametrize(("extra", "family", "date", "verdict"), TIMELINE_CASES)
+def test_timeline_segments_follow_the_rules(records_and_units, extra, family, date, verdict):
+    from kb.compare.applies import Profile, applies, timeline
+
+    records, units = records_and_units
+    profile = Profile(country="DE", turnover=5e8, date="2026-01-01", **extra)
+    lines = {
+        line["family"]: line
+        for line in timeline(profile, records, units, "2015-01-01", "2032-01-01")
+    }
+    segments = lines[family]["segments"]
+    # contiguous, covering the whole span, neighbours differ
+    assert segments[0]["from"] == "2015-01-01" and segments[-1]["to"] == "2032-01-01"
+    assert all(a["to"] == b["from"] for a, b in itertools.pairwise(segments))
+    assert all(
+        (a["applies"], a["starts"]) != (b["applies"], b["starts"])
+        for a, b in itertools.pairwise(segments)
+    )
+    seg = next(s for s in segments if s["from"] <= date < s["to"])
+    assert seg["applies"] == verdict
+    if verdict != "not-adopted":  # the same answer as the check on that date
+        at = {
+            e["family"]: e
+            for e in applies(Profile(**{**profile.__dict__, "date": date}), records, units)[
+                "instruments"
+            ]
+        }
+        assert at[family]["applies"] == verdict
+
+
+def test_timeline_marks_cite_the_provision_where_a_threshold_starts(records_and_units):
+    from kb.compare.applies import Profile, timeline
+
+    records, units = records_and_units
+    profile = Profile(country="DE", employees=1500, turnover=5e8, date="2026-01-01")
+    lines = {
+        line["family"]: line
+        for line in timeline(profile, records, units, "2015-01-01", "2032-01-01")
+    }
+    lksg = {m["date"]: m for m in lines["de-lksg-2021"]["marks"]}
+    assert lksg["2024-01-01"]["citation"] == "LkSG § 1 Abs. 1"
+    assert "2024" in units[("de-lksg-2021", "sec-1.par-1")].text  # the date is in its words
+    with pytest.raises(ValueError):
+        timeline(profile, records, units, "2032-01-01", "2015-01-01")

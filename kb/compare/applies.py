@@ -253,3 +253,87 @@ def parse_profile(args) -> Profile:
         eu_turnover=args.eu_turnover,
         royalties=args.royalties,
     )
+
+
+def timeline(
+    profile: Profile, records: dict[str, DocRecord], units: dict, start: str, end: str, rules=None
+) -> list[dict]:
+    """Per instrument family, how the verdict for ``profile`` moves over ``[start, end)`` (ISO
+    dates): the profile is checked (``applies``) at every date where a version's wording or a
+    wave starts, so the segments come from the same reviewed rules and the same provisions as
+    the verdict itself.
+
+    ``[{"family", "short_title", "segments": [{"from", "to", "applies", "starts", "doc_id",
+    "reason"}], "marks": [{"date", "text", "citation", "doc_id", "unit_id"}]}]``: ``applies`` as
+    in ``applies`` (``starts``: its ``from``), or ``not-adopted`` before the act's first version;
+    ``marks`` are the dates where a wave (a threshold, a phase-in) or a new wording starts, each
+    with its provision.
+    """
+    import dataclasses
+
+    from kb.compare.versions import valid_from
+
+    if not start < end:
+        raise ValueError(f"timeline: start {start} must be before end {end}")
+    out = []
+    for family in rules if rules is not None else load_rules():
+        marks = []
+        for version in family["versions"]:
+            begins = version.get("from") or valid_from(records[version["doc_id"]])
+            if version.get("from"):
+                marks.append(
+                    {
+                        **_reason(
+                            f"wording of {records[version['doc_id']].short_title} from {begins}",
+                            version["citation"],
+                            records,
+                            units,
+                        ),
+                        "date": begins,
+                    }
+                )
+            for wave in version["waves"]:
+                marks.append(
+                    {
+                        **_reason(wave["text"], wave["citation"], records, units),
+                        "date": wave["from"],
+                    }
+                )
+        marks = [m for m in {(m["date"], m["text"]): m for m in marks}.values()]
+        marks.sort(key=lambda m: m["date"])
+        first = min(
+            (valid_from(records[v["doc_id"]]) or "" for v in family["versions"]), default=""
+        )
+        dates = sorted(
+            {start, *(d for d in (first, *(m["date"] for m in marks)) if start < d < end)}
+        )
+        segments: list[dict] = []
+        for i, date in enumerate(dates):
+            upto = dates[i + 1] if i + 1 < len(dates) else end
+            if first and date < first:  # before the act was adopted: nothing applies yet
+                entry = {"applies": "not-adopted", "from": first, "doc_id": None, "reasons": []}
+            else:
+                entry = _family(family, dataclasses.replace(profile, date=date), records, units)
+            last = segments[-1] if segments else None
+            if last and (last["applies"], last["starts"]) == (entry["applies"], entry["from"]):
+                last["to"] = upto
+                continue
+            segments.append(
+                {
+                    "from": date,
+                    "to": upto,
+                    "applies": entry["applies"],
+                    "starts": entry["from"],
+                    "doc_id": entry["doc_id"],
+                    "reason": entry["reasons"][0] if entry["reasons"] else None,
+                }
+            )
+        out.append(
+            {
+                "family": family["family"],
+                "short_title": family["short_title"],
+                "segments": segments,
+                "marks": [m for m in marks if start <= m["date"] < end],
+            }
+        )
+    return out
