@@ -151,6 +151,40 @@ def test_diff_export_shows_deleted_and_changed_provisions(units, records):
     assert "**Before:**" in text and "consolidated, 2026-03-18" in text
 
 
+def test_diff_redline_marks_every_word_and_loses_none(units, records):
+    """Word and Markdown redlines of adopted → consolidated 2026-03-18 (EN and FR): the kept and
+    struck words give the old text, the kept and inserted words the new text, for every changed
+    provision."""
+    from docx import Document
+
+    from kb.compare.diff import diff_documents, group_by_doc, normalise
+
+    for old, new in [
+        ("eu-csddd-2024-1760", "eu-csddd-2024-1760-consolidated-2026-03-18"),
+        ("eu-csddd-2024-1760-fr", "eu-csddd-2024-1760-consolidated-2026-03-18-fr"),
+    ]:
+        diffs = diff_documents(group_by_doc(units), old, new)
+        export = kx.diff_export(diffs, records[old], records[new], "changes")
+        changed = [r for r in export.rows if r.old_text and r.text]
+        assert changed
+        document = Document(io.BytesIO(kx.to_docx(export)))
+        redlines = [
+            p for p in document.paragraphs if any(r.font.strike or r.font.underline for r in p.runs)
+        ]
+        assert len(redlines) == len(changed)
+        for row, paragraph in zip(changed, redlines, strict=True):
+            runs = paragraph.runs
+            before = " ".join(
+                r.text.strip() for r in runs if not r.font.underline and r.text.strip()
+            )
+            after = " ".join(r.text.strip() for r in runs if not r.font.strike and r.text.strip())
+            assert before == normalise(row.old_text), row.citation
+            assert after == normalise(row.text), row.citation
+        art2 = next(r for r in export.rows if r.citation.endswith("2") and r.change == "changed")
+        md = kx.md_redline(art2)
+        assert "~~" in md and "<ins>" in md
+
+
 def test_render_rejects_unknown_format(records):
     with pytest.raises(ValueError, match="supported: md, csv, docx"):
         kx.render(kx.Export("provisions", "x"), "pdf")

@@ -248,9 +248,22 @@ def _md_row(row: Row, level: str) -> list[str]:
             f"**After:**  \n{md_escape(row.text) or '—'}",
             "",
         ]
+        if row.old_text and row.text:
+            out += [f"**Changes** (~~deleted~~, <ins>inserted</ins>):  \n{md_redline(row)}", ""]
     else:
         out += ["> " + md_escape(row.text).replace("\n", "\n> "), ""]
     return out
+
+
+def md_redline(row: Row) -> str:
+    """The change from ``old_text`` to ``text`` word by word (``kb.compare.diff.word_ops``):
+    deleted words struck through, inserted words in ``<ins>``; nothing is cut."""
+    from kb.compare.diff import word_ops
+
+    marks = {"=": "{}", "-": "~~{}~~", "+": "<ins>{}</ins>"}
+    return " ".join(
+        marks[op].format(md_escape(words)) for op, words in word_ops(row.old_text, row.text)
+    )
 
 
 # --------------------------------------------------------------------------- csv
@@ -321,6 +334,28 @@ def _docx_row(document, row: Row, level: int) -> None:
         document.add_paragraph(_x(row.old_text) or "—")
         document.add_paragraph().add_run("After:").bold = True
     document.add_paragraph(_x(row.text) or "—")
+    if row.change and row.old_text and row.text:
+        document.add_paragraph().add_run(
+            "Changes (deleted struck through, inserted underlined):"
+        ).bold = True
+        _docx_redline(document.add_paragraph(), row)
+
+
+def _docx_redline(paragraph, row: Row) -> None:
+    """Word runs of the word-level change: deletions struck through in red, insertions
+    underlined in blue (``kb.compare.diff.word_ops``; the whole text, nothing cut)."""
+    from docx.shared import RGBColor
+
+    from kb.compare.diff import word_ops
+
+    for i, (op, words) in enumerate(word_ops(row.old_text, row.text)):
+        run = paragraph.add_run(("" if i == 0 else " ") + _x(words))
+        if op == "-":
+            run.font.strike = True
+            run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+        elif op == "+":
+            run.font.underline = True
+            run.font.color.rgb = RGBColor(0x00, 0x40, 0xB0)
 
 
 def _stamp() -> str:
