@@ -65,7 +65,8 @@ def test_search_from_the_url_shows_cited_results(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data, q="complaints procedure")
     assert_inert(at)
     assert at.text_input(key="q").value == "complaints procedure"
-    citations = [t for t in texts(at) if t.startswith("**CSDDD Art\\. 14**")]
+    # the hit cites the paragraph of Art. 14 that answers ("CSDDD Art. 14(1)"), not the article
+    citations = [t for t in texts(at) if re.match(r"\*\*CSDDD Art\\\. 14[\\(*]", t)]
     assert citations, texts(at)[:20]
     assert any(SNIPPET_HTML.fullmatch(m.value) and "<mark>" in m.value for m in at.markdown)
     assert len(at.get("download_button")) == 3
@@ -77,7 +78,9 @@ def test_counterparts_of_one_result_open_in_place_and_keep_the_selection(monkeyp
     """The counterparts toggle lives in a fragment: the result list and the export stay."""
     at = make_app(monkeypatch, indexed_data, q="complaints procedure")
     toggle = next(
-        t for t in at.toggle if t.key.startswith("cp-eu-csddd-") and t.key.endswith("/art-14")
+        t
+        for t in at.toggle
+        if t.key.startswith("cp-eu-csddd-") and re.search(r"/art-14(\.|$)", t.key)
     )
     at.checkbox(key="sel-" + toggle.key[3:]).uncheck().run()
     toggle = next(t for t in at.toggle if t.key == toggle.key)
@@ -113,6 +116,29 @@ def test_does_it_apply_to_us_cites_the_deciding_provision_verbatim(monkeypatch, 
 
 
 @pytest.mark.slow
+def test_a_shared_link_opens_the_verdicts_and_the_timeline(monkeypatch, indexed_data):
+    """The profile travels in the URL: the page answers at once, with the timeline chart."""
+    link = dict(
+        page="applies",
+        country="DE",
+        employees="1500",
+        in_country="1500",
+        turnover="500000000",
+        date="2026-06-01",
+    )
+    at = make_app(monkeypatch, indexed_data, **link)
+    assert_inert(at)
+    table = frame_with(at, "Applies")
+    lksg = list(table["Instrument"]).index("LkSG")
+    assert table["Applies"][lksg].endswith("yes")
+    assert at.get("vega_lite_chart"), "no timeline chart"
+    assert {k: param(at, k) for k in link} == link  # the URL still describes this profile
+    bad = make_app(monkeypatch, indexed_data, page="applies", employees="-5", date="someday")
+    assert_inert(bad)
+    assert not bad.get("arrow_vega_lite_chart")  # nothing usable in the link: the empty form
+
+
+@pytest.mark.slow
 def test_search_form_filters_and_open_in_reader(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data)
     at.text_input(key="q").input("klachtenprocedure")
@@ -130,6 +156,11 @@ def test_search_form_filters_and_open_in_reader(monkeypatch, indexed_data):
     assert at.sidebar.radio(key="page").value == "reader"
     assert any(t.startswith("### LkSG § 8") for t in texts(at))
     assert param(at, "doc") == "de-lksg-2021"
+    at.button(key="back").click().run()  # back to the same results
+    assert_inert(at)
+    assert at.sidebar.radio(key="page").value == "search"
+    assert at.text_input(key="q").value == "klachtenprocedure"
+    assert [t for t in texts(at) if t.startswith("#### ")] == ["#### LkSG"]
 
 
 @pytest.mark.slow
@@ -445,3 +476,47 @@ def test_linked_recitals_and_neighbours(units):
     ids = ["art-1", "art-14", "art-14.par-2"]
     assert ex.closest_unit(ids, "art-14.par-2.pt-a") == "art-14.par-2"  # nearest ancestor
     assert ex.closest_unit(ids, "rec-60") == "art-1"  # not in this version: the first provision
+
+
+@pytest.mark.slow
+def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch, indexed_data):
+    """CSDDD Art. 22 (the climate transition plan) as adopted was deleted by Omnibus I: the
+    reader says so and links the amending point (read from the Omnibus text itself)."""
+    at = make_app(monkeypatch, indexed_data, page="reader", doc="eu-csddd-2024-1760", unit="art-22")
+    assert_inert(at)
+    notes = [c.value for c in at.caption if c.value.startswith("Amendment:")]
+    assert any("deleted" in n and "Directive 2026/470 Art\\. 4\\(16\\)" in n for n in notes), notes
+    assert any("?page=reader&doc=eu-omnibus-2026-470&unit=art-4.pt-16" in n for n in notes), notes
+
+
+@pytest.mark.slow
+def test_reader_shows_what_the_instrument_requires_with_its_words(monkeypatch, indexed_data):
+    """The reader's matrix section for the LkSG: the complaints element answered from § 8 with
+    the deciding words, which occur verbatim in that provision."""
+    from kb.compare.matrix import load_matrix
+
+    at = make_app(monkeypatch, indexed_data, page="reader", doc="de-lksg-2021", unit="sec-8")
+    assert_inert(at)
+    cell = next(
+        c
+        for c in load_matrix(indexed_data)["cells"]
+        if c["doc_id"] == "de-lksg-2021" and c["element"] == "grievance.required"
+    )
+    shown = texts(at)
+    assert any(t.startswith("- ✓") and "LkSG § 8" in t for t in shown), shown
+    assert ex.plain(f"“{cell['quote']}”") in shown
+    unit = ex.load_corpus(indexed_data).unit("de-lksg-2021", cell["quote_unit"])
+    assert cell["quote"] in unit.text
+
+
+@pytest.mark.slow
+def test_the_dutch_interface_translates_manifest_values_and_placeholders(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, q="klachtenprocedure", lang="nl")
+    assert_inert(at)
+    status = at.multiselect(key="f_status")
+    assert "gewijzigd" in status.options and "amended" not in status.options
+    assert "nationale wet" in at.multiselect(key="f_type").options
+    assert all(m.placeholder == "Alle" for m in at.multiselect)
+    captions = [c.value for c in at.caption]
+    assert not any(w in c for c in captions for w in ("national\\-law", " amended ", "in\\-force"))
+    assert any("richtlijn" in c for c in captions)  # "EU · richtlijn · gewijzigd 2024-06-13 · en"

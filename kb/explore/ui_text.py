@@ -20,6 +20,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.reader": ("Reader", "Lezen"),
     "page.corpus": ("Corpus", "Corpus"),
     "page.applies": ("Does it apply to us?", "Geldt het voor ons?"),
+    "applies.timeline": ("Over time", "In de tijd"),
+    "applies.timeline_hint": (
+        "Each bar is a period with the same answer for this profile; a black tick marks where a "
+        "threshold, a phase-in wave or a new wording starts (hover for the provision); the "
+        "dashed line is the date asked.",
+        "Elke balk is een periode met hetzelfde antwoord voor dit profiel; een zwart streepje "
+        "markeert waar een drempel, een invoeringsgolf of een nieuwe tekst begint (wijs aan voor "
+        "de bepaling); de stippellijn is de gevraagde datum.",
+    ),
     "applies.title": ("Does it apply to us?", "Geldt het voor ons?"),
     "applies.hint": (
         "A company profile against every instrument's scope rules; each answer cites the provision "
@@ -113,11 +122,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No provision matches. Try other words or fewer filters.",
         "Geen bepaling gevonden. Probeer andere woorden of minder filters.",
     ),
+    "search.no_good_match": (
+        "No good match: no provision answers this well enough. Try the words of the law, or name "
+        "the instrument (e.g. 'LkSG', 'CSDDD').",
+        "Geen goede treffer: geen bepaling beantwoordt dit goed genoeg. Gebruik de woorden van de "
+        "wet, of noem het instrument (bv. 'LkSG', 'CSDDD').",
+    ),
+    "search.limit": (
+        "Up to {n} characters: a question, or a paragraph of a draft text to find its counterparts.",
+        "Tot {n} tekens: een vraag, of een lid van een ontwerptekst om de tegenhangers te vinden.",
+    ),
     "search.count": (
         "{n} provisions, grouped by instrument, best first.",
         "{n} bepalingen, gegroepeerd per instrument, beste eerst.",
     ),
     "filters": ("Filters", "Filters"),
+    "f.any": ("Any", "Alle"),
     "f.jur": ("Jurisdiction", "Rechtsgebied"),
     "f.type": ("Instrument type", "Soort instrument"),
     "f.status": ("Status", "Status"),
@@ -125,6 +145,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f.doc": ("Instrument", "Instrument"),
     "f.as_at": ("As at (version in force on)", "Op datum (versie geldend op)"),
     "hit.open": ("Open in reader", "Openen in lezer"),
+    "hit.also_in": ("Also in:", "Ook in:"),
+    "hit.relevance": (
+        "relevance {r} (share of similar results that were relevant in our tests)",
+        "relevantie {r} (aandeel van vergelijkbare resultaten dat in onze tests relevant was)",
+    ),
     "hit.counterparts": ("Find counterparts", "Tegenhangers zoeken"),
     "hit.select": ("Export", "Exporteren"),
     "hit.source": ("Official source", "Officiële bron"),
@@ -229,6 +254,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Elke waarde komt uit de bepaling die ernaast staat; controleer ze in de officiële tekst.",
     ),
     "reader.title": ("Read an instrument", "Een instrument lezen"),
+    "reader.back": ("← Back to the results for “{q}”", "← Terug naar de resultaten voor “{q}”"),
     "reader.doc": ("Instrument", "Instrument"),
     "reader.version": ("Version", "Versie"),
     "reader.toc": ("Provision (table of contents)", "Bepaling (inhoudstafel)"),
@@ -238,6 +264,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This provision is deleted in this version.",
         "Deze bepaling is geschrapt in deze versie.",
     ),
+    "reader.requirements": (
+        "What this instrument requires (obligation matrix, element by element)",
+        "Wat dit instrument vereist (verplichtingenmatrix, element per element)",
+    ),
+    "reader.amended_by": ("Amendment: {what} by {by}", "Wijziging: {what} door {by}"),
     "reader.markers": ("Amendment markers: {markers}", "Wijzigingsmarkeringen: {markers}"),
     "reader.page": ("Page {page} of the source file", "Pagina {page} van het bronbestand"),
     "reader.footnotes": ("Footnotes", "Voetnoten"),
@@ -329,6 +360,41 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 LANGUAGES = ("en", "nl")
+
+
+#: manifest values shown to users — status, instrument type, language — in English and Dutch
+VALUE_TEXTS = {
+    "adopted": ("adopted", "aangenomen"),
+    "amended": ("amended", "gewijzigd"),
+    "consolidated": ("consolidated", "geconsolideerd"),
+    "in-force": ("in force", "van kracht"),
+    "not-adopted": ("not adopted", "niet aangenomen"),
+    "not-in-force": ("not in force", "niet van kracht"),
+    "proposal": ("proposal", "voorstel"),
+    "superseded": ("superseded", "vervangen"),
+    "bill": ("bill", "wetsvoorstel"),
+    "directive": ("directive", "richtlijn"),
+    "guidance": ("guidance", "richtsnoeren"),
+    "national-law": ("national law", "nationale wet"),
+    "policy-advice": ("policy advice", "beleidsadvies"),
+    "regulation": ("regulation", "verordening"),
+    "resolution": ("resolution", "resolutie"),
+    "soft-law": ("soft law", "soft law"),
+    "de": ("German", "Duits"),
+    "en": ("English", "Engels"),
+    "fr": ("French", "Frans"),
+    "nb": ("Norwegian", "Noors"),
+    "nl": ("Dutch", "Nederlands"),
+}
+
+
+def value_label(lang: str, value: str) -> str:
+    """A manifest value (``amended``, ``national-law``, ``nb``) in the interface language; a value
+    without a translation is shown as it is."""
+    pair = VALUE_TEXTS.get(value)
+    if pair is None:
+        return value
+    return pair[LANGUAGES.index(lang)] if lang in LANGUAGES else pair[0]
 
 
 def tr(lang: str, key: str, **values) -> str:

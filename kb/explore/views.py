@@ -19,8 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexing.search import MAX_QUERY_CHARS
 from kb.compare.obligations import strongest_force
 from kb.errors import StoreError
+from kb.explore.ui_text import value_label
 from kb.models import DocRecord, Unit
 from kb.store import DataDir
 
@@ -153,6 +155,37 @@ class Corpus:
     def unit(self, doc_id: str, unit_id: str) -> Unit | None:
         return self.by_key.get(f"{doc_id}/{unit_id}")
 
+    @functools.cached_property
+    def amendments(self) -> dict[str, list[dict]]:
+        """Per act (its doc_id as adopted): the links from the amending acts in the corpus to
+        its provisions (``kb.compare.diff.amendment_links``, read from the amending acts'
+        original-language text), in the amending acts' order."""
+        from kb.compare.diff import amendment_links
+
+        out: dict[str, list[dict]] = {}
+        for record in self.records.values():
+            if not record.amends or record.translation_of or record.doc_id not in self.by_doc:
+                continue
+            for act in record.amends:
+                if act in self.records:
+                    out.setdefault(act, []).extend(amendment_links(self.by_doc[record.doc_id], act))
+        return out
+
+    def amended_by(self, unit: Unit) -> list[dict]:
+        """The amending provisions that replaced, deleted, inserted or amended ``unit`` (or the
+        provision holding it, or one inside it), each with the amending provision's citation."""
+        from kb.compare.versions import act_of
+        from kb.numbering import is_within
+
+        out = []
+        for link in self.amendments.get(act_of(self.records, unit.doc_id), []):
+            target = link["target_unit"]
+            if is_within(unit.unit_id, target) or is_within(target, unit.unit_id):
+                amending = self.unit(link["amending_doc"], link["amending_unit"])
+                citation = amending.citation if amending else link["amending_unit"]
+                out.append({**link, "citation": citation})
+        return out
+
 
 def load_corpus(data: Path) -> Corpus:
     """Read the manifest and unit table of ``data``. Raises ``StoreError`` without a unit table."""
@@ -184,16 +217,19 @@ def source_notes(data: Path, doc_id: str) -> dict[str, str]:
     return {k: str(raw[k]) for k in ("completeness", "notes", "verified") if raw.get(k)}
 
 
-def version_label(record: DocRecord) -> str:
+def version_label(record: DocRecord, lang: str = "en") -> str:
     date = record.version_date or record.adopted or "—"
-    return f"{record.short_title} · {record.status} · {date}"
+    return f"{record.short_title} · {value_label(lang, record.status)} · {date}"
 
 
-def record_line(record: DocRecord) -> str:
-    """``EU · directive · amended 2024-06-13 · en``: what kind of text a document is."""
+def record_line(record: DocRecord, lang: str = "en") -> str:
+    """``EU · directive · amended 2024-06-13 · en``: what kind of text a document is (status
+    and type in the interface language)."""
     date = record.version_date or record.adopted
-    status = f"{record.status} {date}" if date else record.status
-    return f"{record.jurisdiction} · {record.instrument_type} · {status} · {record.language}"
+    status = value_label(lang, record.status)
+    status = f"{status} {date}" if date else status
+    kind = value_label(lang, record.instrument_type)
+    return f"{record.jurisdiction} · {kind} · {status} · {record.language}"
 
 
 def provision_title(citation: str, heading: str) -> str:
@@ -282,7 +318,7 @@ def state_from_params(
     if params.get("lang") in UI_LANGUAGES:
         state["lang"] = params["lang"]
     if params.get("q"):
-        state["q"] = str(params["q"])[:1000]
+        state["q"] = str(params["q"])[:MAX_QUERY_CHARS]
     allowed = {
         "topic": set(topics),
         "in": set(records),
@@ -298,10 +334,53 @@ def state_from_params(
             state[key] = values
     if iso_date(params.get("as_at")):
         state["f_as_at"] = params["as_at"]
+    if page == "applies":
+        state |= applies_from_params(params)
     if params.get("doc") in records:
         state["r_doc"] = params["doc"]
         if params.get("unit"):
             state["r_unit"] = str(params["unit"])[:200]
+    return state
+
+
+def reader_link(doc_id: str, unit_id: str | None = None) -> str:
+    """A relative link that opens the reader at a provision (the app's own URL parameters)."""
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(params_for({"page": "reader", "r_doc": doc_id, "r_unit": unit_id}))
+
+
+#: URL parameter → (session key, parser) of the "Does it apply to us?" profile (shareable by URL)
+APPLIES_PARAMS = {
+    "country": ("ap_country", lambda v: v.upper() if re.fullmatch(r"[A-Za-z]{2}", v) else None),
+    "employees": ("ap_employees", int),
+    "turnover": ("ap_turnover", float),
+    "in_country": ("ap_in_country", int),
+    "eu_turnover": ("ap_eu_turnover", float),
+    "royalties": ("ap_royalties", float),
+    "employees_in": (
+        "ap_employees_in",
+        lambda v: v if re.fullmatch(r"[A-Z]{2}=\d+(,[A-Z]{2}=\d+)*", v) else None,
+    ),
+    "date": ("ap_date", lambda v: v if iso_date(v) else None),
+}
+
+
+def applies_from_params(params: Mapping[str, str]) -> dict:
+    """The profile fields a shared link carries (values that do not parse are dropped); with
+    any of them the verdicts are shown at once (``ap_done``)."""
+    state: dict = {}
+    for param, (key, parse) in APPLIES_PARAMS.items():
+        if params.get(param) in (None, ""):
+            continue
+        try:
+            value = parse(str(params[param]))
+        except ValueError:
+            value = None
+        if value is not None and (not isinstance(value, int | float) or value >= 0):
+            state[key] = value
+    if state:
+        state["ap_done"] = True
     return state
 
 
@@ -323,6 +402,15 @@ def params_for(state: Mapping) -> dict[str, str]:
         for param in ("topic", "in"):
             if state.get(LIST_PARAMS[param]):
                 out[param] = ",".join(state[LIST_PARAMS[param]])
+    elif page == "applies" and state.get("ap_done"):
+        for param, (key, _) in APPLIES_PARAMS.items():
+            value = state.get(key)
+            if value not in (None, ""):
+                if isinstance(value, dt.date):
+                    value = value.isoformat()
+                elif isinstance(value, float) and value.is_integer():
+                    value = int(value)  # 500000000, not 500000000.0
+                out[param] = str(value)
     elif page == "reader" and state.get("r_doc"):
         out["doc"] = state["r_doc"]
         if state.get("r_unit"):

@@ -17,18 +17,24 @@ VERDICT_ICONS = {"yes": "✓", "no": "✗", "unknown": "?"}
 def page_applies(data, version: str, corpus: ex.Corpus) -> None:
     st.header(T("applies.title"))
     st.caption(T("applies.hint"))
+    # defaults in the session (a shared link may have set them): widgets get no second default
+    for key, value in (("ap_employees", 0), ("ap_turnover", 0.0), ("ap_date", dt.date.today())):
+        ss.setdefault(key, value)
+    for key in ("ap_in_country", "ap_eu_turnover", "ap_royalties"):
+        ss.setdefault(key, None)
+    ss["ap_turnover"] = float(ss["ap_turnover"])
     with st.form("applies_form", border=False):
         c1, c2, c3 = st.columns(3)
         c1.text_input(T("applies.country"), key="ap_country", max_chars=2, placeholder="DE")
         c2.number_input(T("applies.employees"), key="ap_employees", min_value=0, step=100)
         c3.number_input(T("applies.turnover"), key="ap_turnover", min_value=0.0, step=1e6)
         c4, c5, c6 = st.columns(3)
-        c4.number_input(T("applies.in_country"), key="ap_in_country", min_value=0, value=None)
-        c5.number_input(T("applies.eu_turnover"), key="ap_eu_turnover", min_value=0.0, value=None)
-        c6.number_input(T("applies.royalties"), key="ap_royalties", min_value=0.0, value=None)
+        c4.number_input(T("applies.in_country"), key="ap_in_country", min_value=0)
+        c5.number_input(T("applies.eu_turnover"), key="ap_eu_turnover", min_value=0.0)
+        c6.number_input(T("applies.royalties"), key="ap_royalties", min_value=0.0)
         c7, c8 = st.columns(2)
         c7.text_input(T("applies.employees_in"), key="ap_employees_in", placeholder="DE=1200")
-        c8.date_input(T("applies.date"), key="ap_date", value=dt.date.today())
+        c8.date_input(T("applies.date"), key="ap_date")
         submitted = st.form_submit_button(T("applies.go"), key="applies_go", type="primary")
     if not (submitted or ss.get("ap_done")):
         return
@@ -48,6 +54,7 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
         for entry in result["instruments"]
     ]
     st.dataframe(rows, hide_index=True)
+    render_timeline(corpus, result)
     for entry in result["instruments"]:
         label = f"{entry['short_title']} — {entry['applies']}"
         with st.expander(ex.plain(label)):
@@ -90,3 +97,80 @@ def _verdicts(corpus: ex.Corpus) -> dict | None:
     except KBError as exc:
         st.warning(ex.plain(str(exc).replace("--", "")))
         return None
+
+
+#: the years the timeline spans (the corpus's acts run from 2011 to phase-ins in 2029)
+TIMELINE = ("2015-01-01", "2032-01-01")
+VERDICT_COLOURS = {
+    "yes": "#2e7d32",
+    "not-yet": "#f9a825",
+    "no": "#9e9e9e",
+    "unknown": "#90caf9",
+    "not-adopted": "#eeeeee",
+}
+
+
+def render_timeline(corpus: ex.Corpus, result: dict) -> None:
+    """Instruments × years for this profile: a bar per period with the same verdict (from the
+    same rules, checked at every date where a wave or a wording starts), a tick where a
+    threshold, a phase-in wave or a new wording starts — hover for the provision."""
+    import altair as alt
+
+    from kb.compare.applies import Profile, timeline
+
+    p = result["profile"]
+    profile = Profile(**{**p, "date": result["date"]})
+    units = {(u.doc_id, u.unit_id): u for u in corpus.units}
+    lines = timeline(profile, corpus.records, units, *TIMELINE)
+    bars, ticks = [], []
+    for line in lines:
+        for seg in line["segments"]:
+            why = seg["reason"] or {}
+            bars.append(
+                {
+                    "instrument": line["short_title"],
+                    "from": seg["from"],
+                    "to": seg["to"],
+                    "verdict": seg["applies"],
+                    "why": f"{why.get('text', '')} ({why.get('citation', '')})" if why else "",
+                }
+            )
+        for mark in line["marks"]:
+            ticks.append(
+                {
+                    "instrument": line["short_title"],
+                    "date": mark["date"],
+                    "what": f"{mark['text']} ({mark['citation']})",
+                }
+            )
+    order = [line["short_title"] for line in lines]
+    y = alt.Y("instrument:N", sort=order, title=None)
+    colour = alt.Color(
+        "verdict:N",
+        scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
+        title=T("applies.verdict"),
+    )
+    chart = (
+        alt.Chart(alt.Data(values=bars))
+        .mark_bar(height=14)
+        .encode(
+            x=alt.X("from:T", title=None),
+            x2="to:T",
+            y=y,
+            color=colour,
+            tooltip=["instrument:N", "verdict:N", "from:T", "to:T", "why:N"],
+        )
+    )
+    marks = (
+        alt.Chart(alt.Data(values=ticks))
+        .mark_tick(color="black", thickness=2)
+        .encode(x="date:T", y=y, tooltip=["instrument:N", "date:T", "what:N"])
+    )
+    today = (
+        alt.Chart(alt.Data(values=[{"date": result["date"]}]))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(x="date:T")
+    )
+    st.subheader(T("applies.timeline"))
+    st.caption(T("applies.timeline_hint"))
+    st.altair_chart(chart + marks + today, width="stretch")

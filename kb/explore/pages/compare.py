@@ -40,14 +40,16 @@ def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
         T("compare.topics"),
         topic_ids(),
         key="topics",
+        placeholder=T("f.any"),
         format_func=lambda t, lang=ss.lang: topic_label(lang, t),
     )
     c2.multiselect(
         T("compare.docs"),
         options,
         key="cmp_docs",
+        placeholder=T("f.any"),
         format_func=lambda d: (
-            ex.version_label(corpus.records[d]) + ("" if d in corpus.by_doc else " ✕")
+            ex.version_label(corpus.records[d], ss.lang) + ("" if d in corpus.by_doc else " ✕")
         ),
     )
     topics, docs = list(ss.topics), list(ss.cmp_docs)
@@ -81,7 +83,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                     corpus.records[act].short_title,
                     members,
                     index=members.index(default),
-                    format_func=lambda d: ex.version_label(corpus.records[d]),
+                    format_func=lambda d: ex.version_label(corpus.records[d], ss.lang),
                     key=f"mx-version-{act}",
                 )
     columns = mv.columns_for(corpus.records, matrix, picks)
@@ -179,7 +181,9 @@ def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: 
     st.markdown(f"*{T('compare.field')}*\n\n" + "\n".join(lines))
     table = pd.DataFrame(
         {
-            T("col.instrument"): [ex.version_label(corpus.records[r["doc_id"]]) for r in rows],
+            T("col.instrument"): [
+                ex.version_label(corpus.records[r["doc_id"]], ss.lang) for r in rows
+            ],
             T("col.provisions"): [
                 "; ".join(r["provisions"]) or ("—" if r["present"] else T("field.missing"))
                 for r in rows
@@ -208,7 +212,7 @@ def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: 
 def render_cell(corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp") -> None:
     record = corpus.records[doc_id]
     st.markdown(f"**{ex.plain(record.short_title)}**")
-    st.caption(ex.plain(ex.record_line(record)))
+    st.caption(ex.plain(ex.record_line(record, ss.lang)))
     if doc_id not in corpus.by_doc:
         st.info(T("compare.not_in_corpus"))
         st.link_button(T("hit.source"), record.official_url, key=f"{prefix}-miss-{topic}-{doc_id}")
@@ -265,7 +269,11 @@ def render_scope(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -
     if rows:
         record_dates = lambda r: " / ".join(x for x in (r.adopted, r.version_date) if x) or "—"  # noqa: E731
         columns = ("thresholds", "fines", "dates", "authority", "liability")
-        table = {T("col.instrument"): [ex.version_label(corpus.records[r["doc_id"]]) for r in rows]}
+        table = {
+            T("col.instrument"): [
+                ex.version_label(corpus.records[r["doc_id"]], ss.lang) for r in rows
+            ]
+        }
         table |= {T(f"col.{c}"): ["; ".join(r[c]) or "—" for r in rows] for c in columns}
         table[T("col.record_dates")] = [record_dates(corpus.records[r["doc_id"]]) for r in rows]
         st.dataframe(pd.DataFrame(table), hide_index=True, key="scope-table", height="content")

@@ -16,6 +16,7 @@ from kb.explore.pages.shared import (
     export_buttons,
     force_label,
     labels,
+    load_obligation_matrix,
     open_in_reader,
     version_diff,
 )
@@ -29,10 +30,51 @@ def switch_version() -> None:
 
 def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
     st.header(T("reader.title"))
+    if ss.get("q"):  # came from a search: back to the same results (the query is kept)
+        st.button(T("reader.back", q=ex.plain(ss.q[:60])), key="back", on_click=back_to_results)
     family = reader_pickers(corpus)
     unit = reader_toc(corpus)
     render_reading(corpus, unit)
+    render_requirements(data, version, corpus, ss.r_doc)
     render_diff(data, version, corpus, family, unit)
+
+
+def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str) -> None:
+    """This instrument's column of the obligation matrix, topic by topic: each element's
+    answer with its fact, pinpoint citation (opens in the reader), force and the deciding
+    words verbatim."""
+    import kb.explore.matrix_view as mv
+    from kb.explore.ui_text import topic_label
+
+    matrix = load_obligation_matrix(str(data), version)
+    cells = {c["element"]: c for c in matrix["cells"] if c["doc_id"] == doc_id}
+    if not cells:
+        return  # a policy text or an amending act: not a column of the matrix
+    with st.expander(T("reader.requirements")):
+        topic = None
+        for element in matrix["elements"]:
+            cell = cells.get(element["element"])
+            if cell is None:
+                continue
+            if element["topic"] != topic:
+                topic = element["topic"]
+                st.markdown(f"**{ex.plain(topic_label(ss.lang, topic))}**")
+            line = f"{mv.SYMBOLS[cell['value']]} {ex.plain(element['question'])}"
+            if cell.get("fact"):
+                line += f" — {ex.plain(cell['fact']['text'])}"
+            if cell["citations"]:
+                first = cell["citations"][0]
+                link = ex.reader_link(doc_id, first["unit_id"])
+                line += f" — [{ex.plain(first['citation'])}]({link}) · {ex.plain(force_label(cell['force']))}"
+            if cell.get("source") == "editorial":
+                line += " · " + T("matrix.editorial", reason=ex.plain(cell.get("reason", "")))
+            st.markdown("- " + line)
+            if cell.get("quote"):
+                st.caption(ex.plain(f"“{cell['quote']}”"))
+
+
+def back_to_results() -> None:
+    ss.page = "search"
 
 
 def reader_pickers(corpus: ex.Corpus) -> list[str]:
@@ -47,7 +89,7 @@ def reader_pickers(corpus: ex.Corpus) -> list[str]:
         T("reader.doc"),
         present,
         key="r_doc",
-        format_func=lambda d: ex.version_label(corpus.records[d]),
+        format_func=lambda d: ex.version_label(corpus.records[d], ss.lang),
     )
     family = [r.doc_id for r in versions_of(corpus.records, ss.r_doc) if r.doc_id in corpus.by_doc]
     if len(family) > 1:
@@ -117,13 +159,17 @@ def render_provision(corpus: ex.Corpus, unit, suffix: str = "main") -> None:
     st.markdown(
         f"### {ex.plain(unit.citation)}" + (f" — {ex.plain(unit.heading)}" if unit.heading else "")
     )
-    st.caption(ex.plain(f"{ex.version_label(record)} · {record.language}"))
+    st.caption(ex.plain(f"{ex.version_label(record, ss.lang)} · {record.language}"))
     if record.consolidates:
         st.caption(T("reader.consolidated"))
     if unit.status == "deleted":
         st.warning(T("reader.deleted"))
     if unit.markers:
         st.caption(T("reader.markers", markers=ex.plain(", ".join(unit.markers))))
+    for link in corpus.amended_by(unit):  # "deleted by Directive 2026/470 Art. 4(20)"
+        what = ex.plain(f"{link['target_unit']} {link['action']}")
+        by = f"[{ex.plain(link['citation'])}]({ex.reader_link(link['amending_doc'], link['amending_unit'])})"
+        st.caption(T("reader.amended_by", what=what, by=by))
     if unit.page:
         st.caption(T("reader.page", page=unit.page))
     st.markdown(ex.plain(unit.text))
@@ -162,7 +208,11 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
             diffs = [d for d in diffs if d.unit_id == top or d.unit_id.startswith(top + ".")]
         render_diff_list(diffs)
         old, new = corpus.records[ss.d_old], corpus.records[ss.d_new]
-        title = T("export.diff_title", old=ex.version_label(old), new=ex.version_label(new))
+        title = T(
+            "export.diff_title",
+            old=ex.version_label(old, ss.lang),
+            new=ex.version_label(new, ss.lang),
+        )
         export_buttons(lambda: kx.diff_export(diffs, old, new, title), "diff")
 
 

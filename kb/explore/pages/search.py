@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from indexing.search import MAX_QUERY_CHARS
 from kb.explore import export as kx
 from kb.explore import views as ex
 from kb.explore.pages.shared import (
@@ -17,6 +18,7 @@ from kb.explore.pages.shared import (
     open_in_reader,
     searcher_or_message,
 )
+from kb.explore.ui_text import value_label
 
 ss = st.session_state
 
@@ -27,15 +29,28 @@ def search_filters(corpus: ex.Corpus) -> None:
     active = any(ss.get(k) for k in ("f_jur", "f_type", "f_status", "f_lang", "f_doc", "f_as_at"))
     with st.expander(T("filters"), expanded=active):
         c1, c2, c3 = st.columns(3)
-        c1.multiselect(T("f.jur"), options("jurisdiction"), key="f_jur")
-        c2.multiselect(T("f.type"), options("instrument_type"), key="f_type")
-        c3.multiselect(T("f.status"), options("status"), key="f_status")
-        c1.multiselect(T("f.lang"), options("language"), key="f_lang")
+        value = lambda v, lang=ss.lang: value_label(lang, v)  # noqa: E731
+        any_ = T("f.any")
+        c1.multiselect(T("f.jur"), options("jurisdiction"), key="f_jur", placeholder=any_)
+        c2.multiselect(
+            T("f.type"),
+            options("instrument_type"),
+            key="f_type",
+            format_func=value,
+            placeholder=any_,
+        )
+        c3.multiselect(
+            T("f.status"), options("status"), key="f_status", format_func=value, placeholder=any_
+        )
+        c1.multiselect(
+            T("f.lang"), options("language"), key="f_lang", format_func=value, placeholder=any_
+        )
         c2.multiselect(
             T("f.doc"),
             corpus.present,
             key="f_doc",
-            format_func=lambda d: ex.version_label(corpus.records[d]),
+            placeholder=any_,
+            format_func=lambda d: ex.version_label(corpus.records[d], ss.lang),
         )
         c3.date_input(T("f.as_at"), key="f_as_at", format="YYYY-MM-DD")
 
@@ -73,8 +88,12 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
     st.header(T("search.title"))
     with st.form("search_form", border=False, enter_to_submit=True):
         c1, c2 = st.columns([6, 1], vertical_alignment="bottom")
+        # no max_chars: a browser cuts a longer paste silently; the search says what the limit is
         c1.text_input(
-            T("search.query"), key="q", placeholder=T("search.placeholder"), max_chars=1000
+            T("search.query"),
+            key="q",
+            placeholder=T("search.placeholder"),
+            help=T("search.limit", n=f"{MAX_QUERY_CHARS:,}"),
         )
         c2.form_submit_button(T("search.go"), key="search_go", type="primary")
     search_filters(corpus)
@@ -98,6 +117,9 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
     if not hits:
         st.info(T("search.none"))
         return
+    if searcher.assess(query, hits):
+        st.info(T("search.no_good_match"))
+        return
     st.caption(T("search.count", n=len(hits)))
     for doc_id, group in ex.group_hits(hits):
         render_group(corpus, doc_id, group)
@@ -118,7 +140,7 @@ def render_group(corpus: ex.Corpus, doc_id: str, hits: list) -> None:
     record = corpus.records[doc_id]
     head, link = st.columns([5, 1], vertical_alignment="bottom")
     head.markdown(f"#### {ex.plain(record.short_title)}")
-    head.caption(ex.plain(ex.record_line(record)))
+    head.caption(ex.plain(ex.record_line(record, ss.lang)))
     link.link_button(T("hit.source"), record.official_url, key=f"src-{doc_id}")
     for hit in hits:
         render_hit(corpus, hit)
@@ -138,9 +160,21 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
             st.markdown(f'<div class="lf-snippet">{snippet}</div>', unsafe_allow_html=True)
         else:
             st.markdown(ex.plain(hit.text[:400]))
+        notes = []
         force = corpus.force(unit)
         if force:
-            st.caption(T("force", force=force_label(force)))
+            notes.append(T("force", force=force_label(force)))
+        if hit.relevance is not None:
+            notes.append(T("hit.relevance", r=f"{hit.relevance:.2f}"))
+        if notes:
+            st.caption(" · ".join(notes))
+        if hit.also_in:
+            links = ", ".join(
+                f"[{ex.plain(corpus.records[d].short_title)}]({ex.reader_link(d, hit.unit_id)})"
+                for d in hit.also_in
+                if d in corpus.records
+            )
+            st.caption(T("hit.also_in") + " " + links)
         hit_tools(corpus, hit.doc_id, hit.unit_id)
 
 

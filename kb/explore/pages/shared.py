@@ -29,6 +29,8 @@ PERSIST = (
     "cmp_docs",
     "r_doc",
     "r_unit",
+    *(key for key, _ in ex.APPLIES_PARAMS.values()),
+    "ap_done",
 )
 BUILD_COMMANDS = "python -m kb fetch\npython -m kb ingest\npython -m kb build"
 
@@ -122,8 +124,9 @@ def init_state(corpus: ex.Corpus | None) -> None:
         "r_unit": unit,
     }
     state |= ex.state_from_params(st.query_params.to_dict(), records, topic_ids())
-    if isinstance(state["f_as_at"], str):
-        state["f_as_at"] = dt.date.fromisoformat(state["f_as_at"])
+    for key in ("f_as_at", "ap_date"):
+        if isinstance(state.get(key), str):
+            state[key] = dt.date.fromisoformat(state[key])
     ss.update(state)
     ss["_ready"] = True
 
