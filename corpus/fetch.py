@@ -77,6 +77,8 @@ def fetch_all(
 
 
 def _fetch_document(record, cache_dir, mirror, download, timeout, retries) -> FetchReport:
+    if not record.files and record.download:
+        return _fetch_download(record, cache_dir, download, timeout, retries)
     if not record.files:
         return FetchReport(
             record.doc_id,
@@ -97,6 +99,37 @@ def _fetch_document(record, cache_dir, mirror, download, timeout, retries) -> Fe
         if status in statuses:
             return FetchReport(record.doc_id, status, messages)
     return FetchReport(record.doc_id, PRESENT, messages)
+
+
+def _fetch_download(record, cache_dir, download, timeout, retries) -> FetchReport:
+    """An instrument we cannot ship, with a download spec: fetched from its official URL when
+    asked (``--download``), else listed as missing with the command that fetches it."""
+    spec = record.download
+    target = cache_dir / record.doc_id / spec.name
+    if target.is_file():
+        return FetchReport(
+            record.doc_id, PRESENT, [f"{spec.name}: downloaded earlier from {spec.url}"]
+        )
+    if not download:
+        return FetchReport(
+            record.doc_id,
+            MISSING,
+            [f"not available offline; `python -m kb fetch --download` fetches it from {spec.url}"],
+        )
+    try:
+        data = _download(spec.url, timeout, retries)
+    except FetchError as exc:
+        return FetchReport(record.doc_id, ERROR, [f"{spec.name}: {exc}"])
+    atomic_write_bytes(target, data)
+    digest = hashlib.sha256(data).hexdigest()
+    return FetchReport(
+        record.doc_id,
+        FETCHED,
+        [
+            f"{spec.name}: downloaded from {spec.url} (sha256 {digest[:12]}…; the manifest has no "
+            "checksum for it: compare with the official page)"
+        ],
+    )
 
 
 def _fetch_file(record, file, cache_dir, mirror, download, timeout, retries) -> tuple[str, str]:

@@ -90,9 +90,33 @@ def manifest_for(data: Path) -> dict[str, DocRecord]:
 
     path = DataDir(data).user_manifest
     if not path.is_file():
-        return default_manifest()
-    stat = path.stat()
-    return _with_user(str(path), stat.st_mtime_ns, stat.st_size)
+        records = default_manifest()
+    else:
+        stat = path.stat()
+        records = _with_user(str(path), stat.st_mtime_ns, stat.st_size)
+    return _with_downloads(records, DataDir(data).cache)
+
+
+def _with_downloads(records: dict[str, DocRecord], cache: Path) -> dict[str, DocRecord]:
+    """Instruments we cannot ship whose official text ``kb fetch --download`` has put in the
+    cache become present documents: their download spec is their file, and their completeness
+    says where the text came from (no checksum could be checked)."""
+    import dataclasses
+
+    fetched = {
+        doc_id: r
+        for doc_id, r in records.items()
+        if r.download and not r.files and (cache / doc_id / r.download.name).is_file()
+    }
+    if not fetched:
+        return records
+    out = dict(records)
+    for doc_id, r in fetched.items():
+        note = f"downloaded from {r.download.url} by `kb fetch --download` (no checksum to check)"
+        out[doc_id] = dataclasses.replace(
+            r, files=(r.download,), completeness="; ".join(x for x in (r.completeness, note) if x)
+        )
+    return out
 
 
 @cache
@@ -155,42 +179,55 @@ def _record(entry: object, where: str) -> DocRecord:
     files = entry.get("files", [])
     if not isinstance(files, list):
         raise ManifestError(f"{where}: files must be a list")
-    parsed_files = []
-    for f in files:
-        try:
-            record = FileRecord.from_dict(f)
-        except TypeError as exc:
-            raise ManifestError(f"{where}: bad file entry: {exc}") from None
-        if not isinstance(record.name, str) or not SAFE_FILE_NAME.fullmatch(record.name):
-            raise ManifestError(
-                f"{where}: file name {record.name!r} must be a plain file name (no folders, not "
-                "hidden, no control characters)"
-            )
-        if record.format not in FORMATS:
-            raise ManifestError(
-                f"{where}: file {record.name}: format {record.format!r} is not one of {FORMATS}"
-            )
-        if record.layout not in LAYOUTS:
-            raise ManifestError(f"{where}: file {record.name}: unknown layout {record.layout!r}")
-        if record.role not in ROLES:
-            raise ManifestError(f"{where}: file {record.name}: role must be one of {ROLES}")
-        if record.extract is not None and (
-            not isinstance(record.extract, dict) or set(record.extract) != {"from", "to"}
+    download = entry.get("download")
+    if download is not None:
+        if files:
+            raise ManifestError(f"{where}: download is for an instrument without files")
+        if not isinstance(download, dict) or not str(download.get("url", "")).startswith(
+            "https://"
         ):
-            raise ManifestError(
-                f"{where}: file {record.name}: extract must be {{'from': unit_id, 'to': unit_id}}"
-            )
-        if record.fields is not None and not isinstance(record.fields, dict):
-            raise ManifestError(f"{where}: file {record.name}: fields must be an object")
-        parsed_files.append(record.to_dict())
+            raise ManifestError(f"{where}: download needs an https:// url, a name and a format")
+        download = _file_entry(where, download)
+    parsed_files = [_file_entry(where, f) for f in files]
     try:
         return DocRecord.from_dict(
             {
                 **entry,
                 "files": parsed_files,
+                "download": download,
                 "amends": entry.get("amends", []),
                 "implements_units": entry.get("implements_units", []),
             }
         )
     except TypeError as exc:
         raise ManifestError(f"{where}: {exc}") from None
+
+
+def _file_entry(where: str, f) -> dict:
+    """One checked file entry (a ``files`` item or a ``download`` spec) as a dict."""
+    try:
+        record = FileRecord.from_dict(f)
+    except TypeError as exc:
+        raise ManifestError(f"{where}: bad file entry: {exc}") from None
+    if not isinstance(record.name, str) or not SAFE_FILE_NAME.fullmatch(record.name):
+        raise ManifestError(
+            f"{where}: file name {record.name!r} must be a plain file name (no folders, not "
+            "hidden, no control characters)"
+        )
+    if record.format not in FORMATS:
+        raise ManifestError(
+            f"{where}: file {record.name}: format {record.format!r} is not one of {FORMATS}"
+        )
+    if record.layout not in LAYOUTS:
+        raise ManifestError(f"{where}: file {record.name}: unknown layout {record.layout!r}")
+    if record.role not in ROLES:
+        raise ManifestError(f"{where}: file {record.name}: role must be one of {ROLES}")
+    if record.extract is not None and (
+        not isinstance(record.extract, dict) or set(record.extract) != {"from", "to"}
+    ):
+        raise ManifestError(
+            f"{where}: file {record.name}: extract must be {{'from': unit_id, 'to': unit_id}}"
+        )
+    if record.fields is not None and not isinstance(record.fields, dict):
+        raise ManifestError(f"{where}: file {record.name}: fields must be an object")
+    return record.to_dict()

@@ -83,6 +83,9 @@ class DocRecord:
     implements: str | None = None
     implements_units: tuple[str, ...] = ()
     files: tuple[FileRecord, ...] = ()
+    #: for an instrument we cannot ship: where its official text can be downloaded and how to
+    #: read it (``python -m kb fetch --download``); used instead of ``files`` once it is fetched
+    download: FileRecord | None = None
     #: what of the instrument is in the local corpus, shown to users ("section 54 only")
     completeness: str = ""
     #: citation convention beyond the language's default: ``section-sign``, ``uk``, ``swiss``
@@ -92,6 +95,7 @@ class DocRecord:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["files"] = [f.to_dict() for f in self.files]
+        data["download"] = self.download.to_dict() if self.download else None
         data["amends"] = list(self.amends)
         data["implements_units"] = list(self.implements_units)
         return data
@@ -100,6 +104,8 @@ class DocRecord:
     def from_dict(cls, data: dict[str, Any]) -> DocRecord:
         data = dict(data)
         data["files"] = tuple(FileRecord.from_dict(f) for f in data.get("files", ()))
+        if data.get("download"):
+            data["download"] = FileRecord.from_dict(data["download"])
         return _from_dict(cls, data)
 
     @property

@@ -72,23 +72,47 @@ def flate_bomb_pdf(pages: int = 20, per_page: int = 70_000_000) -> bytes:
     import zlib
 
     content = zlib.compress(b"BT /F1 12 Tf 72 712 Td (bomb) Tj ET\n" + b" " * per_page, 9)
+    return _pdf([content] * pages, flate=True)
+
+
+def text_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with these lines of text on each page (Helvetica 10 pt, top to bottom), for tests
+    that must not ship a real document: the text is clearly synthetic ("Draft Widget …")."""
+
+    def escape(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    streams = []
+    for lines in pages:
+        body = ["BT /F1 10 Tf 13 TL 56 790 Td"]
+        body += [f"({escape(line)}) Tj T*" for line in lines]
+        body.append("ET")
+        streams.append("\n".join(body).encode("latin-1"))
+    return _pdf(streams)
+
+
+def _pdf(streams: list[bytes], flate: bool = False) -> bytes:
+    """A minimal PDF: one page per content stream, one Type 1 font (Helvetica, WinAnsi)."""
+    pages = len(streams)
     font = 3 + 2 * pages
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
     ]
-    for i in range(pages):
+    for i, content in enumerate(streams):
         objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R "
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
             f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
         )
         objects.append(
-            f"<< /Length {len(content)} /Filter /FlateDecode >>\nstream\n".encode()
+            f"<< /Length {len(content)}{' /Filter /FlateDecode' if flate else ''} >>\nstream\n".encode()
             + content
             + b"\nendstream"
         )
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))

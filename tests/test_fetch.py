@@ -123,3 +123,96 @@ def test_a_download_over_the_size_limit_is_refused(tmp_path, monkeypatch, length
     monkeypatch.setattr(fetch_mod.urllib.request, "build_opener", lambda *handlers: Opener())
     with pytest.raises(fetch_mod.FetchError, match="limit"):
         fetch_mod._download("https://example.invalid/x.txt", 1, 0, limit=1000)
+
+
+# An instrument we cannot ship, with a download spec (clearly synthetic, not law)
+WIDGET_BILL = """Draft Widget Due Diligence Bill (a synthetic test document, not law)
+1. Widgets
+Every widget maker shall keep a register of sprockets.
+2. Complaints
+A sprocket complaints desk shall answer within ten days.
+"""
+
+
+def _user_manifest(data, download):
+    import json
+
+    entry = {
+        "doc_id": "syn-widget-bill",
+        "title": "Draft Widget Due Diligence Bill (synthetic)",
+        "short_title": "Widget Bill",
+        "cite_as": "WDDB",
+        "jurisdiction": "XX",
+        "instrument_type": "bill",
+        "status": "proposal",
+        "language": "en",
+        "official_url": "https://example.invalid/widget-bill",
+        "files": [],
+        "download": download,
+    }
+    (data / "user_manifest.json").write_text(json.dumps({"documents": [entry]}), encoding="utf-8")
+
+
+def test_a_missing_instrument_with_a_download_spec_is_one_command_away(
+    tmp_path, monkeypatch, mirror
+):
+    from corpus.manifest import manifest_for
+    from kb.cli import main
+    from kb.store import read_units
+
+    data = tmp_path / "data"
+    data.mkdir()
+    spec = {"name": "widget-bill.txt", "format": "txt", "layout": "sections"}
+    _user_manifest(data, spec | {"url": "https://example.invalid/widget-bill.txt"})
+    record = manifest_for(data)["syn-widget-bill"]
+    assert not record.files and record.download.url.endswith("widget-bill.txt")
+    # without --download: missing, and the report names the command and the URL
+    [report] = fetch_all([record], data / "cache")
+    assert report.status == MISSING and "kb fetch --download" in report.messages[0]
+    assert "https://example.invalid/widget-bill.txt" in report.messages[0]
+
+    class Opener:
+        def open(self, request, timeout):
+            return _Response(WIDGET_BILL.encode(), None)
+
+    monkeypatch.setattr(fetch_mod.urllib.request, "build_opener", lambda *handlers: Opener())
+    [report] = fetch_all([record], data / "cache", download=True)
+    assert report.status == FETCHED and "no checksum" in report.messages[0]
+    present = manifest_for(data)["syn-widget-bill"]
+    assert present.files == (present.download,) and "downloaded from" in present.completeness
+    assert main(["--data", str(data), "fetch", "--from", str(mirror)]) == 0  # the rest, as usual
+    assert main(["--data", str(data), "ingest"]) == 0
+    units = {u.unit_id: u for u in read_units(data) if u.doc_id == "syn-widget-bill"}
+    assert {"sec-1", "sec-2"} <= set(units) and "ten days" in units["sec-2"].text
+
+
+@pytest.mark.parametrize(
+    ("download", "files", "message"),
+    [
+        ({"name": "b.txt", "format": "txt", "url": "http://example.invalid/b.txt"}, [], "https://"),
+        (
+            {"name": "../b.txt", "format": "txt", "url": "https://example.invalid/b"},
+            [],
+            "plain file name",
+        ),
+        ({"name": "b.txt", "format": "docx", "url": "https://example.invalid/b"}, [], "format"),
+        (
+            {"name": "b.txt", "format": "txt", "url": "https://example.invalid/b"},
+            [{"name": "a.txt", "format": "txt"}],
+            "without files",
+        ),
+    ],
+)
+def test_a_bad_download_spec_is_named(tmp_path, download, files, message):
+    import json
+
+    from corpus.manifest import ManifestError, manifest_for
+
+    data = tmp_path / "data"
+    data.mkdir()
+    _user_manifest(data, download)
+    raw = json.loads((data / "user_manifest.json").read_text())
+    raw["documents"][0]["files"] = files
+    (data / "user_manifest.json").write_text(json.dumps(raw))
+    with pytest.raises(ManifestError, match=message):
+        manifest_for(data)

@@ -126,6 +126,8 @@ def cmd_docs(args) -> int:
         )
         if row["local"] != "present":
             print(f"{'':12} source: {row['official_url']}")
+        if row["local"] == "missing" and row.get("download"):
+            print(f"{'':12} one step: python -m kb fetch --download && python -m kb ingest")
     return 0
 
 

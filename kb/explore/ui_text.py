@@ -230,6 +230,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.provisions": ("Provisions", "Bepalingen"),
     "col.force": ("Force", "Kracht"),
     "col.facts": ("Key facts (with provision)", "Kerngegevens (met bepaling)"),
+    "col.download": ("Official text to download", "Officiële tekst om te downloaden"),
+    "corpus.download_hint": (
+        "Instruments with an official text to download are one command away (or upload the file "
+        "you have, below):",
+        "Instrumenten met een officiële tekst om te downloaden zijn één commando verwijderd (of "
+        "laad het bestand dat u hebt hieronder op):",
+    ),
     "col.source": ("Official source", "Officiële bron"),
     "col.thresholds": ("Thresholds", "Drempels"),
     "col.fines": ("Fines", "Boetes"),

@@ -48,8 +48,8 @@ def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
         options,
         key="cmp_docs",
         placeholder=T("f.any"),
-        format_func=lambda d: (
-            ex.version_label(corpus.records[d], ss.lang) + ("" if d in corpus.by_doc else " ✕")
+        format_func=lambda d, lang=ss.lang: (
+            ex.version_label(corpus.records[d], lang) + ("" if d in corpus.by_doc else " ✕")
         ),
     )
     topics, docs = list(ss.topics), list(ss.cmp_docs)
@@ -83,7 +83,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                     corpus.records[act].short_title,
                     members,
                     index=members.index(default),
-                    format_func=lambda d: ex.version_label(corpus.records[d], ss.lang),
+                    format_func=lambda d, lang=ss.lang: ex.version_label(corpus.records[d], lang),
                     key=f"mx-version-{act}",
                 )
     columns = mv.columns_for(corpus.records, matrix, picks)

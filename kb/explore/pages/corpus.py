@@ -12,6 +12,7 @@ import streamlit as st
 from kb.errors import KBError
 from kb.explore import views as ex
 from kb.explore.pages.shared import T, index_problem, labels
+from kb.explore.ui_text import value_label
 
 log = logging.getLogger("levelfield.app")
 ss = st.session_state
@@ -76,14 +77,24 @@ def render_missing(corpus: ex.Corpus) -> None:
             {
                 T("col.instrument"): [r.title for r in missing],
                 T("col.jur"): [r.jurisdiction for r in missing],
-                T("col.status"): [r.status for r in missing],
+                T("col.status"): [value_label(ss.lang, r.status) for r in missing],
                 T("col.source"): [r.official_url for r in missing],
+                T("col.download"): [r.download.url if r.download else None for r in missing],
             }
         ),
         hide_index=True,
         key="corpus-missing",
-        column_config={T("col.source"): st.column_config.LinkColumn()},
+        column_config={
+            T("col.source"): st.column_config.LinkColumn(),
+            T("col.download"): st.column_config.LinkColumn(),
+        },
     )
+    if any(r.download for r in missing):
+        st.caption(T("corpus.download_hint"))
+        st.code(
+            "python -m kb fetch --download && python -m kb ingest && python -m kb build",
+            language="bash",
+        )
     problems = [p for p in corpus.summary.get("problems", []) if p.get("severity") == "error"]
     if problems:
         with st.expander(T("corpus.problems")):

@@ -20,6 +20,7 @@ from kb.explore.pages.shared import (
     open_in_reader,
     version_diff,
 )
+from kb.explore.ui_text import value_label
 
 ss = st.session_state
 
@@ -89,7 +90,7 @@ def reader_pickers(corpus: ex.Corpus) -> list[str]:
         T("reader.doc"),
         present,
         key="r_doc",
-        format_func=lambda d: ex.version_label(corpus.records[d], ss.lang),
+        format_func=lambda d, lang=ss.lang: ex.version_label(corpus.records[d], lang),
     )
     family = [r.doc_id for r in versions_of(corpus.records, ss.r_doc) if r.doc_id in corpus.by_doc]
     if len(family) > 1:
@@ -100,9 +101,10 @@ def reader_pickers(corpus: ex.Corpus) -> list[str]:
             key="r_version",
             on_change=switch_version,
             horizontal=True,
-            format_func=lambda d: (
-                f"{corpus.records[d].status} {corpus.records[d].version_date or ''}".strip()
-            ),
+            format_func=lambda d, lang=ss.lang: (
+                f"{value_label(lang, corpus.records[d].status)} "
+                f"{corpus.records[d].version_date or ''}"
+            ).strip(),
         )
     return family
 

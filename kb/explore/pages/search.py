@@ -50,7 +50,7 @@ def search_filters(corpus: ex.Corpus) -> None:
             corpus.present,
             key="f_doc",
             placeholder=any_,
-            format_func=lambda d: ex.version_label(corpus.records[d], ss.lang),
+            format_func=lambda d, lang=ss.lang: ex.version_label(corpus.records[d], lang),
         )
         c3.date_input(T("f.as_at"), key="f_as_at", format="YYYY-MM-DD")
 
