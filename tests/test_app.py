@@ -487,6 +487,13 @@ def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch
     notes = [c.value for c in at.caption if c.value.startswith("Amendment:")]
     assert any("deleted" in n and "Directive 2026/470 Art\\. 4\\(16\\)" in n for n in notes), notes
     assert any("?page=reader&doc=eu-omnibus-2026-470&unit=art-4.pt-16" in n for n in notes), notes
+    # the version diff names the amending provision of each change, the most specific first
+    corpus = ex.load_corpus(indexed_data)
+    consolidated = "eu-csddd-2024-1760-consolidated-2026-03-18"
+    first = corpus.amended_by(consolidated, "art-29.par-1")[0]
+    assert (first["action"], first["citation"]) == ("deleted", "Directive 2026/470 Art. 4(20)(a)")
+    words = corpus.unit("eu-omnibus-2026-470", first["amending_unit"]).text
+    assert "deleted" in words  # the amending point itself says so
 
 
 @pytest.mark.slow

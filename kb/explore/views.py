@@ -171,20 +171,21 @@ class Corpus:
                     out.setdefault(act, []).extend(amendment_links(self.by_doc[record.doc_id], act))
         return out
 
-    def amended_by(self, unit: Unit) -> list[dict]:
-        """The amending provisions that replaced, deleted, inserted or amended ``unit`` (or the
-        provision holding it, or one inside it), each with the amending provision's citation."""
+    def amended_by(self, doc_id: str, unit_id: str) -> list[dict]:
+        """The amending provisions that replaced, deleted, inserted or amended provision
+        ``unit_id`` of ``doc_id``'s act (or the provision holding it, or one inside it), each with
+        the amending provision's citation; the most specific first."""
         from kb.compare.versions import act_of
         from kb.numbering import is_within
 
         out = []
-        for link in self.amendments.get(act_of(self.records, unit.doc_id), []):
+        for link in self.amendments.get(act_of(self.records, doc_id), []):
             target = link["target_unit"]
-            if is_within(unit.unit_id, target) or is_within(target, unit.unit_id):
+            if is_within(unit_id, target) or is_within(target, unit_id):
                 amending = self.unit(link["amending_doc"], link["amending_unit"])
                 citation = amending.citation if amending else link["amending_unit"]
                 out.append({**link, "citation": citation})
-        return out
+        return sorted(out, key=lambda link: -link["target_unit"].count("."))
 
 
 def load_corpus(data: Path) -> Corpus:

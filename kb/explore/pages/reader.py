@@ -168,10 +168,8 @@ def render_provision(corpus: ex.Corpus, unit, suffix: str = "main") -> None:
         st.warning(T("reader.deleted"))
     if unit.markers:
         st.caption(T("reader.markers", markers=ex.plain(", ".join(unit.markers))))
-    for link in corpus.amended_by(unit):  # "deleted by Directive 2026/470 Art. 4(20)"
-        what = ex.plain(f"{link['target_unit']} {link['action']}")
-        by = f"[{ex.plain(link['citation'])}]({ex.reader_link(link['amending_doc'], link['amending_unit'])})"
-        st.caption(T("reader.amended_by", what=what, by=by))
+    for link in corpus.amended_by(unit.doc_id, unit.unit_id):
+        st.caption(amendment_note(link))  # "art-22 deleted by Directive 2026/470 Art. 4(16)"
     if unit.page:
         st.caption(T("reader.page", page=unit.page))
     st.markdown(ex.plain(unit.text))
@@ -193,7 +191,9 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
             if ss.get(key) not in family:
                 ss[key] = default
         c1, c2, c3 = st.columns(3)
-        fmt = lambda d: f"{corpus.records[d].status} {corpus.records[d].version_date or ''}".strip()  # noqa: E731
+        fmt = lambda d, lang=ss.lang: (  # noqa: E731
+            f"{value_label(lang, corpus.records[d].status)} {corpus.records[d].version_date or ''}"
+        ).strip()
         c1.selectbox(T("diff.old"), family, key="d_old", format_func=fmt)
         c2.selectbox(T("diff.new"), family, key="d_new", format_func=fmt)
         c3.radio(
@@ -208,7 +208,7 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
         if ss.d_only:
             top = unit.unit_id.split(".")[0]
             diffs = [d for d in diffs if d.unit_id == top or d.unit_id.startswith(top + ".")]
-        render_diff_list(diffs)
+        render_diff_list(diffs, corpus, ss.d_new)
         old, new = corpus.records[ss.d_old], corpus.records[ss.d_new]
         title = T(
             "export.diff_title",
@@ -218,7 +218,14 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
         export_buttons(lambda: kx.diff_export(diffs, old, new, title), "diff")
 
 
-def render_diff_list(diffs: list, limit: int = 30) -> None:
+def amendment_note(link: dict) -> str:
+    """``Amendment: art-22 deleted by [Directive 2026/470 Art. 4(16)](reader link)``."""
+    what = ex.plain(f"{link['target_unit']} {link['action']}")
+    target = ex.reader_link(link["amending_doc"], link["amending_unit"])
+    return T("reader.amended_by", what=what, by=f"[{ex.plain(link['citation'])}]({target})")
+
+
+def render_diff_list(diffs: list, corpus: ex.Corpus, doc_id: str, limit: int = 30) -> None:
     from kb.compare.diff import summary
 
     st.caption(T("diff.summary", **summary(diffs)))
@@ -236,6 +243,8 @@ def render_diff_list(diffs: list, limit: int = 30) -> None:
         st.markdown(
             f"**{ex.plain(d.unit_id)}** {ex.plain(d.heading)} — *{d.change}*  \n" + " ".join(words)
         )
+        for link in corpus.amended_by(doc_id, d.unit_id)[:2]:  # the amending provision
+            st.caption(amendment_note(link))
         if folded:
             with st.expander(T("diff.full")):
                 st.text(d.new_text or d.old_text)
