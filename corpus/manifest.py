@@ -230,4 +230,9 @@ def _file_entry(where: str, f) -> dict:
         )
     if record.fields is not None and not isinstance(record.fields, dict):
         raise ManifestError(f"{where}: file {record.name}: fields must be an object")
+    if (record.layout == "two-column") != (record.column in ("left", "right")):
+        raise ManifestError(
+            f"{where}: file {record.name}: layout 'two-column' needs column 'left' or 'right' "
+            "(and a column needs that layout)"
+        )
     return record.to_dict()

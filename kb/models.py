@@ -49,6 +49,9 @@ class FileRecord:
     extract: dict[str, str] | None = None
     #: field names of a structured-records file (``json-provisions``): records, number, title, text
     fields: dict[str, str] | None = None
+    #: ``left`` or ``right``: the column of a two-column bilingual PDF (layout ``two-column``)
+    #: that holds this document's language version
+    column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -75,19 +75,26 @@ def flate_bomb_pdf(pages: int = 20, per_page: int = 70_000_000) -> bytes:
     return _pdf([content] * pages, flate=True)
 
 
-def text_pdf(pages: list[list[str]]) -> bytes:
+def text_pdf(pages: list) -> bytes:
     """A PDF with these lines of text on each page (Helvetica 10 pt, top to bottom), for tests
-    that must not ship a real document: the text is clearly synthetic ("Draft Widget …")."""
+    that must not ship a real document: the text is clearly synthetic ("Draft Widget …"). A page
+    given as a pair of line lists is printed in two columns (left at x 56, right at x 310), as a
+    bilingual parliamentary document prints its two language versions side by side."""
 
     def escape(line: str) -> str:
         return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
+    def column(lines: list[str], x: int) -> list[str]:
+        return [f"BT /F1 10 Tf 13 TL {x} 790 Td", *(f"({escape(t)}) Tj T*" for t in lines), "ET"]
+
     streams = []
-    for lines in pages:
-        body = ["BT /F1 10 Tf 13 TL 56 790 Td"]
-        body += [f"({escape(line)}) Tj T*" for line in lines]
-        body.append("ET")
-        streams.append("\n".join(body).encode("latin-1"))
+    for page in pages:
+        body = (
+            column(page[0], 56) + column(page[1], 310)
+            if isinstance(page, tuple)
+            else column(page, 56)
+        )
+        streams.append("\n".join(body).encode("cp1252"))
     return _pdf(streams)
 
 

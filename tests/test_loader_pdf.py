@@ -551,3 +551,58 @@ def test_wrong_layout_finds_no_provisions(mirror):
     path = source_path(VIGILANCE, "L225-102-2.pdf")
     with pytest.raises(LoadError, match=r"^L225-102-2\.pdf: no provisions"):
         load(path, record, FileRecord("L225-102-2.pdf", "pdf", layout="oj"))
+
+
+# --------------------------------------------------------------------------- two-column (generated)
+
+# A bilingual print as the Belgian Chamber makes them: Dutch left, French right — clearly
+# synthetic text (a "Draft Widget Due Diligence Bill"), drawn by the test itself.
+WIDGET_NL = [
+    "Wetsvoorstel widgetzorgplicht (synthetisch, geen recht)",
+    "Artikel 1",
+    "Voorwerp",
+    "§ 1. Elke widgetmaker houdt een register van tandwielen bij.",
+    "§ 2. Het register vermeldt elke leverancier.",
+    "Art. 2",
+    "Klachten",
+    "Een klachtenloket voor tandwielen antwoordt binnen tien dagen.",
+]
+WIDGET_FR = [
+    "Proposition de loi widgets (synthétique, pas du droit)",
+    "Article 1er",
+    "Objet",
+    "§ 1er. Tout fabricant de widgets tient un registre des pignons.",
+    "§ 2. Le registre mentionne chaque fournisseur.",
+    "Art. 2",
+    "Plaintes",
+    "Un guichet des plaintes répond dans les dix jours.",
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "language", "words"),
+    [("left", "nl", ("klachtenloket", "guichet")), ("right", "fr", ("guichet", "klachtenloket"))],
+)
+def test_two_column_layout_reads_one_language_per_column(tmp_path, column, language, words):
+    from kb.ingest.loaders.pdf import load
+    from kb.models import FileRecord
+    from tests.fakes import synthetic_record, text_pdf
+
+    path = tmp_path / "bill.pdf"
+    path.write_bytes(text_pdf([(WIDGET_NL[:5], WIDGET_FR[:5]), (WIDGET_NL[5:], WIDGET_FR[5:])]))
+    file = FileRecord("bill.pdf", "pdf", layout="two-column", column=column)
+    units = load(path, synthetic_record("syn-bill", file, language=language), file)
+    assert [u.unit_id for u in units if u.parent is None] == ["art-1", "art-2"]
+    text = " ".join(u.text for u in units)
+    present, absent = words
+    assert present in text and absent not in text  # the other language stays in its column
+
+
+def test_two_column_needs_a_column_in_the_manifest():
+    from corpus.manifest import ManifestError, parse_manifest
+    from tests.fakes import synthetic_record
+
+    entry = synthetic_record("syn-bill").to_dict()
+    entry["files"] = [{"name": "bill.pdf", "format": "pdf", "layout": "two-column"}]
+    with pytest.raises(ManifestError, match="needs column 'left' or 'right'"):
+        parse_manifest([entry])

@@ -80,9 +80,18 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     except UnicodeDecodeError as exc:
         raise LoadError(f"{name}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     text = _FRONT_MATTER.sub("", text.replace("\r\n", "\n").replace("\r", "\n"), count=1)
+    units = parse_text(text, record, file, name)
+    if not units:
+        raise LoadError(f"{name}: no provision headings (§ 1, Art. 1, Section 1, ##### 1) found")
+    return units
+
+
+def parse_text(text: str, record: DocRecord, file: FileRecord, name: str) -> list[Unit]:
+    """The units of a law's text by the numbering grammar above (no units: an empty list);
+    offsets point into ``text``. Also reads the columns of a bilingual PDF."""
     blocks = _provisions(text)
     if not blocks:
-        raise LoadError(f"{name}: no provision headings (§ 1, Art. 1, Section 1, ##### 1) found")
+        return []
     blocks = _extract(name, blocks, file.extract)
     builder = UnitBuilder(record, file.name or name)
     for block in blocks:

@@ -75,6 +75,19 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     Returns the units in reading order. Raises ``LoadError`` (message starting with the file
     name) for an unknown layout, an unreadable, encrypted or textless PDF, or no provisions.
     """
+    if file.layout == "two-column":
+        # one language version of a bilingual print: its column, read by the numbering grammar
+        # of laws (``Artikel 1`` / ``Article 1er`` / ``Art. 2.``, paragraphs, points)
+        from kb.ingest.loaders.markdown import parse_text
+
+        text = cleaned_text(read_lines(path, file.column or "left"))
+        units = parse_text(text, record, file, path.name)
+        if not units:
+            raise LoadError(
+                f"{path.name}: no provisions found in the {file.column or 'left'} column "
+                "(layout 'two-column')"
+            )
+        return units
     walker = _walker(path.name, file.layout)
     lines = read_lines(path)
     builder = UnitBuilder(record, path.name)
@@ -100,8 +113,9 @@ def _walker(name: str, layout: str | None) -> Walker:
 # =========================================================================== extraction
 
 
-def extract_pages(path: Path) -> list[str]:
-    """The raw pypdf text of each page, in order (a list of strings, one per page).
+def extract_pages(path: Path, column: str | None = None) -> list[str]:
+    """The raw pypdf text of each page, in order (a list of strings, one per page); with
+    ``column`` (``left``/``right``) only the text of that half of each page (``column_text``).
 
     Raises ``LoadError`` naming the file when pypdf cannot read it, it is encrypted with a
     password, or no page has any text (a scan).
@@ -118,7 +132,7 @@ def extract_pages(path: Path) -> list[str]:
     if b"%%EOF" not in data[-2048:]:
         raise LoadError(f"{name}: truncated PDF (no %%EOF marker at the end); download it again")
     try:
-        pages = _pypdf_pages(path, limits())
+        pages = _pypdf_pages(path, limits(), column)
     except LoadError:
         raise
     except FileNotDecryptedError:
@@ -141,7 +155,7 @@ def extract_pages(path: Path) -> list[str]:
     return pages
 
 
-def _pypdf_pages(path: Path, bounds: Limits) -> list[str]:
+def _pypdf_pages(path: Path, bounds: Limits, column: str | None = None) -> list[str]:
     """pypdf text per page within ``bounds``: pages, decompressed bytes per stream (pypdf's own
     limits) and decompressed page content in all, checked page by page before the text of a
     page is extracted. Raises pypdf's errors (translated by ``extract_pages``) or ``LoadError``."""
@@ -176,16 +190,43 @@ def _pypdf_pages(path: Path, bounds: Limits) -> list[str]:
                     f"{path.name}: PDF refused — its page content decompresses to more than "
                     f"{bounds.pdf_content_bytes // MB} MB by page {number} (a decompression bomb?)"
                 )
-            texts.append(page.extract_text() or "")
+            texts.append(column_text(page, column) if column else page.extract_text() or "")
         return texts
 
 
-def read_lines(path: Path) -> list[Line]:
-    """The cleaned lines of a PDF, each with its page and its offsets in ``cleaned_text``.
+def column_text(page, side: str) -> str:
+    """The text of one half of a two-column page (``left`` or ``right`` of the middle of its
+    media box): pypdf's text fragments with their positions, those whose start lies on that
+    side, put in lines by height (top first) and, within a line, left to right. Bilingual
+    parliamentary documents print the two language versions side by side this way."""
+    box = page.mediabox
+    middle = (float(box.left) + float(box.right)) / 2
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        if not text.strip():
+            return
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        if (x < middle) == (side == "left"):
+            pieces.append((round(y), x, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for y, x, text in pieces:
+        lines.setdefault(y, []).append((x, text))
+    return "\n".join(
+        " ".join(text for _, text in sorted(lines[y])) for y in sorted(lines, reverse=True)
+    )
+
+
+def read_lines(path: Path, column: str | None = None) -> list[Line]:
+    """The cleaned lines of a PDF (of one column of it), each with its page and its offsets in
+    ``cleaned_text``.
 
     Furniture is dropped, text normalised and line-end hyphenation repaired (see module doc).
     """
-    pages = _drop_repeated_pages([_clean_page(text) for text in extract_pages(path)])
+    pages = _drop_repeated_pages([_clean_page(text) for text in extract_pages(path, column)])
     tagged = [(number, line) for number, lines in enumerate(pages, 1) for line in lines]
     return _with_offsets(_repair_hyphens(tagged))
 
