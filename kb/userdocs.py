@@ -15,6 +15,7 @@ two sessions (or two app processes) adding documents at once cannot lose each ot
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -61,6 +62,9 @@ PARSERS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "json": (("json-provisions", None),),
 }
 AUTO = "auto"
+#: a bilingual print (two language versions side by side): chosen explicitly, never by ``auto``
+#: (a one-column PDF would read the same in its left half); added by ``add_bilingual``
+TWO_COLUMN = ("pdf", "two-column")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _JURISDICTION = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})?$")
 
@@ -79,6 +83,10 @@ class NewDocument:
     cite_as: str = ""
     adopted: str | None = None
     notes: str = ""
+    #: the column of a two-column bilingual PDF holding this language version (``add_bilingual``)
+    column: str | None = None
+    #: the document this one is another language version of (``add_bilingual``)
+    translation_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -275,6 +283,44 @@ def add_document(
     )
 
 
+def add_bilingual(
+    data: Path,
+    filename: str,
+    content: bytes,
+    meta: NewDocument,
+    second_language: str,
+    *,
+    embedder=None,
+    progress: Callable[[str], None] | None = None,
+) -> list[AddResult]:
+    """A two-column bilingual print (e.g. a Belgian Chamber document, Dutch and French side by
+    side) as two documents: the left column in ``meta.language``, the right column in
+    ``second_language`` as its ``translation_of``. All or nothing: if the second fails, the
+    first is removed again."""
+    label = parser_label(*TWO_COLUMN)
+    if second_language == meta.language:
+        raise UploadError("the two columns need two different languages")
+    left = dataclasses.replace(meta, column="left")
+    first = add_document(
+        data, filename, content, left, parser=label, embedder=embedder, progress=progress
+    )
+    right = dataclasses.replace(
+        meta,
+        column="right",
+        language=second_language,
+        short_title=f"{meta.short_title} ({second_language.upper()})",
+        translation_of=first.doc_id,
+    )
+    try:
+        second = add_document(
+            data, filename, content, right, parser=label, embedder=embedder, progress=progress
+        )
+    except BaseException:
+        remove_document(data, first.doc_id, embedder=embedder)
+        raise
+    return [first, second]
+
+
 def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
     """Remove a user-added document (its file, record and units) and update the index."""
     from corpus.manifest import SAFE_ID
@@ -317,7 +363,7 @@ def _precompute(data: Path, say) -> None:
 
 
 def _parser(kind: str, label: str | None) -> tuple[str, str | None]:
-    options = PARSERS[kind]
+    options = PARSERS[kind] + ((TWO_COLUMN,) if kind == "pdf" else ())
     if label is None:
         return options[0]
     for fmt, layout in options:
@@ -333,7 +379,10 @@ def _new_record(data, meta: NewDocument, filename, kind, fmt, layout, content) -
     entries = user_records(data)
     digest = hashlib.sha256(content).hexdigest()
     for entry in entries:
-        if any(f.get("sha256") == digest for f in entry.get("files", [])):
+        if any(
+            f.get("sha256") == digest and f.get("column") == meta.column
+            for f in entry.get("files", [])
+        ):
             raise UploadError(f"this file was already added as {entry['doc_id']!r}")
     known = set(default_manifest()) | {e.get("doc_id") for e in entries}
     base = "user-" + slug(meta.short_title)
@@ -341,7 +390,7 @@ def _new_record(data, meta: NewDocument, filename, kind, fmt, layout, content) -
     n = 2
     while doc_id in known or (_uploads(data) / doc_id).exists():
         doc_id, n = f"{base}-{n}", n + 1
-    file = FileRecord(safe_filename(filename, kind), fmt, digest, layout=layout)
+    file = FileRecord(safe_filename(filename, kind), fmt, digest, layout=layout, column=meta.column)
     entry = {
         "doc_id": doc_id,
         "title": meta.title.strip(),
@@ -356,6 +405,8 @@ def _new_record(data, meta: NewDocument, filename, kind, fmt, layout, content) -
         "files": [file.to_dict()],
         "notes": ("Added by a user. " + meta.notes.strip()).strip(),
     }
+    if meta.translation_of:
+        entry["translation_of"] = meta.translation_of
     try:
         records = parse_manifest(
             [r.to_dict() for r in default_manifest().values()] + entries + [entry]

@@ -527,3 +527,33 @@ def test_the_dutch_interface_translates_manifest_values_and_placeholders(monkeyp
     captions = [c.value for c in at.caption]
     assert not any(w in c for c in captions for w in ("national\\-law", " amended ", "in\\-force"))
     assert any("richtlijn" in c for c in captions)  # "EU · richtlijn · gewijzigd 2024-06-13 · en"
+
+
+@pytest.mark.slow
+def test_a_bilingual_print_is_added_from_the_corpus_page(monkeypatch, indexed_data, tmp_path):
+    """The same code as `kb add --layout pdf:two-column`: two documents from one upload."""
+    from corpus.manifest import manifest_for
+    from tests.fakes import text_pdf
+    from tests.test_loader_pdf import WIDGET_FR, WIDGET_NL
+
+    data = copy_data(indexed_data, tmp_path / "data")
+    at = make_app(monkeypatch, data, page="corpus")
+    pdf = text_pdf([(WIDGET_NL, WIDGET_FR)])
+    at.file_uploader(key="add_file").set_value(("wetsvoorstel.pdf", pdf, "application/pdf"))
+    values = {"add_title": "Wetsvoorstel widgets (synthetisch)", "add_short": "Widgetwet"}
+    values |= {"add_cite": "WW", "add_jur": "XX", "add_url": "https://example.org/ww"}
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+    at.selectbox(key="add_lang").set_value("nl")
+    at.selectbox(key="add_parser").set_value("pdf:two-column")
+    at.button(key="add_submit").click().run()
+    assert_inert(at)
+    assert any("needs the language of its right column" in e.value for e in at.error)
+    at.selectbox(key="add_lang2").set_value("fr")
+    at.button(key="add_submit").click().run()
+    assert_inert(at)
+    assert any("user\\-widgetwet \\+ user\\-widgetwet\\-fr" in s.value for s in at.success), [
+        s.value for s in at.success
+    ]
+    records = manifest_for(data)
+    assert records["user-widgetwet-fr"].translation_of == "user-widgetwet"

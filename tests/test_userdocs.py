@@ -471,3 +471,38 @@ def test_each_pdf_layout_is_detected_added_searched_and_compared(
     similar = json.loads(capsys.readouterr().out)
     assert similar["doc_id"] == doc_id and similar["unit_id"] == unit
     assert main(["--data", str(data), "remove", doc_id]) == 0
+
+
+@pytest.mark.slow
+def test_a_bilingual_print_becomes_two_linked_language_versions(data, tmp_path, capsys):
+    """A two-column NL/FR print (generated, synthetic) → two documents, the French one a
+    translation_of the Dutch one; both searchable; each column's words stay in its version."""
+    from corpus.manifest import manifest_for
+    from indexing.search import Searcher
+    from kb.cli import main
+    from tests.fakes import text_pdf
+    from tests.test_loader_pdf import WIDGET_FR, WIDGET_NL
+
+    path = tmp_path / "wetsvoorstel.pdf"
+    path.write_bytes(text_pdf([(WIDGET_NL[:5], WIDGET_FR[:5]), (WIDGET_NL[5:], WIDGET_FR[5:])]))
+    argv = _add_argv(data, path, "--layout", "pdf:two-column", "--json")
+    argv[argv.index("--language") + 1] = "nl"
+    assert main([*argv, "--second-language", "fr", "--dry-run"]) == 0
+    preview = json.loads(capsys.readouterr().out)["documents"]
+    assert [(d["column"], d["language"]) for d in preview] == [("left", "nl"), ("right", "fr")]
+    assert all([p["unit_id"] for p in d["preview"]] == ["art-1", "art-2"] for d in preview)
+    assert not (data / "user_manifest.json").exists()
+    assert main([*argv, "--second-language", "fr"]) == 0
+    nl, fr = (d["doc_id"] for d in json.loads(capsys.readouterr().out)["documents"])
+    records = manifest_for(data)
+    assert records[fr].translation_of == nl and records[fr].language == "fr"
+    assert records[nl].files[0].column == "left" and records[fr].files[0].column == "right"
+    searcher = Searcher(data)
+    hits = searcher.search("klachtenloket voor tandwielen binnen tien dagen", k=5)
+    assert any(h.doc_id == nl and h.unit_id.startswith("art-2") for h in hits)
+    hits = searcher.search("guichet des plaintes dix jours", k=5)
+    assert any({h.doc_id, *h.also_in} & {nl, fr} for h in hits)  # one act, two languages
+    for doc_id in (fr, nl):
+        assert main(["--data", str(data), "remove", doc_id]) == 0
+    assert main([*argv, "--second-language", "nl"]) == 1  # two columns, one language: refused
+    assert "two different languages" in capsys.readouterr().err

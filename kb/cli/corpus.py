@@ -167,6 +167,8 @@ def cmd_add(args) -> int:
         notes="" if args.url else "No official URL was given.",
     )
     base = data_arg(args)
+    if args.second_language or args.layout == "pdf:two-column":
+        return _add_bilingual(args, base, content, meta)
     preview = preview_document(base, args.file.name, content, meta, parser=args.layout)
     out = preview.to_dict()
     if not args.dry_run:
@@ -181,6 +183,41 @@ def cmd_add(args) -> int:
         print(
             ("would add " if args.dry_run else "added ") + f"{out['doc_id']} ({out['units']} units)"
         )
+    return 0
+
+
+def _add_bilingual(args, base, content: bytes, meta) -> int:
+    """``kb add --layout pdf:two-column --language L --second-language L2``: both columns."""
+    import dataclasses
+
+    from kb.userdocs import add_bilingual, preview_document
+
+    if args.layout != "pdf:two-column" or not args.second_language:
+        raise KBError("a bilingual print needs --layout pdf:two-column and --second-language")
+    columns = [("left", meta.language), ("right", args.second_language)]
+    outs = []
+    for column, language in columns:
+        side = dataclasses.replace(meta, column=column, language=language)
+        outs.append(preview_document(base, args.file.name, content, side, parser=args.layout))
+    out = [
+        p.to_dict() | {"column": c, "language": lang}
+        for p, (c, lang) in zip(outs, columns, strict=True)
+    ]
+    if not args.dry_run:
+        results = add_bilingual(
+            base, args.file.name, content, meta, args.second_language, progress=say
+        )
+        for entry, result in zip(out, results, strict=True):
+            entry.update(doc_id=result.doc_id, units=result.units)
+    if args.json:
+        print(json.dumps({"documents": out}, ensure_ascii=False))
+    else:
+        for preview, entry in zip(outs, out, strict=True):
+            print(f"{entry['column']} column ({entry['language']}): {preview.summary()}")
+            print(
+                ("would add " if args.dry_run else "added ")
+                + f"{entry['doc_id']} ({entry['units']} units)"
+            )
     return 0
 
 

@@ -241,7 +241,13 @@ def _parser() -> argparse.ArgumentParser:
         "--layout",
         default="auto",
         help="auto (default: the parser finding most provisions) or one "
-        "of pdf:oj, pdf:legifrance, pdf:ungp, pdf:proposal, txt:sections, markdown-law, …",
+        "of pdf:oj, pdf:legifrance, pdf:ungp, pdf:proposal, pdf:two-column, txt:sections, "
+        "markdown-law, …",
+    )
+    p.add_argument(
+        "--second-language",
+        help="with --layout pdf:two-column: the language of the right column (the left one is "
+        "--language); two documents are added, the second a translation_of the first",
     )
     p.add_argument("--dry-run", action="store_true", help="parse and preview; store nothing")
     p.add_argument("--json", action="store_true")

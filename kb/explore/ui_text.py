@@ -343,6 +343,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "add.lang": ("Language of the text", "Taal van de tekst"),
     "add.url": ("Official URL", "Officiële URL"),
     "add.adopted": ("Adopted on (YYYY-MM-DD, optional)", "Aangenomen op (JJJJ-MM-DD, optioneel)"),
+    "add.second_lang": (
+        "Second language (two-column bilingual print: right column)",
+        "Tweede taal (tweetalige druk in twee kolommen: rechterkolom)",
+    ),
+    "add.no_second": ("— none —", "— geen —"),
+    "add.needs_second": (
+        "A two-column bilingual print needs the language of its right column.",
+        "Een tweetalige druk in twee kolommen heeft de taal van de rechterkolom nodig.",
+    ),
+    "add.parser.pdf:two-column": (
+        "PDF, two columns, two languages (e.g. Belgian Chamber)",
+        "PDF, twee kolommen, twee talen (bv. Kamer)",
+    ),
     "add.parser": ("Parser", "Parser"),
     "add.parser.auto": ("automatic (by file type)", "automatisch (volgens bestandstype)"),
     "add.submit": ("Add to the knowledge base", "Toevoegen aan de kennisbank"),

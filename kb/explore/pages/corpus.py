@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -113,6 +114,7 @@ def render_add(data: Path) -> None:
         kind, message = ss.pop("add_message")
         (st.success if kind == "ok" else st.error)(message)
     parsers = ["auto"] + [p for kind in userdocs.PARSERS for p in userdocs.parser_options(kind)]
+    parsers.append(userdocs.parser_label(*userdocs.TWO_COLUMN))  # bilingual print: two documents
     with st.form("add_doc", clear_on_submit=False):
         st.file_uploader(
             T("add.file"),
@@ -133,11 +135,18 @@ def render_add(data: Path) -> None:
         c1.selectbox(T("add.lang"), userdocs.LANGUAGES, key="add_lang")
         c2.text_input(T("add.url"), key="add_url", max_chars=500)
         c1.text_input(T("add.adopted"), key="add_adopted", max_chars=10)
+        none = T("add.no_second")
+        c1.selectbox(
+            T("add.second_lang"),
+            [None, *userdocs.LANGUAGES],
+            key="add_lang2",
+            format_func=lambda v: none if v is None else v,
+        )
         c2.selectbox(
             T("add.parser"),
             parsers,
             key="add_parser",
-            format_func=labels("add.parser.", keep=set(parsers) - {"auto"}),
+            format_func=labels("add.parser.", keep=set(parsers) - {"auto", "pdf:two-column"}),
         )
         submitted = st.form_submit_button(T("add.submit"), key="add_submit", type="primary")
     if submitted:
@@ -171,16 +180,26 @@ def handle_add(data: Path) -> None:
         adopted=adopted,
     )
     parser = None if ss.add_parser == "auto" else ss.add_parser
+    bilingual = parser == userdocs.parser_label(*userdocs.TWO_COLUMN)
+    if bilingual and not ss.get("add_lang2"):
+        st.error(T("add.needs_second"))
+        return
     with st.status(T("add.working"), expanded=True) as status:
         try:
-            result = userdocs.add_document(
-                data,
-                name,
-                content,
-                meta,
-                parser=parser,
-                progress=lambda m: status.write(ex.plain(m)),
-            )
+            say = lambda m: status.write(ex.plain(m))  # noqa: E731
+            if bilingual:  # the left column in the language above, the right one in the second
+                results = userdocs.add_bilingual(
+                    data, name, content, meta, ss.add_lang2, progress=say
+                )
+                result = dataclasses.replace(
+                    results[0],
+                    doc_id=" + ".join(r.doc_id for r in results),
+                    units=sum(r.units for r in results),
+                )
+            else:
+                result = userdocs.add_document(
+                    data, name, content, meta, parser=parser, progress=say
+                )
         except (KBError, ValueError, OSError) as exc:
             status.update(state="error")
             st.error(T("add.failed") + " " + ex.plain(str(exc)))
