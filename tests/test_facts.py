@@ -141,6 +141,8 @@ REFERENCE = [
     # Code de commerce L.225-102-1: 5 000 employees in France or 10 000 worldwide
     ("fr-loi-vigilance-2017", "art-L225-102-1.par-I", "employees", "5000"),
     ("fr-loi-vigilance-2017", "art-L225-102-1.par-I", "employees", "10000"),
+    # UK MSA s. 54(2)(b): the turnover threshold is left to regulations — no number is invented
+    ("uk-modern-slavery-act-2015", "sec-54.par-2.pt-b", "turnover", "set-by-regulations"),
 ]
 
 
@@ -166,6 +168,12 @@ QUOTES = [
     ("de-lksg-2021", "sec-24.par-3", "fine-percent", "bis zu"),
     ("de-lksg-2021", "sec-1.par-1", "employees", "mindestens"),  # "at least", not "more than"
     ("fr-loi-vigilance-2017", "art-L225-102-1.par-I", "employees", "cinq mille"),
+    (
+        "uk-modern-slavery-act-2015",
+        "sec-54.par-2.pt-b",
+        "turnover",
+        "prescribed by regulations made by the Secretary of State",
+    ),
 ]
 
 

@@ -365,7 +365,33 @@ def _periods(text: str, language: str) -> Iterator[Raw]:
         yield "period", "P1Y", m.start(), m.end(), ""
 
 
-_EXTRACTORS = (_employees, _money, _percentages, _dates, _periods)
+#: a threshold the text leaves to secondary legislation ("a total turnover of not less than an
+#: amount prescribed by regulations made by the Secretary of State", MSA s. 54(2)(b)): a fact
+#: whose value is ``set-by-regulations``, so that no number is invented for it
+_DELEGATED = re.compile(
+    r"(?:an? |einen |un |een )?(?:amount|number|threshold|Betrag|Schwellenwert|montant|seuil|"
+    r"bedrag|drempel)\s+(?:prescribed|specified|set|fixed|determined|festgelegt|bestimmt|fixé|"
+    r"déterminé|vastgesteld|bepaald)\s+(?:by|in|durch|par|bij)\s+(?:regulations?|"
+    r"Rechtsverordnung|décret|arrêté|(?:koninklijk )?besluit)"
+    r"(?:\s+(?:made by|erlassen von|pris par|van) (?:the |de |du |der )?[\w ]{1,40}?(?=[.,;:]|$))?",
+    re.IGNORECASE,
+)
+_EMPLOYEE_WORDS = re.compile(r"employ|Arbeitnehmer|salariés|werknemers|ansatte", re.IGNORECASE)
+
+
+def _delegated(text: str, language: str) -> Iterator[Raw]:
+    for m in _DELEGATED.finditer(text):
+        before = text[max(0, m.start() - 120) : m.start()]
+        if re.search(_TURNOVER, before, re.IGNORECASE):
+            kind = "turnover"
+        elif _EMPLOYEE_WORDS.search(before):
+            kind = "employees"
+        else:
+            kind = "amount"
+        yield kind, "set-by-regulations", m.start(), m.end(), ""
+
+
+_EXTRACTORS = (_employees, _money, _percentages, _dates, _periods, _delegated)
 
 
 @lru_cache(maxsize=16384)
