@@ -20,4 +20,4 @@ LOADERS: dict[str, str | None] = {
 }
 FORMATS = tuple(LOADERS)
 #: line grammars of the PDF and text loaders (``FileRecord.layout``)
-LAYOUTS = (None, "oj", "ungp", "legifrance", "sections", "proposal", "two-column")
+LAYOUTS = (None, "oj", "ungp", "legifrance", "sections", "proposal", "paragraphs", "two-column")

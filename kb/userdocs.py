@@ -50,7 +50,13 @@ _TEXT_KINDS = ("txt", "md", "json")
 #: file kind → the parsers (format, layout) that can read it, the default first; ``auto`` tries
 #: them all and keeps the one that finds the most top-level provisions
 PARSERS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "pdf": (("pdf", "oj"), ("pdf", "legifrance"), ("pdf", "ungp"), ("pdf", "proposal")),
+    "pdf": (
+        ("pdf", "oj"),
+        ("pdf", "legifrance"),
+        ("pdf", "ungp"),
+        ("pdf", "proposal"),
+        ("pdf", "paragraphs"),
+    ),
     "html": (
         ("eurlex-xhtml", None),
         ("eurlex-consolidated", None),

@@ -435,6 +435,24 @@ PDF_LAYOUTS = [
         ["principle-1", "principle-2"],
         ("widget makers answer sprocket complaints within ten days", "principle-2"),
     ),
+    (
+        "pdf:paragraphs",  # OECD/ILO-style soft law: chapters of numbered paragraphs
+        [
+            [
+                "GUIDELINES FOR WIDGET ENTERPRISES (synthetic, not law)",
+                "Foreword",
+                "These guidelines are made up for a test.",
+                "I. Concepts and Principles",
+                "1. The Guidelines are recommendations addressed to widget enterprises.",
+                "They provide voluntary principles for sprocket conduct.",
+                "2. Widget enterprises should answer sprocket complaints within ten days.",
+                "II. Human Rights of Cogs",
+            ],
+            ["3. Enterprises should respect the rights of cogs, see paragraph 1.", "4. Cog care."],
+        ],
+        ["para-1", "para-2", "para-3", "para-4"],
+        ("widget enterprises answer sprocket complaints within ten days", "para-2"),
+    ),
 ]
 
 

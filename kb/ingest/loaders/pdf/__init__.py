@@ -17,7 +17,8 @@ Stages, in order:
    principles and their commentaries), ``legifrance`` (``kb.ingest.loaders.pdf.legifrance``: one French
    code article), ``sections`` (``kb.ingest.loaders.text``: numbered sections, shared with the text
    loader), ``proposal`` (``kb.ingest.loaders.pdf.proposal``: a Commission COM proposal — recitals and
-   articles, the explanatory memorandum left out).
+   articles, the explanatory memorandum left out), ``paragraphs`` (``kb.ingest.loaders.pdf.paragraphs``:
+   soft law in chapters of numbered paragraphs — OECD, ILO — as ``para-N``).
 
 The heading grammar is ``kb.ingest.headings``; the walkers add the sequence guards (the next article,
 recital, paragraph or point must be the expected one) and ignore quoted provisions inside an
@@ -39,6 +40,7 @@ from kb.ingest.headings import Line
 from kb.ingest.loaders.guard import MB, Limits, limits
 from kb.ingest.loaders.pdf.legifrance import walk_legifrance
 from kb.ingest.loaders.pdf.oj import walk_oj
+from kb.ingest.loaders.pdf.paragraphs import walk_paragraphs
 from kb.ingest.loaders.pdf.proposal import walk_proposal
 from kb.ingest.loaders.pdf.ungp import walk_ungp
 from kb.ingest.loaders.text import walk_sections
@@ -344,4 +346,5 @@ WALKERS: dict[str, Walker] = {
     "legifrance": walk_legifrance,
     "sections": walk_sections,
     "proposal": walk_proposal,
+    "paragraphs": walk_paragraphs,
 }
