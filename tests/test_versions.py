@@ -51,6 +51,14 @@ AS_AT = [
     ("no-transparency-act-2021", "2022-01-01", True, "enters into force on 2022-07-01"),
     ("ch-co-964-2021", "2021-06-01", True, "enters into force on 2022-01-01"),
     ("ch-co-964-2021", "2019-06-01", False, "not yet adopted"),
+    # between entry into force and application (dates read from the texts: CSDDD Art. 37/38,
+    # EUDR Art. 38, the consolidations' Art. 37)
+    ("eu-csddd-2024-1760", "2025-01-01", True, "in force, applies from 2027-07-26"),
+    ("eu-csddd-2024-1760", "2024-07-01", True, "enters into force on 2024-07-25"),
+    ("eu-csddd-2024-1760-consolidated-2026-03-18", "2026-06-01", True, "applies from 2029-07-26"),
+    ("eu-deforestation-2023-1115", "2023-05-01", False, "not yet adopted"),
+    ("eu-deforestation-2023-1115", "2024-01-01", True, "in force, applies from 2024-12-30"),
+    ("eu-deforestation-2023-1115", "2025-06-01", True, ""),
 ]
 
 
