@@ -192,6 +192,10 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     at.run()
     assert_inert(at)
     assert "LkSG § 8 — Beschwerdeverfahren · Obligation" in [e.label for e in at.expander]
+    # the click shows exactly the provisions the cell counts
+    count = heat.value["Grievance mechanism"]["LkSG"]
+    heat_keys = [b.key for b in at.button if b.key and b.key.startswith("heat-grievance")]
+    assert len(heat_keys) == count > 1, count
     assert len(at.get("download_button")) == 6  # matrix (3) and comparison (3) exports
 
 

@@ -114,16 +114,22 @@ class Analysis:
         norm = math.sqrt(sum(v * v for v in scores.values())) or 1.0
         return {t: v / norm for t, v in scores.items()}
 
-    def cell(self, topic: str, doc_id: str, size: int | None = None) -> list[CellUnit]:
-        """The best provisions of ``doc_id`` for ``topic``, best first, one per article; the
-        deontic force is worked out only for the provisions shown."""
+    def matching(self, topic: str, doc_id: str) -> list[CellUnit]:
+        """Every provision of ``doc_id`` addressing ``topic`` (score at least the minimum), best
+        first, one per article before the other parts of an article, never a provision with its
+        own part — what the coverage heatmap counts and shows."""
         ranked = []
         for unit in self.by_doc.get(doc_id, []):
             match = next((s for s in self.scores(unit) if s.topic == topic), None)
             if match and match.score >= self.settings.min_score:
                 ranked.append(CellUnit(unit, match.score, match))
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
-        chosen = _distinct(ranked, size or self.settings.cell_size)
+        return _distinct(ranked, len(ranked))
+
+    def cell(self, topic: str, doc_id: str, size: int | None = None) -> list[CellUnit]:
+        """The best provisions of ``doc_id`` for ``topic`` (``size``, default the cell size, of
+        ``matching``); the deontic force is worked out only for the provisions shown."""
+        chosen = self.matching(topic, doc_id)[: size or self.settings.cell_size]
         for cand in chosen:
             if self._force is not None:
                 cand.force = self._force(cand.unit)

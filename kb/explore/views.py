@@ -446,17 +446,12 @@ def facts_of(units: list[Unit]) -> list:
 
 
 def heatmap(analysis, docs: list[str], topics: list[str]) -> dict[str, dict[str, int]]:
-    """``{doc_id: {topic: number of provisions addressing it}}`` (score ≥ the cell threshold)."""
-
-    out = {}
-    for doc_id in docs:
-        counts = dict.fromkeys(topics, 0)
-        for unit in analysis.by_doc.get(doc_id, []):
-            for score in analysis.scores(unit):
-                if score.topic in counts and score.score >= analysis.settings.min_score:
-                    counts[score.topic] += 1
-        out[doc_id] = counts
-    return out
+    """``{doc_id: {topic: number of provisions addressing it}}``: the provisions
+    ``Analysis.matching`` lists, which are the ones a click on the cell shows."""
+    return {
+        doc_id: {topic: len(analysis.matching(topic, doc_id)) for topic in topics}
+        for doc_id in docs
+    }
 
 
 def fact_text(fact) -> str:

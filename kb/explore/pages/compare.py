@@ -209,7 +209,9 @@ def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: 
             render_cell(corpus, topic, doc_id)
 
 
-def render_cell(corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp") -> None:
+def render_cell(
+    corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp", size: int | None = None
+) -> None:
     record = corpus.records[doc_id]
     st.markdown(f"**{ex.plain(record.short_title)}**")
     st.caption(ex.plain(ex.record_line(record, ss.lang)))
@@ -217,7 +219,7 @@ def render_cell(corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp")
         st.info(T("compare.not_in_corpus"))
         st.link_button(T("hit.source"), record.official_url, key=f"{prefix}-miss-{topic}-{doc_id}")
         return
-    cells = cached_cells(str(corpus.data), data_version(corpus.data), topic, doc_id)
+    cells = cached_cells(str(corpus.data), data_version(corpus.data), topic, doc_id, size)
     if not cells:
         st.caption(T("compare.empty_cell"))
     for cell in cells:
@@ -259,7 +261,10 @@ def render_heatmap(data: Path, version: str, corpus: ex.Corpus, docs: list[str])
         topic = topics[list(frame.columns).index(column)]
         with st.container(border=True):
             st.markdown(f"**{ex.plain(topic_label(ss.lang, topic))}**")
-            render_cell(corpus, topic, present[row], prefix="heat")
+            # the provisions the cell counts, all of them
+            render_cell(
+                corpus, topic, present[row], prefix="heat", size=counts[present[row]][topic]
+            )
 
 
 def render_scope(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -> None:

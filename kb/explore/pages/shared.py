@@ -60,9 +60,10 @@ def field_rows(data: str, version: str, topic: str, docs: tuple[str, ...]) -> li
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def cached_cells(data: str, version: str, topic: str, doc_id: str) -> list:
-    """``kb.compare.cells.Analysis.cell``: the best provisions of an instrument for a topic."""
-    return load_corpus(data, version).analysis.cell(topic, doc_id)
+def cached_cells(data: str, version: str, topic: str, doc_id: str, size: int | None = None) -> list:
+    """``kb.compare.cells.Analysis.cell``: the best provisions of an instrument for a topic
+    (``size`` of them; the heatmap asks for all it counts)."""
+    return load_corpus(data, version).analysis.cell(topic, doc_id, size)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
