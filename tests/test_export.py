@@ -215,3 +215,21 @@ def test_csv_guard_catches_formulas_behind_whitespace_and_full_width_signs(value
     from kb.explore.export import csv_cell
 
     assert csv_cell(value).startswith("'") is guarded
+
+
+@pytest.mark.parametrize(
+    ("lang", "stamp", "verify"),
+    [
+        ("en", "Exported from Levelfield on", "Verify every provision"),
+        ("nl", "Geëxporteerd uit Levelfield op", "Controleer elke bepaling"),
+    ],
+)
+def test_exports_speak_the_interface_language(picked, records, lang, stamp, verify):
+    from docx import Document
+
+    export = kx.provisions_export(picked, records, "Export", lang=lang)
+    text = kx.to_markdown(export)
+    assert stamp in text and verify in text
+    document = Document(io.BytesIO(kx.to_docx(export)))
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert stamp in words and verify in words

@@ -30,10 +30,6 @@ FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
 }
 NOT_IN_CORPUS = "not in local corpus"
-DISCLAIMER = (
-    "Texts from the official sources listed; consolidated versions have no legal effect. "
-    "Verify every provision in the official text."
-)
 _COLUMNS = {
     "provisions": ("citation", "heading", "instrument", "version", "force", "text", "url"),
     "comparison": ("topic", "instrument", "version", "citation", "heading", "force", "text", "url"),
@@ -65,6 +61,8 @@ class Export:
     title: str
     rows: list[Row] = field(default_factory=list)
     subtitle: str = ""
+    #: the interface language of the stamp and the disclaimer (``en`` or ``nl``)
+    lang: str = "en"
 
 
 def version_of(record: DocRecord) -> str:
@@ -103,11 +101,12 @@ def provisions_export(
     records: dict[str, DocRecord],
     title: str,
     forces: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> Export:
     """An export of provisions in the given order; ``forces`` maps unit keys to deontic force."""
     forces = forces or {}
     rows = [provision_row(u, records[u.doc_id], forces.get(u.key, "")) for u in units]
-    return Export("provisions", title, rows, _stamp())
+    return Export("provisions", title, rows, _stamp(lang), lang)
 
 
 def comparison_export(
@@ -116,6 +115,7 @@ def comparison_export(
     units_by_key: dict[str, Unit],
     title: str,
     topic_labels: dict[str, str] | None = None,
+    lang: str = "en",
 ) -> Export:
     """An export of ``kb.compare.cells.coverage`` output; documents without units (not in the local
     corpus) become a placeholder row with their official URL."""
@@ -131,7 +131,7 @@ def comparison_export(
             for cell in column["units"]:
                 unit = units_by_key[f"{record.doc_id}/{cell['unit_id']}"]
                 rows.append(provision_row(unit, record, cell.get("force", ""), label))
-    return Export("comparison", title, rows, _stamp())
+    return Export("comparison", title, rows, _stamp(lang), lang)
 
 
 def diff_export(
@@ -140,6 +140,7 @@ def diff_export(
     new: DocRecord,
     title: str,
     changed_only: bool = True,
+    lang: str = "en",
 ) -> Export:
     """An export of a version diff (``kb.compare.diff``); each row cites the provision in the new version."""
     rows = []
@@ -159,9 +160,10 @@ def diff_export(
             )
         )
     subtitle = (
-        f"{old.short_title} ({version_of(old)}) → {new.short_title} ({version_of(new)}); {_stamp()}"
+        f"{old.short_title} ({version_of(old)}) → {new.short_title} ({version_of(new)}); "
+        f"{_stamp(lang)}"
     )
-    return Export("diff", title, rows, subtitle)
+    return Export("diff", title, rows, subtitle, lang)
 
 
 def _cite(record: DocRecord, unit_id: str) -> str:
@@ -222,7 +224,7 @@ def to_markdown(export: Export) -> str:
             topic = row.topic
             out += [f"## {md_escape(topic)}", ""]
         out += _md_row(row, "###" if export.kind == "comparison" else "##")
-    out += ["---", "", f"*{md_escape(DISCLAIMER)}*", ""]
+    out += ["---", "", f"*{md_escape(disclaimer(export.lang))}*", ""]
     return "\n".join(out)
 
 
@@ -312,7 +314,7 @@ def to_docx(export: Export) -> bytes:
             topic = row.topic
             document.add_heading(_x(topic), level=1)
         _docx_row(document, row, 2 if export.kind == "comparison" else 1)
-    document.add_paragraph().add_run(DISCLAIMER).italic = True
+    document.add_paragraph().add_run(disclaimer(export.lang)).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -358,14 +360,26 @@ def _docx_redline(paragraph, row: Row) -> None:
             run.font.color.rgb = RGBColor(0x00, 0x40, 0xB0)
 
 
-def _stamp() -> str:
-    return f"Exported from Levelfield on {dt.date.today().isoformat()}"
+def _stamp(lang: str = "en") -> str:
+    from kb.explore.ui_text import tr
+
+    return tr(lang, "export.stamp", date=dt.date.today().isoformat())
+
+
+def disclaimer(lang: str = "en") -> str:
+    """What every export ends with ("… Verify every provision in the official text."), in the
+    interface language."""
+    from kb.explore.ui_text import tr
+
+    return tr(lang, "export.disclaimer")
 
 
 # --------------------------------------------------------------------------- obligation matrix
 
 
-def matrix_markdown(title: str, columns, rows, topic_labels: dict[str, str], link: str = "") -> str:
+def matrix_markdown(
+    title: str, columns, rows, topic_labels: dict[str, str], link: str = "", lang: str = "en"
+) -> str:
     """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
     citation linked to its article-level official URL."""
     from kb.explore.matrix_view import cell_text
@@ -373,7 +387,7 @@ def matrix_markdown(title: str, columns, rows, topic_labels: dict[str, str], lin
     out = [
         f"# {md_escape(title)}",
         "",
-        f"*{_stamp()}*" + (f" — view: <{md_url(link)}>" if link else ""),
+        f"*{_stamp(lang)}*" + (f" — view: <{md_url(link)}>" if link else ""),
         "",
     ]
     topic = None
@@ -390,7 +404,7 @@ def matrix_markdown(title: str, columns, rows, topic_labels: dict[str, str], lin
             safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
             cells.append(f"[{text}](<{safe}>)" if safe else text)
         out.append(f"| {md_escape(row.question)} | " + " | ".join(cells) + " |")
-    out += ["", f"*{DISCLAIMER}*", ""]
+    out += ["", f"*{disclaimer(lang)}*", ""]
     return "\n".join(out)
 
 
@@ -448,7 +462,9 @@ def matrix_csv(columns, rows) -> str:
     return buffer.getvalue()
 
 
-def matrix_docx(title: str, columns, rows, topic_labels: dict[str, str], link: str = "") -> bytes:
+def matrix_docx(
+    title: str, columns, rows, topic_labels: dict[str, str], link: str = "", lang: str = "en"
+) -> bytes:
     """A Word document with one real table per topic; each cell ✓/~/✗, the fact and the
     citation as a hyperlink to its official URL."""
     from docx import Document
@@ -463,7 +479,7 @@ def matrix_docx(title: str, columns, rows, topic_labels: dict[str, str], link: s
     document.core_properties.title = _x(title)[:250]
     document.add_heading(_x(title), level=0)
     document.add_paragraph().add_run(
-        _x(_stamp() + (f" — view: {link}" if link else ""))
+        _x(_stamp(lang) + (f" — view: {link}" if link else ""))
     ).italic = True
     topic = None
     table = None
@@ -491,7 +507,7 @@ def matrix_docx(title: str, columns, rows, topic_labels: dict[str, str], link: s
                 _hyperlink(paragraph, first["url"], first["citation"])
             if cell.get("source") == "editorial":
                 paragraph.add_run(" (editorial)").italic = True
-    document.add_paragraph().add_run(DISCLAIMER).italic = True
+    document.add_paragraph().add_run(disclaimer(lang)).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -162,6 +162,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Counterparts in other instruments",
         "Tegenhangers in andere instrumenten",
     ),
+    "export.stamp": ("Exported from Levelfield on {date}", "Geëxporteerd uit Levelfield op {date}"),
+    "export.disclaimer": (
+        "Texts from the official sources listed; consolidated versions have no legal effect. "
+        "Verify every provision in the official text.",
+        "Teksten uit de vermelde officiële bronnen; geconsolideerde versies hebben geen "
+        "rechtskracht. Controleer elke bepaling in de officiële tekst.",
+    ),
     "export.title": ("Export", "Exporteren"),
     "export.none": (
         "Select at least one provision to export.",

@@ -142,10 +142,11 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
     labels = {t: topic_label(ss.lang, t) for t in topics}
     title = T("matrix.title")
+    lang = ss.lang
     makers = {
-        "md": lambda: kx.matrix_markdown(title, columns, rows, labels).encode("utf-8"),
+        "md": lambda: kx.matrix_markdown(title, columns, rows, labels, lang=lang).encode("utf-8"),
         "csv": lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
-        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels),
+        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels, lang=lang),
     }
     for col, (fmt, make) in zip(st.columns(len(makers)), makers.items(), strict=True):
         mime, extension = kx.FORMATS[fmt]
@@ -166,7 +167,7 @@ def comparison_export(data: Path, version: str, corpus: ex.Corpus, topics, docs)
     result = ex.comparison_result(corpus, topics, docs, cell)
     title = T("export.compare_title", topics=", ".join(topic_label(ss.lang, t) for t in topics))
     labels = {t: topic_label(ss.lang, t) for t in topics}
-    return kx.comparison_export(result, corpus.records, corpus.by_key, title, labels)
+    return kx.comparison_export(result, corpus.records, corpus.by_key, title, labels, lang=ss.lang)
 
 
 def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: list[str]) -> None:

@@ -151,7 +151,9 @@ def render_reading(corpus: ex.Corpus, unit) -> None:
     st.subheader(T("export.title"))
     title = T("export.provision_title", citation=unit.citation)
     export_buttons(
-        lambda: kx.provisions_export([unit], corpus.records, title, {unit.key: corpus.force(unit)}),
+        lambda: kx.provisions_export(
+            [unit], corpus.records, title, {unit.key: corpus.force(unit)}, lang=ss.lang
+        ),
         "provision",
     )
 
@@ -215,7 +217,8 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
             old=ex.version_label(old, ss.lang),
             new=ex.version_label(new, ss.lang),
         )
-        export_buttons(lambda: kx.diff_export(diffs, old, new, title), "diff")
+        lang = ss.lang
+        export_buttons(lambda: kx.diff_export(diffs, old, new, title, lang=lang), "diff")
 
 
 def amendment_note(link: dict) -> str:

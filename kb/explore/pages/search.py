@@ -131,6 +131,7 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
             corpus.records,
             T("export.search_title", q=query),
             {u.key: corpus.force(u) for u in ex.search_units(corpus, chosen)},
+            lang=ss.lang,
         ),
         "search",
     )
