@@ -303,3 +303,18 @@ def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path
     calls.clear()
     assert per_document(path, ("matrix.py",), by_doc, work) == first
     assert sorted(calls) == sorted(by_doc)
+
+
+def test_leave_one_instrument_out_drops_only_the_cues_written_for_it(data_dir):
+    """`kb eval --matrix` reports every gold instrument with its own cues taken away; a dropped
+    cue is one that matches no other act's text."""
+    from kb.compare.matrix_eval import leave_one_instrument_out, load_gold
+
+    gold = load_gold()
+    report = leave_one_instrument_out(data_dir, gold)
+    assert set(report) == {g["doc_id"] for g in gold["cells"]}
+    for doc_id, r in report.items():
+        assert r["cells"] == sum(g["doc_id"] == doc_id for g in gold["cells"])
+        assert 0 <= r["value_accuracy"] <= 1 and 0 <= r["with_all_cues"] <= 1
+    # cues that match the LkSG alone are dropped for it
+    assert report["de-lksg-2021"]["cues_dropped"] > 0

@@ -18,6 +18,7 @@ Figures, each for the automatic cells and with the editorial overlay:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -102,7 +103,71 @@ def evaluate(base: Path, load_matrix: Callable[..., dict], gold_path: Path = GOL
             "force_accuracy": round(ok / n, 3) if n else None,
             "misses": misses,
         }
+    report["leave_one_out"] = leave_one_instrument_out(base, gold)
     return report
+
+
+def leave_one_instrument_out(base: Path, gold: dict) -> dict:
+    """Value accuracy per instrument X with the cues written for X alone taken away: a cue
+    pattern (cues, exclusions, conditions, any language) that matches the texts of no other act
+    than X's could only have come from reading X, so it is dropped before X's cells are decided
+    again. All gold cells of X count (both halves). This is how the matrix would do on X had X
+    not been in the corpus when the vocabulary was written — e.g. on a bill a user adds."""
+    import dataclasses
+
+    from corpus.manifest import manifest_for
+    from kb.compare.matrix import Corpus, column_documents, decide, elements
+    from kb.compare.versions import act_of
+    from kb.store import read_units
+
+    manifest = manifest_for(base)
+    units = read_units(base)
+    columns = column_documents(manifest, {u.doc_id for u in units})
+    corpus = Corpus([u for u in units if u.doc_id in columns])
+    texts: dict[str, list[str]] = defaultdict(list)
+    for unit in corpus.units:
+        if unit.parent is None:  # an article's text holds its paragraphs' and points'
+            texts[act_of(manifest, unit.doc_id)].append(unit.text)
+    seen: dict[re.Pattern, set[str]] = {}
+
+    def acts(pattern: re.Pattern) -> set[str]:
+        if pattern not in seen:
+            seen[pattern] = {a for a, ts in texts.items() if any(pattern.search(t) for t in ts)}
+        return seen[pattern]
+
+    def without(table: dict, act: str) -> tuple[dict, int]:
+        """``table`` without the patterns that match the texts of ``act`` alone."""
+        kept, dropped = {}, 0
+        for language, patterns in table.items():
+            mine = [p for p in patterns if acts(p) and acts(p) <= {act}]
+            dropped += len(mine)
+            kept[language] = tuple(p for p in patterns if p not in mine)
+        return kept, dropped
+
+    out = {}
+    for doc_id in sorted({g["doc_id"] for g in gold["cells"]}):
+        act = act_of(manifest, doc_id)
+        dropped = 0
+        reduced = []
+        for e in elements():
+            tables = {}
+            for name in ("cues", "exclude", "condition"):
+                tables[name], n = without(getattr(e, name), act)
+                dropped += n
+            reduced.append(dataclasses.replace(e, **tables))
+        doc_units = corpus.by_doc.get(doc_id, [])
+        values = {e.element: decide(corpus, e, doc_units)["value"] for e in reduced}
+        gold_cells = [g for g in gold["cells"] if g["doc_id"] == doc_id]
+        full = {e.element: decide(corpus, e, doc_units)["value"] for e in elements()}
+        right = sum(values.get(g["element"]) == g["value"] for g in gold_cells)
+        right_full = sum(full.get(g["element"]) == g["value"] for g in gold_cells)
+        out[doc_id] = {
+            "cells": len(gold_cells),
+            "value_accuracy": round(right / len(gold_cells), 3),
+            "with_all_cues": round(right_full / len(gold_cells), 3),
+            "cues_dropped": dropped,
+        }
+    return out
 
 
 def format_report(report: dict) -> str:
@@ -120,6 +185,15 @@ def format_report(report: dict) -> str:
     lines.append("  per instrument (automatic, test half):")
     for doc, acc in report["automatic"]["test"]["per_instrument"].items():
         lines.append(f"    {doc:45} {acc}")
+    if report.get("leave_one_out"):
+        lines.append(
+            "  leave one instrument out (all its gold cells; cues only its own texts match dropped):"
+        )
+        for doc, r in report["leave_one_out"].items():
+            lines.append(
+                f"    {doc:45} {r['value_accuracy']} (with them {r['with_all_cues']}, "
+                f"{r['cues_dropped']} cues dropped, {r['cells']} cells)"
+            )
     lines.append("  misses (automatic, test half):")
     lines += [f"    {m}" for m in report["automatic"]["test"]["misses"]]
     lines += [f"    force: {m}" for m in report["force"]["test"]["misses"]]
