@@ -63,6 +63,9 @@ class RankingSettings:
     #: weights of the dense and the lexical (BM25, lexicon) rankings of a provision's parts
     pinpoint_dense: float = 1.0
     pinpoint_lexical: float = 0.0
+    #: re-order the first provisions with the learned reranker (``indexing.rerank``) when one
+    #: is stored for this embedder
+    rerank: bool = False
     #: search the paragraph/point rows too (off: passages only, hits cite what a passage covers)
     parts: bool = True
     #: fuse rankings of provisions (each ranker's best row per provision) rather than of rows
@@ -181,6 +184,9 @@ class Searcher:
         from indexing.calibration import load_calibration
 
         self.calibration = load_calibration(self.embedder.fingerprint)
+        from indexing.rerank import load_reranker
+
+        self.reranker = load_reranker(self.embedder.fingerprint)
         self._dense_scores: dict[int, float] = {}
         self._vocabulary: set[str] | None = None
         self._doc_rows: dict[str, list[int]] = {}
@@ -207,11 +213,26 @@ class Searcher:
     ) -> list[Hit]:
         """Hits best first, at most one per top-level provision of an instrument's version family
         (the other versions that matched are listed in ``also_in``)."""
+        if not 1 <= k <= 100:
+            raise QueryError("k must be between 1 and 100")
+        query, fusion = self._fuse(query, filters, mode)
+        hits = self._group(query, fusion, k)
+        if self.calibration is not None:
+            for hit in hits:
+                hit.relevance = self.calibration.relevance(hit.dense_score)
+        return hits
+
+    def provisions(self, query: str, filters: Filters | None = None) -> tuple[list, list[str]]:
+        """The provisions a hybrid search ranks, best first, before any is cut or shown (for
+        fitting the reranker), and the instruments the query names."""
+        query, fusion = self._fuse(query, filters, "hybrid")
+        return self._ranked(query, fusion), fusion.named
+
+    def _fuse(self, query: str, filters: Filters | None, mode: str) -> tuple[str, _Fusion]:
+        """Check the query, run the retrievers over the allowed rows and fuse their rankings."""
         query = _check_query(query)
         if mode not in MODES:
             raise QueryError(f"mode must be one of {MODES}")
-        if not 1 <= k <= 100:
-            raise QueryError("k must be between 1 and 100")
         filters = filters or Filters()
         filters.validate(self.records)
         allowed = self._allowed_rows(filters)
@@ -242,11 +263,7 @@ class Searcher:
             order = self._prior(query, [(rows[key], score) for key, score in fused_keys], named)
         self._dense_scores = dict(dense)
         date = filters.as_at or dt.date.today().isoformat()
-        hits = self._group(query, fused, order, k, named, _ranks(dense), _ranks(bm25), date)
-        if self.calibration is not None:
-            for hit in hits:
-                hit.relevance = self.calibration.relevance(hit.dense_score)
-        return hits
+        return query, _Fusion(fused, order, named, _ranks(dense), _ranks(bm25), date)
 
     def assess(self, query: str, hits: list[Hit]) -> bool:
         """``no_good_match``: no content word once markup is stripped, or a best result in the
@@ -338,17 +355,12 @@ class Searcher:
                 return doc_id
         return best.doc_id
 
-    def _group(
-        self, query, fused, order, k: int, named: list[str], dense_ranks, bm25_ranks, date
-    ) -> list[Hit]:
-        """One entry per provision of an act, whatever its versions and languages: shown in
-        the version in force on ``date`` (``_shown_doc``; the other versions that matched →
-        ``also_in``), citing its best paragraph/point (``_cited_row``); at most
-        ``settings.per_doc`` per act among the first ``k`` unless too few acts match or the
-        query names the instrument. ``order``: the provisions' fused scores
-        (``fuse_provisions``), else a provision scores as its best row."""
+    def _ranked(self, query: str, fusion: _Fusion) -> list[_Group]:
+        """One entry per provision of an act, whatever its versions and languages, best first:
+        by the provisions' fused scores (``fuse_provisions``), else each as its best row; the
+        first ``indexing.rerank.DEPTH`` re-ordered by the learned reranker (``rerank``)."""
         groups: dict[tuple, _Group] = {}
-        for row, score in fused:
+        for row, score in fusion.fused:
             key = self._key_of(row)
             chunk = self.index.chunks[row]
             group = groups.get(key)
@@ -361,10 +373,25 @@ class Searcher:
             ):
                 group.also.append(chunk.doc_id)
         ranked = list(groups.values())
-        if order is not None:
-            for row, score in order:
+        if fusion.order is not None:
+            for row, score in fusion.order:
                 groups[self._key_of(row)].score = score
-            ranked = [groups[self._key_of(row)] for row, _ in order]
+            ranked = [groups[self._key_of(row)] for row, _ in fusion.order]
+        if self.settings.rerank and self.reranker is not None:
+            from indexing.rerank import DEPTH
+
+            head = ranked[:DEPTH]
+            scores = self.reranker.scores(self.rerank_features(query, head, fusion.named))
+            ranked = [head[i] for i in np.argsort(-scores, kind="stable")] + ranked[DEPTH:]
+        return ranked
+
+    def _group(self, query: str, fusion: _Fusion, k: int) -> list[Hit]:
+        """The first ``k`` provisions (``_ranked``), each shown in the version in force on the
+        date (``_shown_doc``; the other versions that matched → ``also_in``) and citing its best
+        paragraph/point (``_cited_row``); at most ``settings.per_doc`` per act among the first
+        ``k`` unless too few acts match or the query names the instrument."""
+        ranked = self._ranked(query, fusion)
+        named, date = fusion.named, fusion.date
         per_doc: dict[str, int] = {}
         first, rest = [], []
         for group in ranked:
@@ -378,9 +405,47 @@ class Searcher:
         for group in chosen:
             self._show(group, date)
         return [
-            self._hit(rank, self._cited_row(query, g), g, highlight, dense_ranks, bm25_ranks)
+            self._hit(rank, self._cited_row(query, g), g, highlight, fusion.dense, fusion.bm25)
             for rank, g in enumerate(chosen, start=1)
         ]
+
+    def rerank_features(self, query: str, groups: list[_Group], named: list[str]) -> np.ndarray:
+        """The ``indexing.rerank.FEATURES`` of each of ``groups`` (provisions, best first)."""
+        from indexing.rerank import heading_overlap
+        from kb.lang import guess_language
+
+        rows = [g.best for g in groups]
+
+        def scores(i: int) -> np.ndarray:
+            scorer = (
+                getattr(self.retrievers[i][0], "row_scores", None)
+                if i < len(self.retrievers)
+                else None
+            )
+            values = scorer(query, rows) if scorer else None
+            return np.array(values if values is not None else [0.0] * len(rows), dtype=float)
+
+        dense, bm25, lexicon = scores(0), scores(1), scores(2)
+        top = max((g.score for g in groups), default=1.0) or 1.0
+        language = guess_language(query)
+        query_words = set(words(query))
+        out = []
+        for i, (group, row) in enumerate(zip(groups, rows, strict=True)):
+            chunk = self.index.chunks[row]
+            out.append(
+                [
+                    group.score / top,
+                    1 / (i + 1),
+                    dense[i],
+                    bm25[i] / (bm25.max() or 1.0),
+                    lexicon[i] / (lexicon.max() or 1.0),
+                    float(any(fnmatch.fnmatchcase(chunk.doc_id, p) for p in named)),
+                    float(self.records[chunk.doc_id].language == language),
+                    float(chunk.unit_id.startswith("rec-")),
+                    heading_overlap(query_words, set(words(chunk.heading))),
+                ]
+            )
+        return np.array(out, dtype=float).reshape(len(groups), -1)
 
     def _show(self, group: _Group, date: str) -> None:
         """Make the version ``_shown_doc`` picks the group's best row (its passage of the same
@@ -445,6 +510,20 @@ class Searcher:
             bm25_rank=min((bm25_ranks[r] for r in rows if r in bm25_ranks), default=None),
             also_in=group.also,
         )
+
+
+@dataclass(frozen=True)
+class _Fusion:
+    """What fusing a query's rankings gives: rows and (``fuse_provisions``) provisions with
+    their fused scores, the instruments the query names, each row's dense and BM25 rank, and the
+    date whose versions are shown."""
+
+    fused: list[tuple[int, float]]
+    order: list[tuple[int, float]] | None
+    named: list[str]
+    dense: dict[int, int]
+    bm25: dict[int, int]
+    date: str
 
 
 @dataclass

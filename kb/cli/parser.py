@@ -174,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
         help="evaluate with a RankingSettings value changed, e.g. --setting per_doc=3 (repeatable)",
     )
     p.add_argument(
+        "--fit-reranker",
+        action="store_true",
+        help="fit the learned reranker on the tuning half; report both halves with and without it",
+    )
+    p.add_argument(
         "--compare", action="store_true", help="evaluate comparison cells and alignment instead"
     )
     p.add_argument(

@@ -114,6 +114,8 @@ def cmd_eval(args) -> int:
         return cmd_eval_compare(args)
     if getattr(args, "calibrate", False):
         return cmd_calibrate(args)
+    if getattr(args, "fit_reranker", False):
+        return cmd_fit_reranker(args)
     if getattr(args, "applies", False):
         from kb.cli.procedure import cmd_eval_applies
 
@@ -207,4 +209,42 @@ def cmd_calibrate(args) -> int:
         "off_topic_missed": [q for q in OFF_TOPIC if q not in caught],
     }
     print(json.dumps(report, indent=1, ensure_ascii=False))
+    return 0
+
+
+def cmd_fit_reranker(args) -> int:
+    """Fit the learned reranker on the tuning half; report both halves with and without it."""
+    import dataclasses
+
+    import numpy as np
+
+    from indexing.evaluate import DEVSET_PATHS, evaluate, load_devsets, matched_labels
+    from indexing.rerank import DEPTH, PATH, fit
+    from indexing.search import DEFAULT_RANKING, Searcher
+
+    data = data_arg(args)
+    searcher = Searcher(data)
+    rows, labels = [], []
+    for item in load_devsets((args.devset,) if args.devset else DEVSET_PATHS, "tune"):
+        groups, named = searcher.provisions(item["query"])
+        head = groups[:DEPTH]
+        if not head:
+            continue
+        rows.append(searcher.rerank_features(item["query"], head, named))
+        for group in head:
+            chunk = searcher.index.chunks[group.best]
+            found = matched_labels([((chunk.doc_id, *group.also), chunk.unit_id)], item["relevant"])
+            labels.append(int(found[0] is not None))
+    reranker = fit(np.vstack(rows), np.array(labels))
+    stored = {"fingerprint": searcher.embedder.fingerprint} | reranker.to_dict()
+    stored["fitted_on"] = {"split": "tune", "provisions": len(labels), "relevant": sum(labels)}
+    PATH.write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
+    report = {"reranker": stored}
+    for split in ("tune", "test"):
+        devset = load_devsets((args.devset,) if args.devset else DEVSET_PATHS, split)
+        for name, on in (("hand", False), ("reranked", True)):
+            settings = dataclasses.replace(DEFAULT_RANKING, rerank=on)
+            result = evaluate(Searcher(data, settings=settings), devset, modes=("hybrid",))
+            report[f"{split}_{name}"] = result["modes"]["hybrid"]["all"]
+    print(json.dumps(report, indent=1))
     return 0
