@@ -120,6 +120,15 @@ def _fetch_download(record, cache_dir, download, timeout, retries) -> FetchRepor
         data = _download(spec.url, timeout, retries)
     except FetchError as exc:
         return FetchReport(record.doc_id, ERROR, [f"{spec.name}: {exc}"])
+    if not _looks_like(spec.format, data):
+        return FetchReport(
+            record.doc_id,
+            ERROR,
+            [
+                f"{spec.name}: {spec.url} did not return a {spec.format} file (an error page?); "
+                "nothing stored"
+            ],
+        )
     atomic_write_bytes(target, data)
     digest = hashlib.sha256(data).hexdigest()
     return FetchReport(
@@ -130,6 +139,18 @@ def _fetch_download(record, cache_dir, download, timeout, retries) -> FetchRepor
             "checksum for it: compare with the official page)"
         ],
     )
+
+
+def _looks_like(fmt: str, data: bytes) -> bool:
+    """Whether downloaded bytes can be a file of ``fmt``: a PDF starts with ``%PDF-``, HTML has
+    a tag in its first kilobyte, text formats are not a PDF or HTML page."""
+    head = data[:1024].lstrip().lower()
+    if fmt == "pdf":
+        return head.startswith(b"%pdf-")
+    is_markup = head.startswith((b"<!doctype", b"<html", b"<?xml")) or b"<html" in head
+    if fmt.endswith(("html", "xhtml")):
+        return is_markup
+    return not head.startswith(b"%pdf-") and not is_markup
 
 
 def _fetch_file(record, file, cache_dir, mirror, download, timeout, retries) -> tuple[str, str]:

@@ -51,10 +51,14 @@ class DenseRetriever:
         self._last: tuple[str | None, np.ndarray | None] = (None, None)
 
     def _vector(self, query: str) -> np.ndarray:
-        """The query's embedding (the last one is kept: one search asks for it twice)."""
-        if self._last[0] != query:
-            self._last = (query, self.embedder.encode_queries([query]))
-        return self._last[1]
+        """The query's embedding (the last one is kept: one search asks for it twice). The
+        kept pair is read once, so searches in other threads cannot swap it in between."""
+        last = self._last
+        if last[0] == query:
+            return last[1]
+        vector = self.embedder.encode_queries([query])
+        self._last = (query, vector)
+        return vector
 
     def candidates(self, query: str, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
         import faiss
@@ -89,11 +93,15 @@ class BM25Retriever:
         return query_tokens(query)
 
     def _scores(self, query: str) -> np.ndarray | None:
-        """BM25 score of every row (``None`` without query terms); the last query's are kept."""
-        if self._last[0] != query:
-            terms = list(dict.fromkeys(self.terms(query)))
-            self._last = (query, self.bm25.get_scores(terms) if terms else None)
-        return self._last[1]
+        """BM25 score of every row (``None`` without query terms); the last query's are kept
+        (read once, as in ``DenseRetriever._vector``)."""
+        last = self._last
+        if last[0] == query:
+            return last[1]
+        terms = list(dict.fromkeys(self.terms(query)))
+        scores = self.bm25.get_scores(terms) if terms else None
+        self._last = (query, scores)
+        return scores
 
     def row_scores(self, query: str, rows: list[int]) -> list[float] | None:
         scores = self._scores(query)

@@ -39,9 +39,9 @@ FILTER_FIELDS = ("doc_id", "jurisdiction", "instrument_type", "status", "languag
 @dataclass(frozen=True)
 class RankingSettings:
     """How hybrid search ranks: one object, injected into ``Searcher`` (``settings=``), so an
-    evaluation can sweep any value without patching a module. The defaults were chosen on the
-    dev set (``indexing/devset.jsonl``) with ``python -m kb eval``; README "Search quality" has
-    the figures, and the held-out queries (``devset_new.jsonl``) were not used to choose them."""
+    evaluation can sweep any value without patching a module (``benchmarks/sweep_ranking.py``,
+    ``kb eval --setting``). The defaults were chosen on the tuning half of the dev sets
+    (``indexing/devset*.jsonl``, split by ``kb.split``); README "Search" reports the test half."""
 
     #: candidates taken from each ranker before fusion
     candidates: int = 200
@@ -187,7 +187,6 @@ class Searcher:
         from indexing.rerank import load_reranker
 
         self.reranker = load_reranker(self.embedder.fingerprint)
-        self._dense_scores: dict[int, float] = {}
         self._vocabulary: set[str] | None = None
         self._doc_rows: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
@@ -201,9 +200,12 @@ class Searcher:
                 self._provision_rows.setdefault(
                     (chunk.doc_id, top_level(chunk.unit_id)), []
                 ).append(i)
-        self._parts_of: dict[tuple[str, str], list[int]] = {}  # (doc, top-level unit) → part rows
+        # (doc, top-level unit) → the rows that can be cited inside it: its paragraph/point rows
+        # and the passages that already cite a paragraph (a long article split at its paragraphs
+        # gets no part row for a paragraph that is a passage of its own)
+        self._parts_of: dict[tuple[str, str], list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
-            if chunk.part:
+            if chunk.part or "." in chunk.unit_id:
                 self._parts_of.setdefault((chunk.doc_id, top_level(chunk.unit_id)), []).append(i)
 
     # -- public -------------------------------------------------------------------------------
@@ -211,8 +213,8 @@ class Searcher:
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
     ) -> list[Hit]:
-        """Hits best first, at most one per top-level provision of an instrument's version family
-        (the other versions that matched are listed in ``also_in``)."""
+        """Hits best first, at most one per top-level provision of an act (the other versions
+        and languages that matched are listed in ``also_in``)."""
         if not 1 <= k <= 100:
             raise QueryError("k must be between 1 and 100")
         query, fusion = self._fuse(query, filters, mode)
@@ -261,9 +263,8 @@ class Searcher:
             collapsed = [self._collapse(ranking) for ranking in rankings]
             fused_keys = reciprocal_rank_fusion(collapsed, k=self.settings.rrf_k, weights=weights)
             order = self._prior(query, [(rows[key], score) for key, score in fused_keys], named)
-        self._dense_scores = dict(dense)
         date = filters.as_at or dt.date.today().isoformat()
-        return query, _Fusion(fused, order, named, _ranks(dense), _ranks(bm25), date)
+        return query, _Fusion(fused, order, named, _ranks(dense), _ranks(bm25), date, dict(dense))
 
     def assess(self, query: str, hits: list[Hit]) -> bool:
         """``no_good_match``: no content word once markup is stripped, or a best result in the
@@ -324,8 +325,8 @@ class Searcher:
         return sorted(out, key=lambda item: -item[1])
 
     def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[tuple, float]]:
-        """``ranking`` as a ranking of provisions (version family, top-level unit), each at the
-        rank of its best row."""
+        """``ranking`` as a ranking of provisions (act, top-level unit), each at the rank of its
+        best row."""
         seen: set[tuple] = set()
         out = []
         for row, score in ranking:
@@ -403,17 +404,20 @@ class Searcher:
         highlight = _highlighter(query)
         chosen = (first + rest)[:k]
         for group in chosen:
+            group.cosine = fusion.cosines.get(group.best)  # the match's, before the switch
             self._show(group, date)
         return [
-            self._hit(rank, self._cited_row(query, g), g, highlight, fusion.dense, fusion.bm25)
+            self._hit(rank, self._cited_row(query, g), g, highlight, fusion)
             for rank, g in enumerate(chosen, start=1)
         ]
 
     def rerank_features(self, query: str, groups: list[_Group], named: list[str]) -> np.ndarray:
         """The ``indexing.rerank.FEATURES`` of each of ``groups`` (provisions, best first)."""
-        from indexing.rerank import heading_overlap
+        from indexing.rerank import FEATURES, heading_overlap
         from kb.lang import guess_language
 
+        if not groups:
+            return np.zeros((0, len(FEATURES)))
         rows = [g.best for g in groups]
 
         def scores(i: int) -> np.ndarray:
@@ -456,7 +460,10 @@ class Searcher:
         if shown == best.doc_id or not rows:
             return
         group.also = [best.doc_id, *(d for d in group.also if d != shown)]
-        group.best = rows[0]
+        # the passage of the shown version that holds what matched, else its first
+        passage = self.index.chunks[self._passage_of.get(group.best, group.best)]
+        same = [r for r in rows if self.index.chunks[r].unit_id == passage.unit_id]
+        group.best = (same or rows)[0]
 
     def _cited_row(self, query: str, group: _Group) -> int:
         """The row a grouped hit cites: with ``settings.pinpoint``, the paragraph/point of the
@@ -487,11 +494,13 @@ class Searcher:
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         return fused[0][0] if fused else passage
 
-    def _hit(self, rank, row, group: _Group, highlight, dense_ranks, bm25_ranks) -> Hit:
+    def _hit(self, rank, row, group: _Group, highlight, fusion: _Fusion) -> Hit:
         chunk = self.index.chunks[row]
         record = self.records[chunk.doc_id]
         rows = {row, group.best}
-        cosines = [self._dense_scores[r] for r in rows if r in self._dense_scores]
+        cosines = [fusion.cosines[r] for r in rows if r in fusion.cosines]
+        if group.cosine is not None:
+            cosines.append(group.cosine)
         return Hit(
             rank=rank,
             doc_id=chunk.doc_id,
@@ -505,9 +514,9 @@ class Searcher:
             jurisdiction=record.jurisdiction,
             url=record.official_url,
             short_title=record.short_title,
-            dense_rank=min((dense_ranks[r] for r in rows if r in dense_ranks), default=None),
+            dense_rank=min((fusion.dense[r] for r in rows if r in fusion.dense), default=None),
             dense_score=round(max(cosines), 4) if cosines else None,
-            bm25_rank=min((bm25_ranks[r] for r in rows if r in bm25_ranks), default=None),
+            bm25_rank=min((fusion.bm25[r] for r in rows if r in fusion.bm25), default=None),
             also_in=group.also,
         )
 
@@ -524,16 +533,20 @@ class _Fusion:
     dense: dict[int, int]
     bm25: dict[int, int]
     date: str
+    #: each row's dense cosine (rows among the dense candidates)
+    cosines: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
 class _Group:
-    """The retrieved rows of one provision of a version family: its best row, its score (the
-    provision's fused score), the other versions that matched."""
+    """The retrieved rows of one provision of an act (any version, any language): its best row,
+    its score (the provision's fused score), the other versions that matched."""
 
     best: int
     score: float
     also: list[str] = field(default_factory=list)
+    #: the best match's dense cosine, kept when the group switches to the version in force
+    cosine: float | None = None
 
 
 def _passages_of_parts(chunks) -> dict[int, int]:

@@ -339,6 +339,12 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
         entries = user_records(data)
         if doc_id not in {e.get("doc_id") for e in entries}:
             raise UploadError(f"{doc_id!r} is not a user-added document")
+        versions = [e["doc_id"] for e in entries if e.get("translation_of") == doc_id]
+        if versions:
+            raise UploadError(
+                f"{doc_id!r} has another language version added with it: remove "
+                f"{', '.join(versions)} first"
+            )
         embedder = embedder or _index_embedder(data)
         backup = _Backup(data)
         try:

@@ -134,6 +134,10 @@ def test_search_from_a_link_then_from_the_box(server, page, shots):
     box = page.get_by_role("textbox", name="Your question, in English, Dutch, French or German")
     box.fill("Beschwerdeverfahren")
     page.get_by_role("button", name="Search", exact=True).click()
+    # the first results may already hold LkSG § 8: wait for the new query's run, then its results
+    page.wait_for_function(
+        "() => location.search.includes('q=Beschwerdeverfahren')", timeout=120_000
+    )
     settle(page, "text=LkSG § 8")
     assert "q=Beschwerdeverfahren" in page.url
     assert first_render < 60, f"first render took {first_render:.1f} s"

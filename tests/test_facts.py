@@ -88,6 +88,11 @@ SCANS = [
     ("tous les vingt-quatre mois", "fr", [("period", "P24M", "tous les vingt-quatre mois")]),
     ("binnen zes maanden", "nl", [("period", "P6M", "binnen zes maanden")]),
     ("widgets under the age of 15 years", "en", []),  # an age, not a period
+    # a threshold left to secondary legislation (synthetic wording), and a cited act that is not
+    ("a widget turnover of not less than an amount prescribed by regulations made by the Widget Minister.", "en",
+     [("turnover", "set-by-regulations", "an amount prescribed by regulations made by the Widget Minister")]),
+    ("the threshold specified in Regulation (EU) 2099/1 on widgets", "en", []),
+    ("der Schwellenwert durch Rechtsverordnung", "de", []),
 ]  # fmt: skip
 
 

@@ -175,6 +175,14 @@ def test_a_missing_instrument_with_a_download_spec_is_one_command_away(
         def open(self, request, timeout):
             return _Response(WIDGET_BILL.encode(), None)
 
+    class ErrorPage:
+        def open(self, request, timeout):
+            return _Response(b"<!DOCTYPE html><html>Service unavailable</html>", None)
+
+    monkeypatch.setattr(fetch_mod.urllib.request, "build_opener", lambda *handlers: ErrorPage())
+    [report] = fetch_all([record], data / "cache", download=True)
+    assert report.status == ERROR and "did not return a txt file" in report.messages[0]
+    assert not (data / "cache" / "syn-widget-bill").exists()  # nothing stored, still missing
     monkeypatch.setattr(fetch_mod.urllib.request, "build_opener", lambda *handlers: Opener())
     [report] = fetch_all([record], data / "cache", download=True)
     assert report.status == FETCHED and "no checksum" in report.messages[0]

@@ -520,6 +520,8 @@ def test_a_bilingual_print_becomes_two_linked_language_versions(data, tmp_path, 
     assert any(h.doc_id == nl and h.unit_id.startswith("art-2") for h in hits)
     hits = searcher.search("guichet des plaintes dix jours", k=5)
     assert any({h.doc_id, *h.also_in} & {nl, fr} for h in hits)  # one act, two languages
+    assert main(["--data", str(data), "remove", nl]) == 1  # its French version would dangle
+    assert f"remove {fr} first" in capsys.readouterr().err
     for doc_id in (fr, nl):
         assert main(["--data", str(data), "remove", doc_id]) == 0
     assert main([*argv, "--second-language", "nl"]) == 1  # two columns, one language: refused

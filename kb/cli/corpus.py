@@ -127,7 +127,9 @@ def cmd_docs(args) -> int:
         if row["local"] != "present":
             print(f"{'':12} source: {row['official_url']}")
         if row["local"] == "missing" and row.get("download"):
-            print(f"{'':12} one step: python -m kb fetch --download && python -m kb ingest")
+            print(
+                f"{'':12} one step: python -m kb fetch --download && python -m kb ingest && python -m kb build"
+            )
     return 0
 
 

@@ -301,9 +301,8 @@ def timeline(
                 )
         marks = [m for m in {(m["date"], m["text"]): m for m in marks}.values()]
         marks.sort(key=lambda m: m["date"])
-        first = min(
-            (valid_from(records[v["doc_id"]]) or "" for v in family["versions"]), default=""
-        )
+        dated = [valid_from(records[v["doc_id"]]) for v in family["versions"]]
+        first = min((d for d in dated if d), default="")
         dates = sorted(
             {start, *(d for d in (first, *(m["date"] for m in marks)) if start < d < end)}
         )

@@ -373,6 +373,8 @@ _DELEGATED = re.compile(
     r"bedrag|drempel)\s+(?:prescribed|specified|set|fixed|determined|festgelegt|bestimmt|fixé|"
     r"déterminé|vastgesteld|bepaald)\s+(?:by|in|durch|par|bij)\s+(?:regulations?|"
     r"Rechtsverordnung|décret|arrêté|(?:koninklijk )?besluit)"
+    # not a citation of an act ("Regulation (EU) 2019/2088", "Regulation No 1234/2010")
+    r"(?!\s*\((?:EU|EC|EEC|EU, Euratom)\)|\s+(?:No|Nr\.?|n°)\s|\s*\d)"
     r"(?:\s+(?:made by|erlassen von|pris par|van) (?:the |de |du |der )?[\w ]{1,40}?(?=[.,;:]|$))?",
     re.IGNORECASE,
 )

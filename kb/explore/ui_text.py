@@ -355,6 +355,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tweede taal (tweetalige druk in twee kolommen: rechterkolom)",
     ),
     "add.no_second": ("— none —", "— geen —"),
+    "add.second_needs_layout": (
+        "A second language is only for a two-column bilingual print: choose that parser, or no "
+        "second language.",
+        "Een tweede taal is er alleen voor een tweetalige druk in twee kolommen: kies die parser, "
+        "of geen tweede taal.",
+    ),
     "add.needs_second": (
         "A two-column bilingual print needs the language of its right column.",
         "Een tweetalige druk in twee kolommen heeft de taal van de rechterkolom nodig.",

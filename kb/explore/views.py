@@ -344,11 +344,13 @@ def state_from_params(
     return state
 
 
-def reader_link(doc_id: str, unit_id: str | None = None) -> str:
-    """A relative link that opens the reader at a provision (the app's own URL parameters)."""
+def reader_link(doc_id: str, unit_id: str | None = None, lang: str = "en") -> str:
+    """A relative link that opens the reader at a provision (the app's own URL parameters), in
+    the interface language ``lang``."""
     from urllib.parse import urlencode
 
-    return "?" + urlencode(params_for({"page": "reader", "r_doc": doc_id, "r_unit": unit_id}))
+    state = {"page": "reader", "r_doc": doc_id, "r_unit": unit_id, "lang": lang}
+    return "?" + urlencode(params_for(state))
 
 
 #: URL parameter → (session key, parser) of the "Does it apply to us?" profile (shareable by URL)

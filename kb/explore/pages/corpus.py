@@ -184,6 +184,9 @@ def handle_add(data: Path) -> None:
     if bilingual and not ss.get("add_lang2"):
         st.error(T("add.needs_second"))
         return
+    if ss.get("add_lang2") and not bilingual:
+        st.error(T("add.second_needs_layout"))
+        return
     with st.status(T("add.working"), expanded=True) as status:
         try:
             say = lambda m: status.write(ex.plain(m))  # noqa: E731

@@ -65,7 +65,7 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
                 line += f" — {ex.plain(cell['fact']['text'])}"
             if cell["citations"]:
                 first = cell["citations"][0]
-                link = ex.reader_link(doc_id, first["unit_id"])
+                link = ex.reader_link(doc_id, first["unit_id"], ss.lang)
                 line += f" — [{ex.plain(first['citation'])}]({link}) · {ex.plain(force_label(cell['force']))}"
             if cell.get("source") == "editorial":
                 line += " · " + T("matrix.editorial", reason=ex.plain(cell.get("reason", "")))
@@ -224,7 +224,7 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
 def amendment_note(link: dict) -> str:
     """``Amendment: art-22 deleted by [Directive 2026/470 Art. 4(16)](reader link)``."""
     what = ex.plain(f"{link['target_unit']} {link['action']}")
-    target = ex.reader_link(link["amending_doc"], link["amending_unit"])
+    target = ex.reader_link(link["amending_doc"], link["amending_unit"], ss.lang)
     return T("reader.amended_by", what=what, by=f"[{ex.plain(link['citation'])}]({target})")
 
 

@@ -171,7 +171,7 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
             st.caption(" · ".join(notes))
         if hit.also_in:
             links = ", ".join(
-                f"[{ex.plain(corpus.records[d].short_title)}]({ex.reader_link(d, hit.unit_id)})"
+                f"[{ex.plain(corpus.records[d].short_title)}]({ex.reader_link(d, hit.unit_id, ss.lang)})"
                 for d in hit.also_in
                 if d in corpus.records
             )

@@ -87,7 +87,8 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
         if not units:
             raise LoadError(
                 f"{path.name}: no provisions found in the {file.column or 'left'} column "
-                "(layout 'two-column')"
+                "(layout 'two-column'); a PDF that writes both columns as one line of text "
+                "cannot be split by position — add each language version as its own file"
             )
         return units
     walker = _walker(path.name, file.layout)

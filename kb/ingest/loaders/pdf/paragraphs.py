@@ -7,7 +7,8 @@ recommendations …"). ``walk_paragraphs`` builds ``para-N`` units (level 0, as 
 cited: "para. 14") with the chapter as their context:
 
 - a **chapter** line is a short line without final punctuation, opened by "Chapter/Chapitre/
-  Kapitel/Hoofdstuk" and a number, or by a Roman numeral and a full stop ("IV. Human Rights");
+  Kapitel/Hoofdstuk" and a number, or by a Roman numeral and a full stop ("IV. Human Rights")
+  that is the next chapter number (so a lettered heading "C. …" is not a chapter);
 - a **paragraph** opens at "N." (or "N)") at the start of a line when N is the next number of the
   document — 1 first, then one more than the last — or 1 again after a new chapter heading (some
   texts number per chapter; the unit is then ``para-<chapter>-N``), so cross-references ("see
@@ -35,13 +36,20 @@ def walk_paragraphs(lines: list[Line], builder: UnitBuilder) -> None:
     """Build ``para-N`` units from the cleaned lines of a soft-law text (see module doc)."""
     last = 0  # the number of the paragraph open, 0 before the first
     chapter: str | None = None
+    chapters = 0  # the number of the last chapter heading
     restarted = False  # paragraphs numbered per chapter
     fresh_chapter = False
     for line in lines:
         text = line.text.strip()
         head = _CHAPTER.match(text)
-        if head and len(text.split()) <= _MAX_CHAPTER_WORDS and not text.endswith((".", ";", ",")):
+        if (
+            head
+            and len(text.split()) <= _MAX_CHAPTER_WORDS
+            and not text.endswith((".", ";", ",", " and", " of", " et", " und"))
+            and (head.group(1) or _roman(head.group(3)) == chapters + 1)
+        ):
             chapter = head.group(1) or head.group(3)
+            chapters = _roman(chapter) or chapters + 1
             builder.set_context(0, text)
             fresh_chapter = True
             continue
@@ -58,3 +66,18 @@ def walk_paragraphs(lines: list[Line], builder: UnitBuilder) -> None:
                 continue
         if last:
             builder.add_text(text, end=line.end)
+
+
+def _roman(text: str | None) -> int | None:
+    """A chapter number written in Roman numerals or digits as an int (None otherwise): a bare
+    "C." or "L." counts as a chapter only where it is the next one in sequence."""
+    from kb.numbering import roman_to_int
+
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    try:
+        return roman_to_int(text)
+    except ValueError:
+        return None
