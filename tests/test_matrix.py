@@ -52,6 +52,37 @@ FORCES = [
     ("un-ungps-2011", "principle-29", "recommendation", "should"),
     ("no-transparency-act-2021", "sec-4.par-1", "obligation", "skal utføre aktsomhetsvurderinger"),
     ("uk-modern-slavery-act-2015", "sec-54.par-1", "obligation", "must prepare"),
+    # "Without prejudice to …" opens the rule, it is not an exception to it
+    ("eu-csddd-2024-1760", "art-4.par-1", "prohibition", "Member States shall not introduce"),
+    # a provision that is nothing but a derogation has the derogation's force
+    ("eu-csddd-2024-1760", "art-4.par-2", "permission", "shall not preclude Member States from"),
+    # subject matter and purpose say what the act is about
+    ("eu-csddd-2024-1760", "art-1", "none", "This Directive lays down rules on"),
+    ("no-transparency-act-2021", "sec-1", "none", "Loven skal fremme"),
+    # a "hat … zu" whose infinitives are in the points of its list
+    ("de-lksg-2021", "sec-9.par-3", "obligation", "so hat es anlassbezogen unverzüglich"),
+    # French civil liability: "engage la responsabilité … et l'oblige à réparer"
+    ("fr-loi-vigilance-2017", "art-L225-102-2", "obligation", "l'oblige à réparer"),
+    # an exemption whose list point has a "muss" of its own
+    ("ch-co-964-2021", "art-964a.par-2", "none", "Von dieser Pflicht befreit sind"),
+    ("ch-co-964-2021", "art-964l.par-5", "none", "selber keinen Bericht erstellen"),
+    # a management body acting for the company ("stellt sicher")
+    ("ch-co-964-2021", "art-964c.par-2", "obligation", "Verwaltungsorgan stellt sicher"),
+    # the first "may" decides; later "shall"s describe the assistance
+    ("eu-deforestation-2023-1115", "art-15.par-1", "permission", "Member States may provide"),
+    # a principle of soft law is its first paragraph, not its commentary
+    ("un-ungps-2011", "principle-12", "none", "refers to internationally recognized"),
+    # an exclusion of a consequence is not a prohibition
+    (
+        "eu-csddd-2024-1760-consolidated-2026-03-18",
+        "art-9.par-4",
+        "none",
+        "shall not expose the company to penalties",
+    ),
+    # scope of the Norwegian act; "Kongen kan gi forskrift om at loven … skal gjelde" is content
+    ("no-transparency-act-2021", "sec-2", "none", "Loven gjelder for større virksomheter"),
+    # a power of the authority stated in the French present ("elle accorde")
+    ("eu-com-2022-71-fr", "art-18.par-4", "obligation", "elle accorde"),
 ]
 
 

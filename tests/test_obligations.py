@@ -124,6 +124,11 @@ REAL = [
     ("eu-csddd-2024-1760", "art-2.par-1", None, "none", "company"),  # scope: "shall apply"
     ("de-lksg-2021", "sec-1.par-1", None, "none", "company"),  # scope: "ist anzuwenden"
     ("de-lksg-2021", "sec-16", "befugt", "permission", "authority"),  # sind … befugt
+    # epistemic "may" is no permission: "the means … may vary"
+    ("un-ungps-2011", "principle-14", "may vary", "none", "company"),
+    # a content clause does not decide: "kan gi forskrift om at loven … skal gjelde"
+    ("no-transparency-act-2021", "sec-2", "Kongen kan gi", "permission", "state"),
+    ("eu-csddd-2024-1760-fr", "art-25.par-5", "disposent", "permission", "authority"),
     # a list point "refrain from …" under "shall take the following actions"
     (
         "eu-csddd-2024-1760-consolidated-2026-03-18",

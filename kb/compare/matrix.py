@@ -52,14 +52,27 @@ VALUES = ("yes", "conditional", "no")
 OPERATIVE = ("obligation", "prohibition", "recommendation", "permission")
 _FORCE_ORDER = ("obligation", "prohibition", "recommendation", "permission", "none")
 _EXCEPTION = re.compile(
-    r"^\W*(?:by way of derogation|notwithstanding|without prejudice|this (?:article|paragraph) "
-    r"shall not|par dérogation|sans préjudice|nonobstant|abweichend|unbeschadet|in afwijking)",
+    r"^\W*(?:by way of derogation|notwithstanding|this (?:article|paragraph) "
+    r"shall not|par dérogation|nonobstant|abweichend|in afwijking)",
     re.I,
 )
 _QUOTE_MAX = 300
 _DEFINITION = re.compile(
     r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
     r"|\bim Sinne dieses Gesetzes sind\b|\bgelten als\b|\bwordt verstaan\b",
+    re.I,
+)
+#: an article that only says what the act is about ("Subject matter", "Objet", "Lovens formål")
+_ABOUT_HEADING = re.compile(
+    r"^\W*(?:subject[- ]matter(?: and scope)?|objet|gegenstand|purpose|zweck|lovens formål"
+    r"|onderwerp|doel)\W*$",
+    re.I,
+)
+#: a provision that opens by relieving of a duty ("Von dieser Pflicht befreit sind …")
+_EXEMPTION = re.compile(
+    r"\bbefreit\b|\bexempt(?:ed)?\b|\bnot (?:be )?required to\b|\bneed not\b|\bexonérée?s?\b"
+    r"|\bdispensée?s?\b|\bunntatt\b|\bgjelder ikke\b|\bshall not apply\b"
+    r"|\bne s['’]appliquen?t? pas\b|\bfindet keine Anwendung\b|\bgilt nicht\b",
     re.I,
 )
 _DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
@@ -207,24 +220,52 @@ class Corpus:
 
     def _principal(self, unit: Unit) -> str:
         article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
-        if _DEFINITIONS_HEADING.search(article.heading):
-            return "none"  # a definitions article defines; its "shall"s are inside definitions
+        if _ABOUT_HEADING.search(article.heading):
+            return "none"  # subject matter, purpose: says what the act is about
+        statements = self.statements(unit)
+        if _DEFINITIONS_HEADING.search(article.heading) and (
+            unit is article
+            or unit.kind == "pt"
+            or any(_DEFINITION.search(s.text) for s in statements)
+        ):
+            # a definitions article defines; its "shall"s are inside definitions (a paragraph
+            # of its own that defines nothing, "The Ministry may issue regulations", counts)
+            return "none"
+        if unit.kind == "principle":
+            # a principle of soft law is its first paragraph; what follows is its commentary
+            first_line = unit.text.find("\n")
+            if first_line > 0:
+                statements = [s for s in statements if s.start < first_line]
+        lead_in = self._lead_in(unit)
+        if (
+            statements
+            and statements[0].force == "none"
+            and lead_in not in OPERATIVE
+            and (statements[0].cue or _EXEMPTION.search(statements[0].text))
+        ):
+            # a provision that opens with a rule of scope, an exemption or a saving clause is
+            # that ("Loven gjelder for …", "Von dieser Pflicht befreit sind …: … erstellen muss")
+            return "none"
         votes: Counter[str] = Counter()
         first = True
-        statements = self.statements(unit)
-        lead_in = self._lead_in(unit)
         if lead_in in OPERATIVE and statements and statements[0].force == "none":
             # a list point whose own first words carry no cue completes its lead-in
             # ("Il comprend les mesures suivantes : … 5° Un dispositif de suivi …")
             votes[lead_in] += 3.0
             first = False
-        for statement in statements:
-            if statement.force == "none" or _EXCEPTION.match(statement.text):
-                continue
-            if _DEFINITION.search(statement.text[:120]):
-                continue
-            weight = 3.0 if first else 1.0
-            votes[statement.force] += weight * (0.5 if statement.force == "permission" else 1.0)
+        operative = [
+            s
+            for s in statements
+            if s.force != "none" and not _DEFINITION.search(s.text[:120])
+        ]
+        # exceptions and derogations do not count — unless the provision is nothing else
+        # ("Notwithstanding paragraph 1, this Directive shall not preclude Member States …")
+        rules = [s for s in operative if not _EXCEPTION.match(s.text)] or operative
+        for statement in rules:
+            # the first operative sentence says what the provision does; a "may" further on is
+            # often an option inside a duty, so it counts half
+            weight = 3.0 if first else (0.5 if statement.force == "permission" else 1.0)
+            votes[statement.force] += weight
             first = False
         if votes:
             return max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
@@ -250,7 +291,8 @@ class Corpus:
         ]
         if operative:
             return operative[-1].force
-        return self.principal_force(parent)
+        inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
+        return inherited or self.principal_force(parent)
 
 
 def principal_force(unit: Unit, units: list[Unit] | None = None) -> str:

@@ -62,6 +62,7 @@ _INLINE_BREAK = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”»)\]]*$")
 _BLOCK_END = re.compile(r"[.;:!?…][\"'’”»)\]]*\s*$")
 _MAYBE_BOUNDARY = re.compile(r"[.!?…][\"'’”»)\]]*\s+\S")
 
@@ -174,7 +175,7 @@ _DE_INF = (  # "zu sorgen", "abzuwägen", "darzulegen"
     r"|zurück|zusammen|dar|bereit|offen|sicher|statt|teil|um|zu)zu[a-zäöüß]+(?:en|ern|eln))\b"
 )
 _FR_PRESENT = (
-    r"(?<![Ll]a )(?<![Ll]e )(?<!du )(?<!au )"  # not the adjective: "la présente directive"
+    r"(?<!\b[Ll]a )(?<!\b[Ll]e )(?<!\bdu )(?<!\bau )"  # not the adjective: "la présente directive"
     r"(?:établi(?:t|ssent)|adoptent|adopte|publie(?:nt)?|communique(?:nt)?|applique(?:nt)?"
     r"|prend|prennent|prévoi(?:t|ent)|fixe(?:nt)?|désigne(?:nt)?|met(?:tent)? en (?:place|œuvre)"
     r"|garanti(?:t|ssent)|assure(?:nt)?|s['’]assure(?:nt)?|intègre(?:nt)?|transmet(?:tent)?"
@@ -183,7 +184,8 @@ _FR_PRESENT = (
     r"|accorde(?:nt)?|consulte(?:nt)?|coopère(?:nt)?|tien(?:t|nent) (?:dûment )?compte"
     r"|soumet(?:tent)?|exige(?:nt)?|demande(?:nt)?|supporte(?:nt)?|respecte(?:nt)?"
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
-    r"|met(?:tent)? à (?:jour|disposition))\b"
+    r"|met(?:tent)? à (?:jour|disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
+    r"|identifie(?:nt)?|recense(?:nt)?|désigne(?:nt)?)\b"
 )
 
 # Per language, cue patterns in precedence order (see ``_compiled``). Kinds: a force; "scope" (a
@@ -192,15 +194,30 @@ _FR_PRESENT = (
 # actor as its subject: "La société établit"); "mask" (hides look-alikes: "should have been").
 _CUES: dict[str, list[tuple[str, str]]] = {
     "en": [
-        ("mask", r"\bas the case may be\b|\bshould (?:not )?have been\b"),
-        ("permission", r"\b(?:shall|must|need) not be (?:required|obliged) to\b|\bneed not\b"),
+        (
+            "mask",  # not a deontic "may": "as the case may be", "the means may vary"
+            r"\bas the case may be\b|\bshould (?:not )?have been\b"
+            r"|\bmay (?:also |well |even |therefore )?(?:vary|differ|change|arise|occur|affect"
+            r"|be affected|increase|decrease|constrain|be subject to|lead to|result in|need"
+            r"|become|exist|seem|appear|face|be at|be (?:more|less|particularly|especially"
+            r"|necessary|appropriate|relevant|difficult|useful|helpful|complicit))\b",
+        ),
+        (
+            "permission",  # "shall not preclude Member States from introducing" leaves them free
+            r"\bshall not (?:preclude|prevent) (?:\w+ ){1,4}?from\b",
+        ),
+        (
+            "never",  # an exemption relieves of a duty, it neither imposes nor permits
+            r"\b(?:shall|must|need|is|are)(?: also)? not (?:be )?(?:required|obliged) to\b"
+            r"|\bneed not\b|\b(?:is|are|shall be) exempt(?:ed)?\b",
+        ),
         (
             "never",
             r"\b(?:shall|must)(?:\s+(?:not|also|only|nevertheless|be))*\s+(?:be construed"
             r"|be interpreted|be understood|be deemed|be considered|be regarded|be held liable"
             r"|be liable|prejudice|be without prejudice|affect|enter into|be addressed to"
             r"|remain (?:jointly )?liable|constitute|limit|preclude|restrict|be a prerequisite"
-            r"|lead to|result in|reduce)\b",
+            r"|lead to|result in|reduce|expose|give rise to|entail)\b",
         ),
         ("scope", r"\bshall(?:\s+(?:not|also|only|no longer|continue to))*\s+apply\b"),
         (
@@ -221,7 +238,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ("permission", r"\bmay\b|\b(?:is|are) (?:entitled|permitted|allowed|empowered) to\b"),
     ],
     "de": [
-        ("never", r"\bbleib(?:t|en) unberührt\b"),
+        (
+            "never",  # "bleibt unberührt"; exemptions: "befreit sind", "müssen … keinen … erstellen"
+            r"\bbleib(?:t|en) unberührt\b|\bbefreit\b"
+            r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b",
+        ),
         ("scope", rf"\b(?:ist|sind)\b{_GAP}\banzuwenden\b"),
         (
             "prohibition",
@@ -264,12 +285,17 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "obligation",
             r"\b(?:doit|doivent)\b|\b(?:est|sont) tenue?s?\b|\bveill(?:e|ent) à\b"
-            r"|\b(?:est|sont) dans l['’]obligation\b",
+            r"|\b(?:est|sont) dans l['’]obligation\b|\bl['’]oblige(?:nt)? à\b",
         ),
         ("present", _FR_PRESENT),
+        (  # the French statute's present states the rule even of a thing: "Le plan comporte"
+            "obligation",
+            r"\b(?:comporte(?:nt)?|se fonde(?:nt)? sur|(?:fait|font) l['’]objet d['’]une?)\b",
+        ),
         (
             "permission",
             r"\b(?:peut|peuvent)\b|\b(?:est|sont) (?:autorisée?s?|habilitée?s?)\b"
+            r"|\b(?:dispose(?:nt)?|a|ont) (?:au moins )?(?:du|le|des) pouvoirs?\b"
             r"|\b(?:a|ont) (?:le )?droit (?:de|d['’]|à)",
         ),
     ],
@@ -290,7 +316,13 @@ _CUES: dict[str, list[tuple[str, str]]] = {
     "nb": [
         ("prohibition", r"\b(?:skal|må|kan)\s+ikke\b|\ber forbudt\b"),
         ("recommendation", r"\bbør\b"),
+        ("never", r"\b(?:gjelder ikke|er unntatt)\b"),
+        (
+            "scope",  # "Loven gjelder for …" (not "informasjonen gjelder opplysninger om")
+            r"\b(?:loven|forskriften|bestemmelsene?)(?: også| ikke)? (?:skal )?gjelder?\b",
+        ),
         ("obligation", r"\bskal\b|\bmå\b|\bplikter\b|\ber (?:pliktig|forpliktet)\b"),
+        ("present", r"\b(?:fører tilsyn|fastsetter|offentliggjør|utarbeider|behandler)\b"),
         ("permission", r"\bkan\b|\bhar\b[^.;:]{0,40}?\brett\b|\bhar (?:lov|adgang) til\b"),
     ],
 }
@@ -315,7 +347,11 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
         ("member-state", r"\bMitgliedstaat(?:en|es)?\b"),
         ("commission", r"\bKommission\b"),
         ("authority", r"\b(?:Behörden?|BAFA|Bundesamt(?:es)?)\b"),
-        ("company", r"\bUnternehmen[s]?\b"),
+        (
+            "company",
+            r"\bUnternehmen[s]?\b|\b(?:oberste )?Leitungs- oder Verwaltungsorgan\b"
+            r"|\b(?:Verwaltungsrat|Vorstand|Geschäftsleitung)\b",
+        ),
         ("state", r"\b(?:Staat(?:en)?|Bundesregierung)\b"),
     ],
     "fr": [
@@ -342,7 +378,21 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s*)(?:They|It|Ils|Elles|Il|Elle|Sie|Er|Zij|Hij)\s+$")
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[,;]\s*)(?:They|It|Ils|Elles|Il|Elle|Sie|Er|Zij|Hij|(?:il|elle)s?)\s+$"
+)
+#: words that open a clause which is the content of the cue before it ("shall ensure that …",
+#: "kan gi forskrift om at …", "un overtredelsesgebyr som … skal betale")
+_CONTENT_CLAUSE = {
+    language: re.compile(rf"\b(?:{words})(?!\w)", re.IGNORECASE)
+    for language, words in {
+        "en": r"that|which|who|whom",
+        "fr": r"que|qu['’]|qui|dont",
+        "de": r"dass|daß",
+        "nl": r"dat",
+        "nb": r"at|som",
+    }.items()
+}
 _SUBJECT_GAP = re.compile(
     r"\s*(?:(?!(?:qui|que|dont|that|which|who|et|and|und|ou|or)\b)[\w’'-]+\s+){0,4}"
 )
@@ -449,8 +499,14 @@ def classify(sentence: str, language: str) -> tuple[str, str, str]:
     """``(force, addressee, cue)`` of one sentence; force ``none`` and cue ``""`` without a cue."""
     mentions = _mentions(sentence, language)
     best: tuple[int, str, str, re.Match[str], str] | None = None
+    content = _CONTENT_CLAUSE.get(language, _CONTENT_CLAUSE["en"])
+    main_end = -1  # end of the main clause's cue: what follows "that …" is what it is about
     for kind, match in _matches("cues", sentence, language):
+        if main_end >= 0 and content.search(sentence, main_end, match.start()):
+            continue  # "Kongen kan gi forskrift om at loven … skal gjelde": the "kan" decides
         force = _force(kind, match, sentence, mentions)
+        if force and main_end < 0:
+            main_end = match.end()
         if force and (best is None or _RANK[force] > best[0]):
             best = (_RANK[force], force, _cue_text(match), match, kind)
     if best is None:
@@ -467,9 +523,19 @@ def statements(unit: Unit) -> list[Statement]:
     (``unit.text[s.start:s.end] == s.text``); list labels such as ``(a)`` are not included.
     """
     out = []
+    lead = ""  # an open lead-in without a cue ("…, so hat es unverzüglich" before its points)
     for start, end in sentence_spans(unit.text, unit.language):
         text = unit.text[start:end]
         force, addressee, cue = classify(text, unit.language)
+        if force == "none" and lead:
+            # a point that completes its lead-in's verb ("hat es … 1. … durchzuführen")
+            joined = classify(f"{lead} {text}", unit.language)
+            if joined[0] != "none":
+                force, addressee, cue = joined
+        if _SENTENCE_END.search(text):
+            lead = ""
+        elif force == "none" and not lead:
+            lead = text
         out.append(Statement(unit.doc_id, unit.unit_id, text, force, addressee, start, end, cue))
     return out
 
