@@ -50,6 +50,7 @@ ELEMENTS_PATH = Path(__file__).with_name("elements.json")
 EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
 VALUES = ("yes", "conditional", "no")
 OPERATIVE = ("obligation", "prohibition", "recommendation", "permission")
+_DUTY = ("obligation", "prohibition", "recommendation")
 _FORCE_ORDER = ("obligation", "prohibition", "recommendation", "permission", "none")
 _EXCEPTION = re.compile(
     r"^\W*(?:by way of derogation|notwithstanding|this (?:article|paragraph) "
@@ -96,6 +97,7 @@ class Element:
     topic: str
     question: str
     duty: bool
+    required: bool  # "must there be …?": a "may" does not decide it
     fact: str | None
     cues: dict[str, tuple[re.Pattern, ...]]
     exclude: dict[str, tuple[re.Pattern, ...]]
@@ -138,6 +140,7 @@ def elements() -> tuple[Element, ...]:
                 topic=raw["topic"],
                 question=raw["question"],
                 duty=bool(raw.get("duty")),
+                required=raw.get("duty") == "required",
                 fact=raw.get("fact"),
                 cues=_compile(f"{name}.cues", raw.get("cues")),
                 exclude=_compile(f"{name}.exclude", raw.get("exclude")),
@@ -347,9 +350,11 @@ def _sentence(corpus: Corpus, unit: Unit, at: int) -> Statement | None:
 
 
 def _phrase(hit: _Hit) -> bool:
-    """A cue matched as a phrase of three or more words is as specific as the element's first
-    cue ("at least once a year" is no less specific than "at least every 12 months")."""
-    return len(hit.unit.text[hit.start : hit.end].split()) >= 3
+    """A cue matched as a phrase of three or more words, or as one long compound word, is as
+    specific as the element's first cue ("at least once a year" is no less specific than "at
+    least every 12 months"; "Risikomanagementplan" no less than "prevention action plan")."""
+    words = hit.unit.text[hit.start : hit.end].split()
+    return len(words) >= 3 or (len(words) == 1 and len(words[0]) >= 13)
 
 
 def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
@@ -410,7 +415,9 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
     for hit in hits:
         _score(corpus, element, hit)
     if element.duty:
-        hits = [h for h in hits if h.force in OPERATIVE]
+        # "must there be …?": a duty (or, in soft law, a recommendation) decides; a "may"
+        # ("the statement may include … its policies") does not make it required
+        hits = [h for h in hits if h.force in (_DUTY if element.required else OPERATIVE)]
     hits = [h for h in hits if h.score >= 2.0 or h.rank == 0 or _phrase(h)]
     if not hits:
         return {
