@@ -257,9 +257,7 @@ class Corpus:
             votes[lead_in] += 3.0
             first = False
         operative = [
-            s
-            for s in statements
-            if s.force != "none" and not _DEFINITION.search(s.text[:120])
+            s for s in statements if s.force != "none" and not _DEFINITION.search(s.text[:120])
         ]
         # exceptions and derogations do not count — unless the provision is nothing else
         # ("Notwithstanding paragraph 1, this Directive shall not preclude Member States …")
