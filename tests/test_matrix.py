@@ -131,7 +131,39 @@ CELLS = [
     ("de-lksg-2021", "grievance.required", "yes", "sec-8"),
     ("de-lksg-2021", "reporting.retention", "yes", "sec-10"),
     ("eu-csddd-2024-1760", "sanctions.turnover-cap", "yes", "art-27"),
+    # the element's own number: "at least every 12 months" holds, the Omnibus's "at least every
+    # 5 years" is a cited no that quotes the period
+    ("eu-csddd-2024-1760", "monitoring.annual", "yes", "art-15"),
+    ("eu-csddd-2024-1760-consolidated-2026-03-18", "monitoring.annual", "no", "art-15"),
 ]
+
+
+def test_a_period_outside_the_elements_bound_is_a_cited_no_quoting_it(matrix):
+    cell = next(
+        c
+        for c in matrix["cells"]
+        if c["doc_id"] == "eu-csddd-2024-1760-consolidated-2026-03-18"
+        and c["element"] == "monitoring.annual"
+    )
+    assert cell["value"] == "no" and "at least every 5 years" in cell["quote"]
+    assert cell["fact"]["value"] == "P5Y"
+
+
+@pytest.mark.parametrize(
+    ("bound", "period", "out"),
+    [
+        ({"max": "P12M"}, "P1Y", False),
+        ({"max": "P12M"}, "P5Y", True),
+        ({"max": "P12M"}, "P3W", False),
+        ({"min": "P5Y"}, "P3Y", True),
+        ({"min": "P5Y"}, "P60M", False),
+        ({"min": "P5Y"}, "not a period", False),
+    ],
+)
+def test_bound_compares_iso_periods(bound, period, out):
+    from kb.compare.matrix import outside
+
+    assert outside(bound, period) is out
 
 
 @pytest.mark.parametrize(("doc_id", "element", "value", "within"), CELLS)

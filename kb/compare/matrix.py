@@ -99,6 +99,8 @@ class Element:
     duty: bool
     required: bool  # "must there be …?": a "may" does not decide it
     fact: str | None
+    #: the element's own number: ``{"max": "P12M"}`` (at most), ``{"min": "P5Y"}`` (at least)
+    bound: dict[str, str]
     cues: dict[str, tuple[re.Pattern, ...]]
     exclude: dict[str, tuple[re.Pattern, ...]]
     condition: dict[str, tuple[re.Pattern, ...]]
@@ -123,6 +125,37 @@ def _compile(where: str, table: dict | None) -> dict[str, tuple[re.Pattern, ...]
     return out
 
 
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def months(duration: str) -> float | None:
+    """An ISO 8601 period ("P5Y", "P12M", "P3W", "P30D") in months (``None`` if it is not one)."""
+    match = _DURATION.match(duration or "")
+    if not match or not any(match.groups()):
+        return None
+    y, m, w, d = (int(g) if g else 0 for g in match.groups())
+    return 12 * y + m + (7 * w + d) / 30.4375
+
+
+def _bound(name: str, raw: dict | None) -> dict[str, str]:
+    bound = dict(raw or {})
+    for key, value in bound.items():
+        if key not in ("min", "max") or months(value) is None:
+            raise KBError(
+                f"{ELEMENTS_PATH.name}: {name}.bound.{key}: expected min/max as an ISO period"
+            )
+    return bound
+
+
+def outside(bound: dict[str, str], period: str) -> bool:
+    """Whether ``period`` falls outside the element's ``bound`` (False when either is unknown)."""
+    have = months(period)
+    if have is None:
+        return False
+    low, high = months(bound.get("min", "")), months(bound.get("max", ""))
+    return (low is not None and have < low) or (high is not None and have > high)
+
+
 @cache
 def elements() -> tuple[Element, ...]:
     """The element taxonomy, validated (each element belongs to one of the 19 topics)."""
@@ -142,6 +175,7 @@ def elements() -> tuple[Element, ...]:
                 duty=bool(raw.get("duty")),
                 required=raw.get("duty") == "required",
                 fact=raw.get("fact"),
+                bound=_bound(name, raw.get("bound")),
                 cues=_compile(f"{name}.cues", raw.get("cues")),
                 exclude=_compile(f"{name}.exclude", raw.get("exclude")),
                 condition=_compile(f"{name}.condition", raw.get("condition")),
@@ -436,6 +470,15 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
 
 
 def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
+    fact = _fact(corpus, element, hit.unit)
+    if value != "no" and fact and element.bound and outside(element.bound, fact["value"]):
+        # "at least every 5 years" does not answer "at least every 12 months?": a cited no,
+        # quoting the period
+        unit = corpus.by_id.get((hit.unit.doc_id, fact["unit_id"]), hit.unit)
+        at = unit.text.find(fact["text"])
+        if at >= 0:
+            hit = _Hit(unit, at, at + len(fact["text"]), hit.table, hit.rank, hit.score, hit.force)
+            value, force = "no", corpus.principal_force(unit)
     unit = hit.unit
     sentence = _sentence(corpus, unit, hit.start)
     quote, start, end = _quote(unit, hit.start, hit.end, sentence)
@@ -454,7 +497,7 @@ def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
         "quote_unit": unit.unit_id,
         "quote_start": start,
         "quote_end": end,
-        "fact": _fact(corpus, element, unit),
+        "fact": fact,
     }
 
 
