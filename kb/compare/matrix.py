@@ -464,9 +464,19 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         }
     hits.sort(key=lambda h: (-h.score, h.unit.order))
     best = hits[0]
-    conditions = _hits(corpus, element, [best.unit], "condition")
-    value = "conditional" if conditions else "yes"
-    return _cell(corpus, element, best, value, force=best.force, more=hits[1:4])
+    # the condition may be stated in another paragraph of the same article that addresses the
+    # element nearly as strongly ("Liegen … tatsächliche Anhaltspunkte vor" in § 9(3) beside § 9(1))
+    article = top_level(best.unit.unit_id)
+    deciding = [
+        h for h in hits if top_level(h.unit.unit_id) == article and h.score >= best.score - 1.0
+    ]
+    conditions = _hits(corpus, element, [h.unit for h in deciding], "condition")
+    if conditions:
+        cited = next(h for h in deciding if h.unit is conditions[0].unit)
+        return _cell(
+            corpus, element, cited, "conditional", force=cited.force, more=[best, *hits[1:4]]
+        )
+    return _cell(corpus, element, best, "yes", force=best.force, more=hits[1:4])
 
 
 def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
