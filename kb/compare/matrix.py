@@ -402,7 +402,7 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
         (2.0 if on_topic else 0.0)
         + (1.5 if lead else 0.0)
         + (1.0 if hit.rank == 0 or _phrase(hit) else 0.5 / (1 + hit.rank))
-        + (1.0 if force in ("obligation", "prohibition", "recommendation") else 0.0)
+        + (1.0 if force in (_DUTY if element.required else OPERATIVE) else 0.0)
         + 0.1 * depth
     )
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
