@@ -101,7 +101,11 @@ def test_elements_are_the_products_contract():
         assert e.cues.get("en"), e.element
 
 
-def test_every_shown_cell_has_a_verbatim_quote_in_its_cited_unit(matrix, units):
+@pytest.mark.parametrize("editorial", [False, True])
+def test_every_shown_cell_has_a_verbatim_quote_in_its_cited_unit(data_dir, units, editorial):
+    from kb.compare.matrix import load_matrix
+
+    matrix = load_matrix(data_dir, editorial=editorial)
     by_id = {(u.doc_id, u.unit_id): u for u in units}
     shown = [c for c in matrix["cells"] if c["value"] in ("yes", "conditional")]
     assert len(shown) > 100
@@ -114,6 +118,24 @@ def test_every_shown_cell_has_a_verbatim_quote_in_its_cited_unit(matrix, units):
         assert unit.text[cell["quote_start"] : cell["quote_end"]] == cell["quote"]
         assert 0 < len(cell["quote"]) <= 300
         assert cell["citations"][0]["unit_id"] == cell["quote_unit"]
+
+
+def test_the_shipped_editorial_entries_apply_and_say_so(data_dir, units):
+    from kb.compare.matrix import EDITORIAL_PATH, Corpus, load_matrix, read_editorial
+
+    entries = read_editorial(EDITORIAL_PATH, Corpus(units))
+    assert entries and all(e["reason"] and e["quote"] for e in entries)
+    cells = {(c["doc_id"], c["element"]): c for c in load_matrix(data_dir)["cells"]}
+    for entry in entries:
+        cell = cells[(entry["doc_id"], entry["element"])]
+        assert (cell["source"], cell["value"], cell["quote"]) == (
+            "editorial",
+            entry["value"],
+            entry["quote"],
+        )
+        assert cell["reason"] == entry["reason"]
+    automatic = load_matrix(data_dir, editorial=False)["cells"]
+    assert all(c["source"] == "automatic" for c in automatic)
 
 
 def test_column_documents_exclude_policy_texts_and_amending_acts(matrix):
