@@ -13,12 +13,17 @@ How a cell is decided (automatic, explainable):
    of a unit — the innermost provision that holds it, so the cell cites the paragraph or point.
    Recitals and deleted provisions are never hits.
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
-   (``kb.compare.topics``), when the cue is the element's most specific one, when the sentence is
-   operative (a force other than none) and when the unit is deeper. An element that asks whether
-   something is *required* (``duty``) needs an operative sentence.
+   (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
+   long compound), when the sentence is operative and when a cue is in the article's heading; less
+   in definitions, final provisions and where it only points elsewhere ("in accordance with
+   Article 12", "(§ 6 Absatz 2)"). Ties go to the earlier provision. An element with ``duty``
+   needs an operative sentence; one that asks whether something *must* be done
+   (``"duty": "required"``) a duty or a recommendation, not a "may".
 3. **Value**: an exclusion cue ("begründet keine zivilrechtliche Haftung") gives a cited ``no``;
-   a condition cue in the deciding unit ("Liegen … tatsächliche Anhaltspunkte vor") gives
-   ``conditional``; the best hit gives ``yes``; no hit is a silent ``no`` (no citation).
+   a condition cue in the deciding unit or in another paragraph of its article that matches
+   nearly as well ("Liegen … tatsächliche Anhaltspunkte vor") gives ``conditional``; a period
+   outside the element's ``bound`` ("at least every 5 years" for "at least every 12 months?")
+   a cited ``no``; the best hit gives ``yes``; no hit is a silent ``no`` (no citation).
 4. **Editorial overlay** (``kb/compare/gold/matrix_editorial.json``): reviewed corrections, each with its
    quote (checked to occur in the text) and the reviewer's reason; such cells say
    ``source: editorial``.
@@ -89,6 +94,10 @@ _CROSS_REFERENCE = re.compile(
     r"gemäß|nach|nach Maßgabe|i samsvar med|etter) (?:Article|Articles|l['’]article|§|Artikel)",
     re.I,
 )
+
+
+#: a summary that points to where the rule is: "die Abgabe einer Grundsatzerklärung (§ 6 Absatz 2)"
+_POINTER = re.compile(r"^[^.;()]{0,25}\((?:§|Art(?:icle|ikel|\.)?|article|art\.)\s*\d", re.I)
 
 
 @dataclass(frozen=True)
@@ -397,13 +406,11 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     hit.force = force
     on_topic = element.topic in corpus.topics(hit.unit)
     lead = corpus.lead_topic(hit.unit) == element.topic
-    depth = hit.unit.unit_id.count(".")
     hit.score = (
         (2.0 if on_topic else 0.0)
         + (1.5 if lead else 0.0)
         + (1.0 if hit.rank == 0 or _phrase(hit) else 0.5 / (1 + hit.rank))
         + (1.0 if force in (_DUTY if element.required else OPERATIVE) else 0.0)
-        + 0.1 * depth
     )
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
     if _DEFINITIONS_HEADING.search(article.heading):
@@ -417,7 +424,9 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     ):
         hit.score += 2.0
     # a passing reference ("provide remediation in accordance with Article 12") is not the rule
-    if _CROSS_REFERENCE.match(hit.unit.text[hit.end : hit.end + 80]):
+    if _CROSS_REFERENCE.match(hit.unit.text[hit.end : hit.end + 80]) or _POINTER.match(
+        hit.unit.text[hit.end : hit.end + 40]
+    ):
         hit.score -= 1.0
 
 
