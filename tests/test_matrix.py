@@ -188,6 +188,15 @@ def test_bound_compares_iso_periods(bound, period, out):
     assert outside(bound, period) is out
 
 
+@pytest.mark.parametrize("bound", [{"max": "twelve months"}, {"most": "P12M"}])
+def test_a_bad_bound_names_the_element(bound):
+    from kb.compare.matrix import _bound
+    from kb.errors import KBError
+
+    with pytest.raises(KBError, match="monitoring.annual.bound"):
+        _bound("monitoring.annual", bound)
+
+
 @pytest.mark.parametrize(("doc_id", "element", "value", "within"), CELLS)
 def test_cells_of_the_issue(matrix, doc_id, element, value, within):
     cell = next(c for c in matrix["cells"] if c["doc_id"] == doc_id and c["element"] == element)
