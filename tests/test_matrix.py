@@ -412,3 +412,28 @@ def test_leave_one_instrument_out_drops_only_the_cues_written_for_it(data_dir):
         assert 0 <= r["value_accuracy"] <= 1 and 0 <= r["with_all_cues"] <= 1
     # cues that match the LkSG alone are dropped for it
     assert report["de-lksg-2021"]["cues_dropped"] > 0
+
+
+def test_the_matrix_gold_quotes_the_texts(units):
+    """Every gold cell and force label names real units and quotes their words verbatim."""
+    from kb.compare.matrix import VALUES, element_ids
+    from kb.compare.matrix_eval import load_gold
+    from kb.compare.obligations import FORCES
+
+    by_id = {(u.doc_id, u.unit_id): u for u in units}
+    gold = load_gold()
+    known = set(element_ids())
+    assert len(gold["cells"]) >= 120 and len(gold["force"]) >= 60
+    for cell in gold["cells"]:
+        where = f"{cell['doc_id']} {cell['element']}"
+        assert cell["element"] in known and cell["value"] in VALUES, where
+        for unit_id in cell["units"]:
+            assert (cell["doc_id"], unit_id) in by_id, where
+        if cell["units"] and cell.get("quote"):
+            assert cell["quote"] in by_id[(cell["doc_id"], cell["units"][0])].text, where
+        else:
+            assert cell["value"] == "no", where  # a silent no
+    for entry in gold["force"]:
+        where = f"{entry['doc_id']} {entry['unit_id']}"
+        assert entry["force"] in FORCES, where
+        assert entry["quote"] in by_id[(entry["doc_id"], entry["unit_id"])].text, where
