@@ -83,6 +83,14 @@ FORCES = [
     ("no-transparency-act-2021", "sec-2", "none", "Loven gjelder for større virksomheter"),
     # a power of the authority stated in the French present ("elle accorde")
     ("eu-com-2022-71-fr", "art-18.par-4", "obligation", "elle accorde"),
+    # an annex lists; its points inherit no command
+    ("eu-csddd-2024-1760", "annex.part-I.sec-1.pt-11", "none", "The prohibition of forced"),
+    # "wird … ermächtigt": the points of a delegation are permissions
+    ("de-lksg-2021", "sec-13.par-3.pt-1", "permission", "das Verfahren der Einreichung"),
+    # the statute's present of a thing: "sont assortis des mesures appropriées"
+    ("eu-com-2022-71-fr", "art-7.par-4", "obligation", "sont assortis des mesures"),
+    # soft law's "need to"
+    ("un-ungps-2011", "principle-15.commentary", "recommendation", "need to know and show"),
 ]
 
 

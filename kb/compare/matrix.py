@@ -317,7 +317,8 @@ class Corpus:
 
     def _lead_in(self, unit: Unit) -> str:
         """The force a list point inherits from its lead-in ("" for anything else)."""
-        if unit.kind == "pt" and unit.parent:
+        if unit.kind == "pt" and unit.parent and not unit.unit_id.startswith("annex"):
+            # (an annex lists — rights, instruments, contents —; its points do not command)
             parent = self.by_id.get((unit.doc_id, unit.parent))
             if parent is not None:
                 return self.lead_in_force(parent)

@@ -229,7 +229,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "permission",
             r"\bshall (?:be (?:entitled|allowed|permitted|empowered) to|have the (?:right|power) to)\b",
         ),
-        ("recommendation", r"\bshould\b|\bought to\b"),
+        ("recommendation", r"\bshould\b|\bought to\b|(?<!\bno )(?<!\bthe )(?<!\ba )\bneeds? to\b"),
         (
             "obligation",
             r"\bshall\b|\bmust\b|\b(?:is|are) (?:required|obliged|bound) to\b"
@@ -267,7 +267,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "permission",
             r"\b(?:kann|können|darf|dürfen)\b"
-            r"|\b(?:ist|sind)\b[^.;:,]{0,80}?\b(?:berechtigt|befugt|ermächtigt)\b",
+            r"|\b(?:ist|sind|wird|werden)\b[^.;:,]{0,80}?\b(?:berechtigt|befugt|ermächtigt)\b",
         ),
     ],
     "fr": [
@@ -290,7 +290,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ("present", _FR_PRESENT),
         (  # the French statute's present states the rule even of a thing: "Le plan comporte"
             "obligation",
-            r"\b(?:comporte(?:nt)?|se fonde(?:nt)? sur|(?:fait|font) l['’]objet d['’]une?)\b",
+            r"\b(?:comporte(?:nt)?|se fonde(?:nt)? sur|(?:fait|font) l['’]objet d['’]une?"
+            r"|(?:est|sont) assortie?s? d(?:e|es|['’]))",
         ),
         (
             "permission",
