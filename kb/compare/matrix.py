@@ -29,8 +29,11 @@ How a cell is decided (automatic, explainable):
    ``source: editorial``.
 
 The principal force of a provision (``principal_force``) is what it does as a whole: the force
-of its operative sentences (exceptions and derogations do not count; the first operative sentence
-weighs double); a list point without a cue of its own inherits its lead-in's force.
+of its operative sentences (exceptions and derogations do not count unless the provision is
+nothing else; the first operative sentence weighs most); a list point without a cue of its own
+inherits its lead-in's force (not in an annex, which lists); a provision that opens with a scope
+rule, an exemption or a saving clause, and a subject-matter, purpose or definitions article, is
+``none``; a soft-law principle is its first paragraph, not its commentary.
 """
 
 from __future__ import annotations
