@@ -77,13 +77,6 @@ _ABOUT_HEADING = re.compile(
     r"|onderwerp|doel)\W*$",
     re.I,
 )
-#: a provision that opens by relieving of a duty ("Von dieser Pflicht befreit sind …")
-_EXEMPTION = re.compile(
-    r"\bbefreit\b|\bexempt(?:ed)?\b|\bnot (?:be )?required to\b|\bneed not\b|\bexonérée?s?\b"
-    r"|\bdispensée?s?\b|\bunntatt\b|\bgjelder ikke\b|\bshall not apply\b"
-    r"|\bne s['’]appliquen?t? pas\b|\bfindet keine Anwendung\b|\bgilt nicht\b",
-    re.I,
-)
 _DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
@@ -290,7 +283,7 @@ class Corpus:
             statements
             and statements[0].force == "none"
             and lead_in not in OPERATIVE
-            and (statements[0].cue or _EXEMPTION.search(statements[0].text))
+            and statements[0].cue
         ):
             # a provision that opens with a rule of scope, an exemption or a saving clause is
             # that ("Loven gjelder for …", "Von dieser Pflicht befreit sind …: … erstellen muss")

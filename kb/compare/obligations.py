@@ -209,7 +209,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "never",  # an exemption relieves of a duty, it neither imposes nor permits
             r"\b(?:shall|must|need|is|are)(?: also)? not (?:be )?(?:required|obliged) to\b"
-            r"|\bneed not\b|\b(?:is|are|shall be) exempt(?:ed)?\b",
+            r"|\bneed not\b|\bexempt(?:ed)?\b",
         ),
         (
             "never",
@@ -240,7 +240,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
     "de": [
         (
             "never",  # "bleibt unberührt"; exemptions: "befreit sind", "müssen … keinen … erstellen"
-            r"\bbleib(?:t|en) unberührt\b|\bbefreit\b"
+            r"\bbleib(?:t|en) unberührt\b|\bbefreit\b|\bfindet keine Anwendung\b|\bgilt nicht\b"
             r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b",
         ),
         ("scope", rf"\b(?:ist|sind)\b{_GAP}\banzuwenden\b"),
@@ -272,7 +272,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
     ],
     "fr": [
         ("mask", r"\bcomme il se doit\b|\bon ne peut\b"),
-        ("never", r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"),
+        (
+            "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas"
+            r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"
+            r"|\bexonérée?s?\b|\bdispensée?s?\b|\bne s['’]appliquen?t? pas\b",
+        ),
         ("permission", r"\bn(?:e\s+|['’])(?:peut|peuvent)\b(?=[^.;:]{0,80}?\bqu(?:e\b|['’]))"),
         (
             "prohibition",
