@@ -53,6 +53,9 @@ class RankingSettings:
     expansion_weight: float = 1.2
     #: recitals explain, they do not rule: their fused score counts this much
     recital_weight: float = 0.5
+    #: texts that are not the law: policy advice, and a proposal the corpus has as adopted
+    #: (unless the query names them)
+    not_law_weight: float = 0.4
     #: provisions of an instrument the query names ("LkSG", "Omnibus", …)
     named_boost: float = 5.0
     #: at most this many results per instrument among the first k (when enough others match)
@@ -321,6 +324,12 @@ class Searcher:
                 score *= self.settings.recital_weight
             if any(fnmatch.fnmatchcase(chunk.doc_id, pattern) for pattern in named):
                 score *= self.settings.named_boost
+            else:
+                record = self.records.get(chunk.doc_id)
+                if record is not None and (
+                    record.instrument_type == "policy-advice" or record.adopted_as
+                ):
+                    score *= self.settings.not_law_weight
             out.append((row, score))
         return sorted(out, key=lambda item: -item[1])
 

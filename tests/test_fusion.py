@@ -46,3 +46,19 @@ def test_ranking_settings_are_injected_not_module_globals(indexed_data):
     assert recitals(favour_recitals) > recitals(default)
     with pytest.raises(AttributeError):
         favour_recitals.settings.rrf_k = 1  # frozen: settings cannot change under a searcher
+
+
+@pytest.mark.slow
+def test_texts_that_are_not_law_rank_below_the_law_unless_named(indexed_data):
+    """A legal question in Dutch, the language of the SERV advice only, gets the law first; the
+    advice still leads when the query names it (``RankingSettings.not_law_weight``)."""
+    from indexing.search import RankingSettings, Searcher
+
+    question = "hoe hoog kan de boete zijn als een bedrijf zijn zorgplicht niet nakomt?"
+    default = Searcher(indexed_data)
+    flat = Searcher(indexed_data, settings=RankingSettings(not_law_weight=1.0))
+    assert flat.search(question, k=1)[0].doc_id == "be-serv-advies-2021"
+    first = default.search(question, k=1)[0]
+    assert default.records[first.doc_id].instrument_type != "policy-advice"
+    named = default.search("wat vraagt het SERV-advies over overheidsopdrachten?", k=1)[0]
+    assert named.doc_id == "be-serv-advies-2021"
