@@ -4,21 +4,26 @@ Fitted by ``python -m kb eval --calibrate`` on the **tuning half** of the dev se
 the query id splits them; the test half is what is reported) and stored in
 ``indexing/calibration.json`` for the embedder it was fitted with:
 
-- ``relevance`` of a result = the share of tuning-half results with a similar query–chunk cosine
-  that were relevant (article level), in quantile bins made monotone (pool-adjacent-violators);
+- ``relevance`` of a result = the probability that it is relevant (article level), from a
+  logistic regression over what the search knows of it (``FEATURES``): its query–chunk cosine,
+  its rank (1/rank) and its fused score relative to the first result's. Fitted without class
+  balancing, so it estimates the share of such results that were relevant. (Until 2026-12-06 it
+  was binned by the cosine alone: every result, first or tenth, got about 0.1, and the first
+  results, relevant in 0.6 of test-half queries, showed 0.16 on average.)
 - ``no_good_match`` when a query has no content word once markup is stripped, or when its best
-  result is in the lowest relevance bin **and** few of its words occur in the corpus (its
-  stems' coverage of the BM25 vocabulary below a threshold): both thresholds are set so that at
-  most 2 % of tuning-half queries are told "no good match".
+  cosine is below ``cosine_below`` (that of the weakest quarter of tuning-half queries) **and**
+  few of its words occur in the corpus (its stems' coverage of the BM25 vocabulary below
+  ``coverage_below``, set so that at most 2 % of tuning-half queries are told "no good match").
 """
 
 from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from kb.split import split_of
 
@@ -28,7 +33,12 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 #: share of real tuning queries allowed to be told "no good match"
 FALSE_ALARM = 0.02
-BINS = 8
+#: what the relevance model reads of a result (``Calibration.relevances``)
+FEATURES = ("cosine", "inverse_rank", "score_share")
+#: the share of tuning-half queries whose best cosine may lie below ``cosine_below`` (chosen
+#: among 0.25, 0.1 and 0.05 by the off-topic queries of `kb eval --calibrate`: 6, 7 and 9 of 10
+#: caught, when the rule still read the filtered results' cosine; 8 of 10 since)
+WEAK_SHARE = 0.05
 
 
 def has_content(query: str) -> bool:
@@ -37,35 +47,66 @@ def has_content(query: str) -> bool:
     return bool(_WORD.search(_TAG.sub(" ", _CODE.sub(" ", query))))
 
 
+def features(hits) -> np.ndarray:
+    """``FEATURES`` of a result list (best first): cosine (a result that only BM25 found gets
+    the list's lowest cosine), 1/rank, score / the first's score."""
+    top = max((h.score for h in hits), default=1.0) or 1.0
+    lowest = min((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+    return np.array(
+        [
+            [lowest if h.dense_score is None else h.dense_score, 1 / rank, h.score / top]
+            for rank, h in enumerate(hits, 1)
+        ],
+        dtype=float,
+    ).reshape(len(hits), len(FEATURES))
+
+
 @dataclass(frozen=True)
 class Calibration:
-    edges: tuple[float, ...]  # upper edges of the bins (cosine)
-    values: tuple[float, ...]  # relevance per bin
-    no_match_below: float
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    #: no good match: the best cosine below this and the query's coverage below ``coverage_below``
+    cosine_below: float
     fingerprint: str
     coverage_below: float = 0.0
 
-    def relevance(self, cosine: float | None) -> float:
-        if cosine is None:
-            return 0.0
-        return self.values[min(bisect_right(self.edges, cosine), len(self.values) - 1)]
+    def no_good_match(self, query: str, best_cosine: float, vocabulary) -> bool:
+        """``best_cosine``: of the query's nearest chunk in the whole corpus, whatever the
+        filters (a narrow filter must not make a good question look like noise)."""
+        return best_cosine < self.cosine_below and coverage(query, vocabulary) < self.coverage_below
+
+    def relevances(self, hits) -> list[float]:
+        """The relevance of each result of a list (best first), in [0, 1]."""
+        if not hits:
+            return []
+        x = (features(hits) - np.array(self.mean)) / np.array(self.scale)
+        p = 1 / (1 + np.exp(-(x @ np.array(self.weights) + self.bias)))
+        return [round(float(v), 3) for v in p]
 
 
 def load_calibration(fingerprint: str, path: Path = PATH) -> Calibration | None:
-    """The stored calibration for this embedder, or None (then no relevance is given)."""
+    """The stored calibration for this embedder and these features, or None (then no relevance
+    is given)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if raw.get("fingerprint") != fingerprint:
+    if raw.get("fingerprint") != fingerprint or raw.get("features") != list(FEATURES):
         return None
-    return Calibration(
-        tuple(raw["edges"]),
-        tuple(raw["values"]),
-        raw["no_match_below"],
-        fingerprint,
-        raw.get("coverage_below", 0.0),
-    )
+    try:
+        return Calibration(
+            tuple(float(w) for w in raw["weights"]),
+            float(raw["bias"]),
+            tuple(float(m) for m in raw["mean"]),
+            tuple(float(v) for v in raw["scale"]),
+            float(raw["cosine_below"]),
+            fingerprint,
+            float(raw.get("coverage_below", 0.0)),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # a file of another layout: no relevance rather than a crash
 
 
 def coverage(query: str, vocabulary) -> float:
@@ -76,62 +117,57 @@ def coverage(query: str, vocabulary) -> float:
     return sum(t in vocabulary for t in stems) / len(stems) if stems else 0.0
 
 
-def _monotone(values: list[float], weights: list[int]) -> list[float]:
-    """Pool adjacent violators: the non-decreasing sequence closest to ``values``."""
-    blocks = [[v, w, 1] for v, w in zip(values, weights, strict=True)]
-    i = 0
-    while i < len(blocks) - 1:
-        if blocks[i][0] > blocks[i + 1][0]:
-            v1, w1, n1 = blocks[i]
-            v2, w2, n2 = blocks[i + 1]
-            w = w1 + w2
-            blocks[i] = [(v1 * w1 + v2 * w2) / w if w else 0.0, w, n1 + n2]
-            del blocks[i + 1]
-            i = max(i - 1, 0)
-        else:
-            i += 1
-    out = []
-    for v, _, n in blocks:
-        out += [v] * n
-    return out
+def brier(relevances: list[float], labels: list[int]) -> float:
+    """Mean squared error of the relevances against what was relevant (lower is better)."""
+    return float(np.mean((np.array(relevances) - np.array(labels)) ** 2)) if labels else 0.0
+
+
+def labelled_results(searcher, devset: list[dict]) -> tuple[list, list[int]]:
+    """Every query's result list and, per result, whether it was relevant (article level)."""
+    from indexing.evaluate import matched_labels
+
+    lists, labels = [], []
+    for item in devset:
+        hits = searcher.search(item["query"], k=10)
+        found = [((h.doc_id, *h.also_in), h.unit_id) for h in hits]
+        lists.append(hits)
+        labels += [int(m is not None) for m in matched_labels(found, item["relevant"])]
+    return lists, labels
 
 
 def fit(searcher, devset: list[dict]) -> dict:
     """Fit on the tuning half; returns the calibration (to store) and what it was fitted on."""
-    from indexing.evaluate import matched_labels
+    from indexing.rerank import fit as fit_logistic
 
     tune = [d for d in devset if split_of(d["id"]) == "tune"]
-    pairs: list[tuple[float, int]] = []
-    for item in tune:
-        searcher.calibration = None
-        hits = searcher.search(item["query"], k=10)
-        found = [((h.doc_id, *h.also_in), h.unit_id) for h in hits]
-        for hit, label in zip(hits, matched_labels(found, item["relevant"]), strict=True):
-            if hit.dense_score is not None:
-                pairs.append((hit.dense_score, int(label is not None)))
-    pairs.sort()
-    size = max(1, len(pairs) // BINS)
-    chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
-    edges = [c[-1][0] for c in chunks[:-1]]
-    raw = [sum(r for _, r in c) / len(c) for c in chunks]
-    values = _monotone(raw, [len(c) for c in chunks])
-    calibration = Calibration(tuple(edges), tuple(round(v, 3) for v in values), 0.0, "")
-    tops = []
+    searcher.calibration = None
+    lists, labels = labelled_results(searcher, tune)
+    rows = np.vstack([features(hits) for hits in lists if hits])
+    model = fit_logistic(rows, np.array(labels), balanced=False)
+    calibration = Calibration(model.weights, model.bias, model.mean, model.scale, 0.0, "")
     vocabulary = searcher.vocabulary
-    for item in tune:
-        hits = searcher.search(item["query"], k=10)
-        top = max((calibration.relevance(h.dense_score) for h in hits), default=0.0)
-        tops.append((top, coverage(item["query"], vocabulary)))
-    lowest = min(calibration.values) if calibration.values else 0.0
+    tops = sorted(
+        (searcher.best_cosine(item["query"]), coverage(item["query"], vocabulary)) for item in tune
+    )
+    below = tops[int(WEAK_SHARE * len(tops))][0] if tops else 0.0
     allowed = int(FALSE_ALARM * len(tops))
-    weak = sorted(c for t, c in tops if t <= lowest)
-    # flagged: lowest bin and coverage strictly below; at most `allowed` tuning queries are
+    weak = sorted(c for t, c in tops if t < below)
+    # flagged: relevance and coverage strictly below; at most `allowed` tuning queries are
     cover = weak[allowed] if len(weak) > allowed else 1.0
+    relevances = [r for hits in lists for r in calibration.relevances(hits)]
     return {
         "fingerprint": searcher.embedder.fingerprint,
-        "edges": [round(e, 4) for e in edges],
-        "values": list(calibration.values),
-        "no_match_below": lowest,
+        "features": list(FEATURES),
+        "weights": [round(w, 6) for w in model.weights],
+        "bias": round(model.bias, 6),
+        "mean": [round(m, 6) for m in model.mean],
+        "scale": [round(v, 6) for v in model.scale],
+        "cosine_below": below,
         "coverage_below": cover,
-        "fitted_on": {"queries": len(tune), "results": len(pairs), "split": "tune"},
+        "fitted_on": {
+            "queries": len(tune),
+            "results": len(labels),
+            "split": "tune",
+            "brier": round(brier(relevances, labels), 4),
+        },
     }

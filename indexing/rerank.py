@@ -73,15 +73,27 @@ def load_reranker(fingerprint: str, path: Path = PATH) -> Reranker | None:
     )
 
 
-def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 0.01, steps: int = 3000) -> Reranker:
-    """Logistic regression (class-balanced, L2) by gradient descent on standardised features."""
+def fit(
+    rows: np.ndarray,
+    labels: np.ndarray,
+    l2: float = 0.01,
+    steps: int = 3000,
+    *,
+    balanced: bool = True,
+) -> Reranker:
+    """Logistic regression (L2; class-balanced unless ``balanced=False``, which keeps its outputs
+    probabilities — ``indexing.calibration``) by gradient descent on standardised features."""
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
     scale[scale == 0] = 1.0
     x = (rows - mean) / scale
     y = labels.astype(float)
     positive = max(1.0, y.sum())
-    weight = np.where(y > 0, len(y) / (2 * positive), len(y) / (2 * max(1.0, len(y) - positive)))
+    weight = (
+        np.where(y > 0, len(y) / (2 * positive), len(y) / (2 * max(1.0, len(y) - positive)))
+        if balanced
+        else np.ones(len(y))
+    )
     w = np.zeros(x.shape[1])
     b = 0.0
     rate = 0.5

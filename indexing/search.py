@@ -142,8 +142,8 @@ class Hit:
     short_title: str
     dense_rank: int | None = None
     bm25_rank: int | None = None
-    dense_score: float | None = None  # cosine of the query and this chunk (the calibration input)
-    relevance: float | None = None  # calibrated share of such results that are relevant
+    dense_score: float | None = None  # cosine of the query and this chunk (a calibration input)
+    relevance: float | None = None  # calibrated probability that it is relevant
     also_in: list[str] = field(default_factory=list)  # other versions with the same provision
 
     def to_dict(self) -> dict:
@@ -223,8 +223,8 @@ class Searcher:
         query, fusion = self._fuse(query, filters, mode)
         hits = self._group(query, fusion, k)
         if self.calibration is not None:
-            for hit in hits:
-                hit.relevance = self.calibration.relevance(hit.dense_score)
+            for hit, relevance in zip(hits, self.calibration.relevances(hits), strict=True):
+                hit.relevance = relevance
         return hits
 
     def provisions(self, query: str, filters: Filters | None = None) -> tuple[list, list[str]]:
@@ -270,21 +270,24 @@ class Searcher:
         return query, _Fusion(fused, order, named, _ranks(dense), _ranks(bm25), date, dict(dense))
 
     def assess(self, query: str, hits: list[Hit]) -> bool:
-        """``no_good_match``: no content word once markup is stripped, or a best result in the
-        lowest relevance bin for a query whose words the corpus barely knows (thresholds learned
-        on the tuning half of the dev set, ``indexing.calibration``)."""
+        """``no_good_match``: no content word once markup is stripped, or nothing in the corpus
+        near the query (``best_cosine``) for a query whose words the corpus barely knows
+        (thresholds learned on the tuning half of the dev set, ``indexing.calibration``)."""
         from indexing.calibration import has_content
 
         if not has_content(query) or not hits:
             return True
         if self.calibration is None:
             return False
-        from indexing.calibration import coverage
+        return self.calibration.no_good_match(query, self.best_cosine(query), self.vocabulary)
 
-        top = max(h.relevance or 0.0 for h in hits)
-        return top <= self.calibration.no_match_below and (
-            coverage(query, self.vocabulary) < self.calibration.coverage_below
-        )
+    def best_cosine(self, query: str) -> float:
+        """The cosine of the query's nearest chunk in the whole corpus (no filter)."""
+        for retriever, _ in self.retrievers:
+            if retriever.kind == "dense":
+                best = retriever.candidates(_check_query(query), None, 1)
+                return float(best[0][1]) if best else 0.0
+        return 0.0
 
     @property
     def vocabulary(self) -> set[str]:

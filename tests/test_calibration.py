@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from indexing.calibration import _monotone, has_content, load_calibration
+from indexing.calibration import has_content, load_calibration
 from kb.cli import main
 
 
@@ -25,20 +25,40 @@ def test_has_content(query, content):
     assert has_content(query) is content
 
 
-def test_pool_adjacent_violators_makes_relevance_monotone():
-    assert _monotone([0.1, 0.3, 0.2, 0.5], [1, 1, 1, 1]) == [0.1, 0.25, 0.25, 0.5]
+def _hit(cosine, score):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(dense_score=cosine, score=score)
 
 
-def test_stored_calibration_is_monotone_and_within_0_1():
+def test_stored_calibration_gives_probabilities_that_fall_with_rank_and_cosine():
     from indexing.calibration import PATH
 
     raw = json.loads(PATH.read_text(encoding="utf-8"))
     calibration = load_calibration(raw["fingerprint"])
     assert calibration is not None and raw["fitted_on"]["split"] == "tune"
-    values = list(calibration.values)
-    assert values == sorted(values) and all(0.0 <= v <= 1.0 for v in values)
-    assert calibration.relevance(0.99) >= calibration.relevance(0.5)
+    # the same cosine and score further down the list is less likely relevant
+    flat = calibration.relevances([_hit(0.88, 1.0)] * 10)
+    assert flat == sorted(flat, reverse=True) and flat[0] > flat[-1]
+    assert all(0.0 <= r <= 1.0 for r in flat)
+    # a closer first result is more likely relevant
+    near, far = calibration.relevances([_hit(0.93, 1.0)]), calibration.relevances([_hit(0.78, 1.0)])
+    assert near[0] > far[0]
+    # a result only BM25 found takes the list's lowest cosine, not zero
+    assert calibration.relevances([_hit(0.9, 1.0), _hit(None, 0.9)])[1] == pytest.approx(
+        calibration.relevances([_hit(0.9, 1.0), _hit(0.9, 0.9)])[1]
+    )
+    assert calibration.relevances([]) == []
     assert load_calibration("another-model") is None
+
+
+def test_a_calibration_file_of_another_layout_gives_no_relevance_not_a_crash(tmp_path):
+    from indexing.calibration import FEATURES
+
+    old = {"fingerprint": "m", "features": list(FEATURES), "edges": [0.8], "values": [0.1, 0.3]}
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert load_calibration("m", path) is None
 
 
 def test_search_json_has_relevance_and_no_good_match(indexed_data, capsys):
@@ -51,3 +71,8 @@ def test_search_json_has_relevance_and_no_good_match(indexed_data, capsys):
         assert main([*argv, noise]) == 0
         out = json.loads(capsys.readouterr().out)
         assert out["no_good_match"] is True, noise
+    # a narrow filter does not make a good question look like noise (the corpus-wide nearest
+    # chunk decides), and does not make noise look like a question
+    for query, expected in (("klachtenprocedure", False), ("xkcd", True)):
+        assert main([*argv, "--jurisdiction", "DE", query]) == 0
+        assert json.loads(capsys.readouterr().out)["no_good_match"] is expected, query

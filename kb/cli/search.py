@@ -184,7 +184,7 @@ OFF_TOPIC = (
 
 def cmd_calibrate(args) -> int:
     """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
-    from indexing.calibration import PATH, fit, load_calibration
+    from indexing.calibration import PATH, brier, fit, labelled_results, load_calibration
     from indexing.evaluate import DEVSET_PATHS, load_devsets
     from indexing.search import Searcher
     from kb.service import search_hits
@@ -200,8 +200,20 @@ def cmd_calibrate(args) -> int:
         d["id"] for d in test if searcher.assess(d["query"], search_hits(searcher, d["query"]))
     ]
     caught = [q for q in OFF_TOPIC if searcher.assess(q, search_hits(searcher, q))]
+    lists, labels = labelled_results(searcher, test)
+    relevances = [h.relevance or 0.0 for hits in lists for h in hits]
+    firsts = [
+        (hits[0].relevance or 0.0, labels[sum(map(len, lists[:i]))])
+        for i, hits in enumerate(lists)
+        if hits
+    ]
     report = {
         "calibration": calibration,
+        "test_brier": round(brier(relevances, labels), 4),
+        "test_first_results": {
+            "mean_relevance": round(sum(r for r, _ in firsts) / len(firsts), 3),
+            "share_relevant": round(sum(y for _, y in firsts) / len(firsts), 3),
+        },
         "test_queries": len(test),
         "test_wrongly_no_good_match": len(flagged),
         "test_wrongly_no_good_match_ids": flagged,

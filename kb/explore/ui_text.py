@@ -147,8 +147,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hit.open": ("Open in reader", "Openen in lezer"),
     "hit.also_in": ("Also in:", "Ook in:"),
     "hit.relevance": (
-        "relevance {r} (share of similar results that were relevant in our tests)",
-        "relevantie {r} (aandeel van vergelijkbare resultaten dat in onze tests relevant was)",
+        "relevance {r} (the estimated chance that this result is relevant, from our tests)",
+        "relevantie {r} (de geschatte kans dat dit resultaat relevant is, volgens onze tests)",
     ),
     "hit.counterparts": ("Find counterparts", "Tegenhangers zoeken"),
     "hit.select": ("Export", "Exporteren"),
