@@ -56,6 +56,9 @@ class RankingSettings:
     #: texts that are not the law: policy advice, and a proposal the corpus has as adopted
     #: (unless the query names them)
     not_law_weight: float = 0.4
+    #: an amending act (manifest ``amends``), whose changes the consolidated versions carry, unless
+    #: the query names it ("Omnibus", "stop-the-clock")
+    amending_weight: float = 0.5
     #: provisions of an instrument the query names ("LkSG", "Omnibus", …)
     named_boost: float = 5.0
     #: at most this many results per instrument among the first k (when enough others match)
@@ -333,6 +336,8 @@ class Searcher:
                     record.instrument_type == "policy-advice" or record.adopted_as
                 ):
                     score *= self.settings.not_law_weight
+                elif record is not None and record.amends:
+                    score *= self.settings.amending_weight
             out.append((row, score))
         return sorted(out, key=lambda item: -item[1])
 

@@ -62,3 +62,22 @@ def test_texts_that_are_not_law_rank_below_the_law_unless_named(indexed_data):
     assert default.records[first.doc_id].instrument_type != "policy-advice"
     named = default.search("wat vraagt het SERV-advies over overheidsopdrachten?", k=1)[0]
     assert named.doc_id == "be-serv-advies-2021"
+
+
+@pytest.mark.slow
+def test_an_amending_act_ranks_below_the_consolidated_text_unless_named(indexed_data):
+    """The Omnibus replaced CSDDD Art. 29; a question on the directive's remediation gets the
+    consolidated text first, a question naming the Omnibus the Omnibus
+    (``RankingSettings.amending_weight``)."""
+    from indexing.search import RankingSettings, Searcher
+
+    question = (
+        "what does remediation mean under the directive – do we have to compensate affected "
+        "people with money"
+    )
+    default = Searcher(indexed_data)
+    flat = Searcher(indexed_data, settings=RankingSettings(amending_weight=1.0))
+    assert flat.records[flat.search(question, k=1)[0].doc_id].amends
+    assert not default.records[default.search(question, k=1)[0].doc_id].amends
+    named = default.search("Omnibus: which paragraphs of the civil liability article were deleted?")
+    assert named[0].doc_id.startswith("eu-omnibus-2026-470")
