@@ -445,3 +445,53 @@ def test_the_matrix_gold_quotes_the_texts(units):
         where = f"{entry['doc_id']} {entry['unit_id']}"
         assert entry["force"] in FORCES, where
         assert entry["quote"] in by_id[(entry["doc_id"], entry["unit_id"])].text, where
+
+
+# (the version whose own cues miss it, the element, the version that decides, the words of
+# this version that the quote must hold)
+CARRIED = [
+    (
+        "eu-csddd-2024-1760-fr",
+        "sanctions.turnover-cap",
+        "eu-csddd-2024-1760",
+        "5 % au moins du chiffre d'affaires net mondial",
+    ),
+    (
+        "eu-csddd-2024-1760-consolidated-2026-03-18-fr",
+        "prevention.contractual-assurances",
+        "eu-csddd-2024-1760-consolidated-2026-03-18",
+        "engagements contractuels",
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "element", "decided_in", "words"), CARRIED)
+def test_a_cell_decided_on_a_parallel_version_quotes_this_versions_words(
+    matrix, doc_id, element, decided_in, words
+):
+    cells = {(c["doc_id"], c["element"]): c for c in matrix["cells"]}
+    cell, theirs = cells[(doc_id, element)], cells[(decided_in, element)]
+    assert cell["decided_in"] == decided_in and theirs["decided_in"] == decided_in
+    assert cell["value"] == theirs["value"] != "no"
+    assert cell["citations"][0]["unit_id"] == theirs["citations"][0]["unit_id"]
+    assert words in cell["quote"]
+
+
+def test_language_versions_of_one_text_answer_alike(matrix, data_dir):
+    """The versions linked by ``translation_of`` give the same value wherever this version has
+    the deciding provision (the French DDTrO lacks Annex 2, so one cell may differ)."""
+    from corpus.manifest import manifest_for
+    from kb.compare.matrix import parallel_versions
+
+    manifest = manifest_for(data_dir)
+    columns = sorted({c["doc_id"] for c in matrix["cells"]})
+    groups = {g for g in parallel_versions(manifest, columns).values() if len(g) > 1}
+    assert len(groups) >= 3
+    values = {(c["doc_id"], c["element"]): c["value"] for c in matrix["cells"]}
+    differ = [
+        (group, e)
+        for group in groups
+        for e in element_ids()
+        if len({values[(d, e)] for d in group}) > 1
+    ]
+    assert len(differ) <= 1, differ

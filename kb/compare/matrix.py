@@ -514,6 +514,7 @@ def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
         "quote_start": start,
         "quote_end": end,
         "fact": fact,
+        "score": hit.score,
     }
 
 
@@ -576,18 +577,48 @@ def compute(
     present = {u.doc_id for u in units}
     columns = column_documents(manifest, present)
     corpus = Corpus([u for u in units if u.doc_id in columns])
-    cells = [c for d in columns for c in document_cells(corpus, manifest[d])]
+    parallel = parallel_versions(manifest, columns)
+    cells = [c for d in columns for c in document_cells(corpus, manifest[d], parallel[d])]
     if editorial:
         apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH)
     return {"elements": [e.to_dict() for e in elements()], "cells": cells}
 
 
-def document_cells(corpus: Corpus, record: DocRecord) -> list[dict]:
-    """The automatic cells of one column document, one per element (element order)."""
+def parallel_versions(manifest: dict[str, DocRecord], columns: list[str]) -> dict[str, tuple]:
+    """Each column document's language versions of the same text among ``columns`` (itself
+    included): the documents linked by ``translation_of``."""
+    root = {d: manifest[d].translation_of or d for d in columns}
+    return {d: tuple(c for c in columns if root[c] == root[d]) for d in columns}
+
+
+def document_cells(corpus: Corpus, record: DocRecord, parallel: tuple[str, ...] = ()) -> list[dict]:
+    """The automatic cells of one column document, one per element (element order).
+
+    ``parallel``: the other language versions of the same text (manifest ``translation_of``).
+    They decide together (``_pooled``): the cue vocabulary is not equally rich in every
+    language, and one law must not say yes in English and no in French. A cell decided on
+    another version cites and quotes the same provision of this one (``_carried``) and names
+    that version in ``decided_in``."""
     doc_units = corpus.by_doc.get(record.doc_id, [])
+    versions = [d for d in parallel if d == record.doc_id or corpus.by_doc.get(d)]
     cells = []
     for element in elements():
         cell = decide(corpus, element, doc_units)
+        decided_in = record.doc_id
+        if len(versions) > 1:
+            decisions = {
+                d: cell if d == record.doc_id else decide(corpus, element, corpus.by_doc[d])
+                for d in versions
+            }
+            decided_in = _pooled(record.doc_id, decisions)
+            if decisions[decided_in]["value"] == cell["value"]:
+                decided_in = record.doc_id  # the same answer: this version's own words
+            if decided_in != record.doc_id:
+                carried = _carried(corpus, element, decisions[decided_in], record.doc_id)
+                if carried is None:
+                    decided_in = record.doc_id  # the provision is not in this version
+                else:
+                    cell = carried
         cells.append(
             {
                 "doc_id": record.doc_id,
@@ -601,9 +632,59 @@ def document_cells(corpus: Corpus, record: DocRecord) -> list[dict]:
                 "quote_end": cell["quote_end"],
                 "fact": cell["fact"],
                 "source": "automatic",
+                "decided_in": decided_in,
             }
         )
     return cells
+
+
+def _pooled(own_doc: str, decisions: dict[str, dict]) -> str:
+    """Which version decides a cell (``decisions``: each version's own, in the group's order,
+    the same for every version so that they agree): this one when its text excludes the element
+    or bounds it out (a cited ``no``), else another that does; else the one whose deciding
+    provision scores best (ties: the first in the group); a silent ``no`` everywhere: this one."""
+    if decisions[own_doc]["value"] == "no" and decisions[own_doc]["citations"]:
+        return own_doc
+    cited_no = [d for d, c in decisions.items() if c["value"] == "no" and c["citations"]]
+    if cited_no:
+        return cited_no[0]
+    positive = [
+        (c["score"], -i, d) for i, (d, c) in enumerate(decisions.items()) if c["value"] != "no"
+    ]
+    return max(positive)[2] if positive else own_doc
+
+
+def _carried(corpus: Corpus, element: Element, cell: dict, doc_id: str) -> dict | None:
+    """``cell``, decided on a parallel version, expressed in ``doc_id``: the same provisions
+    (those this version has), and as quote the sentence at the same place in this version's
+    provision (the same sentence number when both have as many; else the provision's opening
+    words). None when this version lacks the deciding provision."""
+    cited = [corpus.by_id.get((doc_id, u.unit_id)) for u in cell["citations"]]
+    cited = [u for u in cited if u is not None and u.text]
+    source = next((u for u in cell["citations"] if u.unit_id == cell["quote_unit"]), None)
+    unit = corpus.by_id.get((doc_id, cell["quote_unit"])) if cell["quote_unit"] else None
+    if not cited or source is None or unit is None or not unit.text:
+        return None
+    theirs, ours = corpus.statements(source), corpus.statements(unit)
+    at = next((i for i, st in enumerate(theirs) if st.start <= cell["quote_start"] < st.end), None)
+    if at is not None and len(theirs) == len(ours):
+        start, end = ours[at].start, ours[at].end
+    else:
+        start, end = 0, len(unit.text)
+    if end - start > _QUOTE_MAX:
+        end = start + _QUOTE_MAX
+        while end > start and not unit.text[end].isspace():
+            end -= 1
+    quote, start, end = _quote(unit, start, end, None)
+    return {
+        **cell,
+        "citations": [unit] + [u for u in cited if u.unit_id != unit.unit_id],
+        "quote": quote,
+        "quote_unit": unit.unit_id,
+        "quote_start": start,
+        "quote_end": end,
+        "fact": _fact(corpus, element, unit) if cell["fact"] else None,
+    }
 
 
 def _citation(record: DocRecord, unit: Unit) -> dict:
@@ -645,7 +726,16 @@ def read_editorial(path: Path, corpus: Corpus) -> list[dict]:
     return entries
 
 
-def apply_editorial(cells: list[dict], corpus: Corpus, manifest, path: Path) -> None:
+def apply_editorial(
+    cells: list[dict],
+    corpus: Corpus,
+    manifest,
+    path: Path,
+    force_of: Callable[[Unit], str] | None = None,
+) -> None:
+    """Put the reviewed entries of ``path`` over ``cells``; ``force_of`` gives a cited unit's
+    principal force (default: worked out now, which loads the sentence splitter)."""
+    force_of = force_of or corpus.principal_force
     by_key = {(c["doc_id"], c["element"]): c for c in cells}
     for entry in read_editorial(path, corpus):
         cell = by_key.get((entry["doc_id"], entry["element"]))
@@ -665,7 +755,7 @@ def apply_editorial(cells: list[dict], corpus: Corpus, manifest, path: Path) -> 
             continue
         start = unit.text.index(entry["quote"])
         cell.update(
-            force=entry.get("force") or corpus.principal_force(unit),
+            force=entry.get("force") or force_of(unit),
             citations=[_citation(manifest[unit.doc_id], unit)],
             quote=entry["quote"],
             quote_unit=unit.unit_id,
@@ -735,16 +825,28 @@ def load_matrix(
     path = DataDir(base).matrix
     if progress is not None and not _cache_holds(path, by_doc):
         progress("computing the obligation matrix for this corpus version (once per document) …")
+    parallel = parallel_versions(manifest, columns)
+
+    def key(doc_id: str) -> str:
+        # a document's cells depend on its language versions' texts too (``document_cells``)
+        others = "".join(u.content_hash for d in parallel[doc_id] if d != doc_id for u in by_doc[d])
+        return repr(manifest[doc_id]) + hashlib.sha256(others.encode()).hexdigest()[:16]
+
     per_doc = per_document(
         path,
         _MATRIX_CODE + ("elements.json",),
         by_doc,
-        lambda doc_id, _units: document_cells(corpus, manifest[doc_id]),
-        key=lambda doc_id: repr(manifest[doc_id]),
+        lambda doc_id, _units: document_cells(corpus, manifest[doc_id], parallel[doc_id]),
+        key=key,
     )
     cells = [c for d in columns for c in per_doc[d]]
     if editorial:
-        apply_editorial(cells, corpus, manifest, EDITORIAL_PATH)
+        forces = load_forces(base, units)  # cached: no sentence splitter in a fresh process
+
+        def force_of(unit: Unit) -> str:
+            return forces.get(f"{unit.doc_id}/{unit.unit_id}") or corpus.principal_force(unit)
+
+        apply_editorial(cells, corpus, manifest, EDITORIAL_PATH, force_of)
     return {"elements": [e.to_dict() for e in elements()], "cells": cells}
 
 

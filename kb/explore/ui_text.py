@@ -211,6 +211,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "De tekst regelt dit element niet: geen bepaling om te citeren.",
     ),
     "matrix.editorial": ("Editorial correction: {reason}", "Redactionele correctie: {reason}"),
+    "matrix.decided_in": (
+        "Decided on the parallel language version {doc}; quoted here in this version's words",
+        "Beslist op de parallelle taalversie {doc}; hier geciteerd in de woorden van deze versie",
+    ),
     "matrix.md": ("Matrix (Markdown)", "Matrix (Markdown)"),
     "matrix.csv": ("Matrix (CSV)", "Matrix (CSV)"),
     "matrix.docx": ("Matrix (Word)", "Matrix (Word)"),

@@ -140,6 +140,8 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 st.caption(ex.plain(f"{cell['fact']['text']} ({cell['fact']['citation']})"))
             if cell.get("source") == "editorial":
                 st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
+            elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:
+                st.caption(T("matrix.decided_in", doc=ex.plain(cell["decided_in"])))
     labels = {t: topic_label(ss.lang, t) for t in topics}
     title = T("matrix.title")
     lang = ss.lang
