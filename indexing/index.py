@@ -6,6 +6,8 @@ Layout: ``<data>/index`` is a symlink to ``<data>/indexes/<build-id>/`` holding
 - ``chunks.jsonl`` — the chunks, row i ↔ vector i
 - ``vectors.npy`` + ``embed_keys.json`` — embeddings and the hash of the text each came from
 - ``dense.faiss`` — the FAISS index; ``bm25/`` — the bm25s index
+- ``companion_vectors.npy`` + ``companion_keys.json`` + ``companion.faiss`` — the same for the
+  companion model (``indexing.embedders.COMPANIONS``), when there is one
 
 A build writes a new folder and then swaps the symlink atomically, so a crash never leaves a
 half-written index in use. Vectors whose input text did not change are reused from the previous
@@ -49,6 +51,8 @@ class Index:
     vectors: np.ndarray
     faiss_index: object
     bm25: object
+    #: the companion model's vectors and FAISS index (``meta["companion"]``), or None
+    companion: tuple[np.ndarray, object] | None = None
 
 
 def embed_input(chunk: Chunk) -> str:
@@ -71,12 +75,15 @@ def build_index(
     faiss_kind: str = "flat",
     progress: Callable[[str], None] | None = None,
     force: bool = False,
+    companion="auto",
 ) -> dict:
     """Build (or update) the index of the unit table in ``data``; returns the index manifest.
 
     Vectors of unchanged chunks are reused from the current index when it can be read; whatever
     state that index is in (damaged, another model, another format), the build starts from the
-    unit table. ``force`` re-embeds everything and trusts nothing of the current index."""
+    unit table. ``force`` re-embeds everything and trusts nothing of the current index.
+    ``companion``: a second embedder whose vectors are stored beside the main ones (its ranking
+    is fused at search time); ``"auto"``: ``COMPANIONS`` of the main model's name; None: none."""
     if faiss_kind not in FAISS_KINDS:
         raise ValueError(f"faiss_kind must be one of {FAISS_KINDS}, not {faiss_kind!r}")
     started = time.perf_counter()
@@ -86,12 +93,26 @@ def build_index(
     inputs = [embed_input(c) for c in chunks]
     keys = [_key(embedder.fingerprint, text) for text in inputs]
     vectors, reused = _embed(data, embedder, inputs, keys, say, reuse=not force)
+    if companion == "auto":
+        from indexing.embedders import COMPANIONS, get_embedder
+
+        name = COMPANIONS.get(getattr(embedder, "name", ""))
+        companion = get_embedder(name) if name else None
+    extra = None
+    if companion is not None:
+        extra_keys = [_key(companion.fingerprint, text) for text in inputs]
+        extra_vectors, _ = _embed(
+            data, companion, inputs, extra_keys, say, reuse=not force, stem="companion"
+        )
+        extra = (extra_vectors, extra_keys)
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     target = DataDir(data).indexes / build_id
     tmp = target.with_name(build_id + ".tmp")
     tmp.mkdir(parents=True)
     try:
         _write(tmp, chunks, vectors, keys, faiss_kind)
+        if extra is not None:
+            _write_vectors(tmp, "companion", *extra, faiss_kind)
         meta = {
             "format": FORMAT_VERSION,
             "model": embedder.name,
@@ -105,6 +126,12 @@ def build_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
+        if companion is not None:
+            meta["companion"] = {
+                "model": companion.name,
+                "fingerprint": companion.fingerprint,
+                "dim": int(extra[0].shape[1]),
+            }
         (tmp / "index.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         tmp.rename(target)
     except BaseException:
@@ -119,9 +146,19 @@ def build_index(
 
 
 def _embed(
-    data: Path, embedder, inputs: list[str], keys: list[str], say, reuse: bool = True
+    data: Path,
+    embedder,
+    inputs: list[str],
+    keys: list[str],
+    say,
+    reuse: bool = True,
+    stem: str = "",
 ) -> tuple[np.ndarray, int]:
-    old = _previous_vectors(DataDir(data).index, getattr(embedder, "dim", None)) if reuse else {}
+    """Vectors for ``inputs`` (``keys``: model fingerprint × text), those of the current index's
+    files ``<stem>_vectors.npy``/``<stem>_keys.json`` (main: ``vectors.npy``/``embed_keys.json``)
+    reused."""
+    dim = getattr(embedder, "dim", None)
+    old = _previous_vectors(DataDir(data).index, dim, stem) if reuse else {}
     todo = sorted({k: i for i, k in enumerate(keys) if k not in old}.values())
     say(
         f"embedding {len(todo)} of {len(inputs)} chunks with {embedder.name} ({len(inputs) - len(todo)} reused)"
@@ -143,14 +180,21 @@ def _embed(
     return vectors, len(keys) - len(todo)
 
 
-def _previous_vectors(path: Path, dim: int | None) -> dict[str, np.ndarray]:
+def _files(stem: str) -> tuple[str, str]:
+    return (
+        (f"{stem}_vectors.npy", f"{stem}_keys.json") if stem else ("vectors.npy", "embed_keys.json")
+    )
+
+
+def _previous_vectors(path: Path, dim: int | None, stem: str = "") -> dict[str, np.ndarray]:
     """The reusable vectors of the current index by input key; empty when the files are missing,
     damaged or disagree: a build never depends on the index it replaces. The keys hash the model
     fingerprint with the input text, so vectors of another model never match; ``index.json`` is
     not needed (a garbled one does not force a full re-embed)."""
+    vectors_file, keys_file = _files(stem)
     try:
-        keys = json.loads((path / "embed_keys.json").read_text(encoding="utf-8"))
-        vectors = np.load(path / "vectors.npy", allow_pickle=False)
+        keys = json.loads((path / keys_file).read_text(encoding="utf-8"))
+        vectors = np.load(path / vectors_file, allow_pickle=False)
     except (OSError, ValueError, RecursionError, EOFError):
         return {}
     if (
@@ -169,21 +213,29 @@ def _write(
     folder: Path, chunks: list[Chunk], vectors: np.ndarray, keys: list[str], faiss_kind: str
 ) -> None:
     import bm25s
-    import faiss
 
     from kb.lang import tokens
 
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as fh:
         for chunk in chunks:
             fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-    np.save(folder / "vectors.npy", vectors)
-    (folder / "embed_keys.json").write_text(json.dumps(keys), encoding="utf-8")
-    faiss.write_index(_faiss(vectors, faiss_kind), str(folder / "dense.faiss"))
+    _write_vectors(folder, "", vectors, keys, faiss_kind)
     retriever = bm25s.BM25()
     retriever.index(
         [tokens(bm25_input(c), c.language) or ["∅"] for c in chunks], show_progress=False
     )
     retriever.save(str(folder / "bm25"), show_progress=False)
+
+
+def _write_vectors(
+    folder: Path, stem: str, vectors: np.ndarray, keys: list[str], faiss_kind: str
+) -> None:
+    import faiss
+
+    vectors_file, keys_file = _files(stem)
+    np.save(folder / vectors_file, vectors)
+    (folder / keys_file).write_text(json.dumps(keys), encoding="utf-8")
+    faiss.write_index(_faiss(vectors, faiss_kind), str(folder / f"{stem or 'dense'}.faiss"))
 
 
 def bm25_input(chunk: Chunk) -> str:
@@ -285,6 +337,12 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
         dense = faiss.read_index(str(path / part))
         part = "bm25"
         bm25 = bm25s.BM25.load(str(path / part), show_progress=False)
+        companion = None
+        if meta.get("companion"):
+            part = "companion_vectors.npy"
+            extra = np.load(path / part, allow_pickle=False)
+            part = "companion.faiss"
+            companion = (extra, faiss.read_index(str(path / part)))
     except Exception as exc:  # any damage to any file of the index is one message
         raise StoreError(
             f"index at {path} is damaged ({part}: {type(exc).__name__}); {repair}"
@@ -293,7 +351,13 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
         raise StoreError(
             f"index at {path} is inconsistent (chunks/vectors/faiss counts differ); {repair}"
         )
-    return Index(path.resolve(), meta, chunks, vectors, dense, bm25)
+    if companion is not None and not (
+        companion[0].ndim == 2 and len(chunks) == companion[0].shape[0] == companion[1].ntotal
+    ):
+        raise StoreError(
+            f"index at {path} is inconsistent (companion vectors/faiss counts differ); {repair}"
+        )
+    return Index(path.resolve(), meta, chunks, vectors, dense, bm25, companion)
 
 
 def unit_vectors(index: Index) -> dict[str, np.ndarray]:

@@ -43,8 +43,13 @@ class DenseRetriever:
 
     kind = "dense"
 
-    def __init__(self, faiss_index, embedder, vectors: np.ndarray | None = None):
-        """``vectors``: the index's normalised vectors by row, for ``row_scores``."""
+    def __init__(
+        self, faiss_index, embedder, vectors: np.ndarray | None = None, kind: str = "dense"
+    ):
+        """``vectors``: the index's normalised vectors by row, for ``row_scores``; ``kind``:
+        ``companion`` for a second model's ranking (fused, but it does not pick the paragraph
+        a hit cites nor give the cosine that calibrates relevance)."""
+        self.kind = kind
         self.faiss_index = faiss_index
         self.embedder = embedder
         self.vectors = vectors

@@ -131,3 +131,11 @@ def _pdf(streams: list[bytes], flate: bool = False) -> bytes:
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     )
     return bytes(out)
+
+
+class OtherHashEmbedder(HashEmbedder):
+    """A second fake model (another fingerprint and size): a companion for index tests."""
+
+    name = "hash-other"
+    fingerprint = "hash-other-32"
+    dim = 32

@@ -113,3 +113,36 @@ def test_one_hit_per_provision_and_escaped_snippets(fake_data):
     groups = [(h.doc_id, h.unit_id.split(".")[0]) for h in hits]
     assert len(groups) == len(set(groups))
     assert all("<script" not in h.snippet for h in hits)
+
+
+def test_a_companion_model_is_stored_reused_and_fused(fake_data, tmp_path):
+    from tests.fakes import OtherHashEmbedder
+
+    base = tmp_path / "data"
+    shutil.copytree(fake_data, base, symlinks=True)
+    second = OtherHashEmbedder()
+    meta = build_index(base, HashEmbedder(), companion=second)
+    assert meta["companion"] == {"model": "hash-other", "fingerprint": "hash-other-32", "dim": 32}
+    assert second.passages_encoded > 0
+    index = load_index(base)
+    assert index.companion[0].shape == (len(index.chunks), 32)
+    again = OtherHashEmbedder()
+    build_index(base, HashEmbedder(), companion=again)
+    assert again.passages_encoded == 0  # every companion vector reused
+    searcher = Searcher(base, embedder=HashEmbedder(), companion=OtherHashEmbedder())
+    assert [r.kind for r, _ in searcher.retrievers].count("companion") == 1
+    assert searcher.search("complaints procedure", k=3)
+    from indexing.search import RankingSettings
+
+    off = Searcher(
+        base,
+        embedder=HashEmbedder(),
+        companion=OtherHashEmbedder(),
+        settings=RankingSettings(companion_weight=0),
+    )
+    assert "companion" not in [r.kind for r, _ in off.retrievers]
+    with pytest.raises(QueryError, match="companion"):
+        Searcher(base, embedder=HashEmbedder(), companion=HashEmbedder())
+    (load_index(base).path / "companion_vectors.npy").write_bytes(b"garbage")
+    with pytest.raises(StoreError, match="companion_vectors.npy"):
+        load_index(base)
