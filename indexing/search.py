@@ -65,6 +65,8 @@ class RankingSettings:
     named_boost: float = 5.0
     #: at most this many results per instrument among the first k (when enough others match)
     per_doc: int = 2
+    #: … per instrument the query names, when it names several (one named instrument: no cap)
+    per_named_doc: int = 4
     #: a hit cites the paragraph/point (``Chunk.part`` row) of its provision that scores best
     #: within the provision; off: it cites the passage (an article, or the part a passage covers)
     pinpoint: bool = True
@@ -431,7 +433,8 @@ class Searcher:
         """The first ``k`` provisions (``_ranked``), each shown in the version in force on the
         date (``_shown_doc``; the other versions that matched → ``also_in``) and citing its best
         paragraph/point (``_cited_row``); at most ``settings.per_doc`` per act among the first
-        ``k`` unless too few acts match or the query names the instrument."""
+        ``k`` unless too few acts match or the query names the instrument (when it names several,
+        ``settings.per_named_doc`` each)."""
         ranked = self._ranked(query, fusion)
         named, date = fusion.named, fusion.date
         per_doc: dict[str, int] = {}
@@ -440,8 +443,12 @@ class Searcher:
             doc_id = self.index.chunks[group.best].doc_id
             act = self._act[doc_id]
             per_doc[act] = per_doc.get(act, 0) + 1
-            exempt = any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
-            (first if exempt or per_doc[act] <= self.settings.per_doc else rest).append(group)
+            # a query that names one instrument asks about it (no cap); one that names several
+            # compares them, and each gets its turn
+            cap = self.settings.per_doc
+            if any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named):
+                cap = len(ranked) if len(named) == 1 else self.settings.per_named_doc
+            (first if per_doc[act] <= cap else rest).append(group)
         highlight = _highlighter(query)
         chosen = (first + rest)[:k]
         for group in chosen:

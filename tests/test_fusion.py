@@ -81,3 +81,25 @@ def test_an_amending_act_ranks_below_the_consolidated_text_unless_named(indexed_
     assert not default.records[default.search(question, k=1)[0].doc_id].amends
     named = default.search("Omnibus: which paragraphs of the civil liability article were deleted?")
     assert named[0].doc_id.startswith("eu-omnibus-2026-470")
+
+
+@pytest.mark.slow
+def test_a_query_naming_several_instruments_gets_each_of_them(indexed_data):
+    """Naming three instruments asks to compare them: each gets its turn in the first ten
+    (``RankingSettings.per_named_doc``); uncapped, the CSDDD's versions took all ten."""
+    import fnmatch
+
+    from indexing.lexicon import instruments_named
+    from indexing.search import RankingSettings, Searcher
+
+    query = "which authority supervises compliance under the CSDDD, the LkSG and the Åpenhetsloven?"
+    named = instruments_named(query)
+    assert len(named) == 3
+
+    def found(searcher) -> set[str]:
+        hits = searcher.search(query, k=10)
+        docs = [d for h in hits for d in (h.doc_id, *h.also_in)]
+        return {p for p in named if any(fnmatch.fnmatchcase(d, p) for d in docs)}
+
+    assert found(Searcher(indexed_data)) == set(named)
+    assert found(Searcher(indexed_data, settings=RankingSettings(per_named_doc=100))) != set(named)
