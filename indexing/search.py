@@ -346,8 +346,10 @@ class Searcher:
 
     def _prior(self, query: str, fused: list, named: list[str]) -> list[tuple[int, float]]:
         """Re-weight fused scores: recitals (explanations, not rules) count
-        ``settings.recital_weight`` unless the query asks for recitals; provisions of an instrument the query names ("LkSG",
-        "Omnibus", …) ``settings.named_boost``."""
+        ``settings.recital_weight`` unless the query asks for recitals; provisions of an
+        instrument the query names ("LkSG", "Omnibus", …) ``settings.named_boost``; of one it does
+        not name, policy advice and an adopted proposal ``settings.not_law_weight``, an amending
+        act ``settings.amending_weight``."""
         out = []
         asks_recitals = bool(set(words(query)) & set(self.settings.recital_words))
         for row, score in fused:
