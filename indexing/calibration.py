@@ -11,7 +11,7 @@ the query id splits them; the test half is what is reported) and stored in
   was binned by the cosine alone: every result, first or tenth, got about 0.1, and the first
   results, relevant in 0.6 of test-half queries, showed 0.16 on average.)
 - ``no_good_match`` when a query has no content word once markup is stripped, or when its best
-  cosine is below ``cosine_below`` (that of the weakest quarter of tuning-half queries) **and**
+  cosine is below ``cosine_below`` (that of the weakest ``WEAK_SHARE`` of tuning-half queries) **and**
   few of its words occur in the corpus (its stems' coverage of the BM25 vocabulary below
   ``coverage_below``, set so that at most 2 % of tuning-half queries are told "no good match").
 """
@@ -152,7 +152,7 @@ def fit(searcher, devset: list[dict]) -> dict:
     below = tops[int(WEAK_SHARE * len(tops))][0] if tops else 0.0
     allowed = int(FALSE_ALARM * len(tops))
     weak = sorted(c for t, c in tops if t < below)
-    # flagged: relevance and coverage strictly below; at most `allowed` tuning queries are
+    # flagged: cosine and coverage strictly below; at most `allowed` tuning queries are
     cover = weak[allowed] if len(weak) > allowed else 1.0
     relevances = [r for hits in lists for r in calibration.relevances(hits)]
     return {
