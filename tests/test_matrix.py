@@ -43,6 +43,8 @@ FORCES = [
     ("eu-csddd-2024-1760", "art-29", "obligation", "Member States shall ensure"),
     ("fr-loi-vigilance-2017", "art-L225-102-1.pt-4", "obligation", "mécanisme d'alerte"),
     ("fr-loi-vigilance-2017", "art-L225-102-1", "obligation", "établit et met en œuvre"),
+    # the statute's present of a thing: "contient" like "comporte" (was none; EN "shall … contain")
+    ("eu-csddd-2024-1760-fr", "art-7.par-2", "obligation", "et contient l'ensemble des éléments"),
     # a point without a cue of its own completes its lead-in, though a later sentence says "peuvent"
     ("fr-loi-vigilance-2017", "art-L225-102-1.pt-5", "obligation", "sont rendus publics"),
     ("eu-csddd-2024-1760", "art-10.par-2.pt-b", "obligation", ""),

@@ -294,8 +294,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ("present", _FR_PRESENT),
         (  # the French statute's present states the rule even of a thing: "Le plan comporte"
             "obligation",
-            r"\b(?:comporte(?:nt)?|se fonde(?:nt)? sur|(?:fait|font) l['’]objet d['’]une?"
-            r"|(?:est|sont) assortie?s? d(?:e|es|['’]))",
+            r"\b(?:comporte(?:nt)?|contien(?:nen)?t|se fonde(?:nt)? sur"
+            r"|(?:fait|font) l['’]objet d['’]une?|(?:est|sont) assortie?s? d(?:e|es|['’]))",
         ),
         (
             "permission",
