@@ -561,3 +561,20 @@ def test_a_bilingual_print_is_added_from_the_corpus_page(monkeypatch, indexed_da
     ]
     records = manifest_for(data)
     assert records["user-widgetwet-fr"].translation_of == "user-widgetwet"
+
+
+@pytest.mark.slow
+def test_a_cell_decided_on_the_parallel_language_version_says_so(monkeypatch, indexed_data):
+    """The consolidated CSDDD's public-procurement cell is decided on the French text (its own
+    English cues miss Art. 31): the opened cell says which version decided, by its title."""
+    at = make_app(monkeypatch, indexed_data, topic="public-procurement")
+    option = next(
+        o
+        for o in at.selectbox(key="mx_open").options
+        if "public-procurement.criterion" in o and "CSDDD" in o
+    )
+    at.selectbox(key="mx_open").set_value(option)
+    at.run()
+    assert_inert(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Decided on the parallel language version CSDDD \\(FR" in captions, captions

@@ -141,7 +141,9 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
             if cell.get("source") == "editorial":
                 st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
             elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:
-                st.caption(T("matrix.decided_in", doc=ex.plain(cell["decided_in"])))
+                other = corpus.records.get(cell["decided_in"])
+                label = other.short_title if other else cell["decided_in"]
+                st.caption(T("matrix.decided_in", doc=ex.plain(label)))
     labels = {t: topic_label(ss.lang, t) for t in topics}
     title = T("matrix.title")
     lang = ss.lang
