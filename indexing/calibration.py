@@ -122,16 +122,17 @@ def brier(relevances: list[float], labels: list[int]) -> float:
     return float(np.mean((np.array(relevances) - np.array(labels)) ** 2)) if labels else 0.0
 
 
-def labelled_results(searcher, devset: list[dict]) -> tuple[list, list[int]]:
+def labelled_results(searcher, devset: list[dict]) -> tuple[list, list[list[int]]]:
     """Every query's result list and, per result, whether it was relevant (article level)."""
-    from indexing.evaluate import matched_labels
+    from indexing.evaluate import hit_keys, matched_labels
 
     lists, labels = [], []
     for item in devset:
         hits = searcher.search(item["query"], k=10)
-        found = [((h.doc_id, *h.also_in), h.unit_id) for h in hits]
         lists.append(hits)
-        labels += [int(m is not None) for m in matched_labels(found, item["relevant"])]
+        labels.append(
+            [int(m is not None) for m in matched_labels(hit_keys(hits), item["relevant"])]
+        )
     return lists, labels
 
 
@@ -142,6 +143,7 @@ def fit(searcher, devset: list[dict]) -> dict:
     tune = [d for d in devset if split_of(d["id"]) == "tune"]
     searcher.calibration = None
     lists, labels = labelled_results(searcher, tune)
+    labels = [y for per_query in labels for y in per_query]
     rows = np.vstack([features(hits) for hits in lists if hits])
     model = fit_logistic(rows, np.array(labels), balanced=False)
     calibration = Calibration(model.weights, model.bias, model.mean, model.scale, 0.0, "")

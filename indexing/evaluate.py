@@ -76,6 +76,12 @@ def load_devsets(paths=DEVSET_PATHS, split: str = "all") -> list[dict]:
     return items
 
 
+def hit_keys(hits) -> list[tuple]:
+    """What ``matched_labels`` reads of search hits: (doc_ids — the shown one and ``also_in`` —,
+    unit_id) per hit."""
+    return [((h.doc_id, *h.also_in), h.unit_id) for h in hits]
+
+
 def matched_labels(
     hits: list[tuple], labels: list[dict], *, pinpoint: bool = False
 ) -> list[int | None]:
@@ -162,7 +168,7 @@ def evaluate(searcher, devset: list[dict], k: int = 10, modes=MODES) -> dict:
         rows: dict[str, list[dict]] = {"all": []}
         for item in devset:
             hits = searcher.search(item["query"], k=k, mode=mode)
-            found = [((h.doc_id, *h.also_in), h.unit_id) for h in hits]
+            found = hit_keys(hits)
             scores = score_query(found, item["relevant"], k)
             rows["all"].append(scores)
             rows.setdefault(item.get("language", "?"), []).append(scores)

@@ -200,12 +200,11 @@ def cmd_calibrate(args) -> int:
         d["id"] for d in test if searcher.assess(d["query"], search_hits(searcher, d["query"]))
     ]
     caught = [q for q in OFF_TOPIC if searcher.assess(q, search_hits(searcher, q))]
-    lists, labels = labelled_results(searcher, test)
+    lists, per_query = labelled_results(searcher, test)
     relevances = [h.relevance or 0.0 for hits in lists for h in hits]
+    labels = [y for ys in per_query for y in ys]
     firsts = [
-        (hits[0].relevance or 0.0, labels[sum(map(len, lists[:i]))])
-        for i, hits in enumerate(lists)
-        if hits
+        (hits[0].relevance or 0.0, ys[0]) for hits, ys in zip(lists, per_query, strict=True) if hits
     ]
     report = {
         "calibration": calibration,

@@ -211,6 +211,7 @@ class Corpus:
         self._statements: dict[tuple[str, str], list[Statement]] = {}
         self._topics: dict[tuple[str, str], set[str]] = {}
         self._force: dict[tuple[str, str], str] = {}
+        self._decisions: dict[tuple[str, str], dict] = {}
 
     def statements(self, unit: Unit) -> list[Statement]:
         key = (unit.doc_id, unit.unit_id)
@@ -219,6 +220,14 @@ class Corpus:
 
             self._statements[key] = statements(unit)
         return self._statements[key]
+
+    def decision(self, element: Element, doc_id: str) -> dict:
+        """``decide`` for one document and element, once (language versions that decide
+        together ask for each other's)."""
+        key = (doc_id, element.element)
+        if key not in self._decisions:
+            self._decisions[key] = decide(self, element, self.by_doc.get(doc_id, []))
+        return self._decisions[key]
 
     def lead_topic(self, unit: Unit) -> str | None:
         """The topic the article holding ``unit`` addresses most strongly."""
@@ -427,9 +436,10 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
         hit.score -= 1.0
 
 
-def _quote(unit: Unit, start: int, end: int, sentence: Statement | None) -> tuple[str, int, int]:
-    """The words that decide the cell: the cue's sentence, cut to ≤ 300 characters at words."""
-    s, e = (sentence.start, sentence.end) if sentence else (start, end)
+def _quote(unit: Unit, start: int, end: int, span: tuple[int, int] | None) -> tuple[str, int, int]:
+    """The words that decide the cell: ``span`` (the cue's sentence; default the cue
+    ``start``–``end``) cut to ≤ 300 characters at words around the cue."""
+    s, e = span or (start, end)
     if e - s > _QUOTE_MAX:
         s = max(s, start - (_QUOTE_MAX - (end - start)) // 2)
         e = min(e, s + _QUOTE_MAX)
@@ -497,7 +507,8 @@ def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
             value, force = "no", corpus.principal_force(unit)
     unit = hit.unit
     sentence = _sentence(corpus, unit, hit.start)
-    quote, start, end = _quote(unit, hit.start, hit.end, sentence)
+    span = (sentence.start, sentence.end) if sentence else None
+    quote, start, end = _quote(unit, hit.start, hit.end, span)
     cited = [unit] + [h.unit for h in more if h.unit.unit_id != unit.unit_id]
     seen: set[str] = set()
     citations = []
@@ -599,16 +610,14 @@ def document_cells(corpus: Corpus, record: DocRecord, parallel: tuple[str, ...] 
     language, and one law must not say yes in English and no in French. A cell decided on
     another version cites and quotes the same provision of this one (``_carried``) and names
     that version in ``decided_in``."""
-    doc_units = corpus.by_doc.get(record.doc_id, [])
     versions = [d for d in parallel if d == record.doc_id or corpus.by_doc.get(d)]
     cells = []
     for element in elements():
-        cell = decide(corpus, element, doc_units)
+        cell = corpus.decision(element, record.doc_id)
         decided_in = record.doc_id
         if len(versions) > 1:
             decisions = {
-                d: cell if d == record.doc_id else decide(corpus, element, corpus.by_doc[d])
-                for d in versions
+                d: cell if d == record.doc_id else corpus.decision(element, d) for d in versions
             }
             decided_in = _pooled(record.doc_id, decisions)
             if decisions[decided_in]["value"] == cell["value"]:
@@ -668,14 +677,10 @@ def _carried(corpus: Corpus, element: Element, cell: dict, doc_id: str) -> dict 
     theirs, ours = corpus.statements(source), corpus.statements(unit)
     at = next((i for i, st in enumerate(theirs) if st.start <= cell["quote_start"] < st.end), None)
     if at is not None and len(theirs) == len(ours):
-        start, end = ours[at].start, ours[at].end
+        span = (ours[at].start, ours[at].end)
     else:
-        start, end = 0, len(unit.text)
-    if end - start > _QUOTE_MAX:
-        end = start + _QUOTE_MAX
-        while end > start and not unit.text[end].isspace():
-            end -= 1
-    quote, start, end = _quote(unit, start, end, None)
+        span = (0, len(unit.text))
+    quote, start, end = _quote(unit, span[0], span[0], span)  # from the sentence's start
     return {
         **cell,
         "citations": [unit] + [u for u in cited if u.unit_id != unit.unit_id],
