@@ -122,6 +122,8 @@ PINPOINT = [
     ("limitation period for bringing actions for damages", "eu-csddd-2024-1760", "art-29.par-3"),
     ("wie lange muss die Dokumentation aufbewahrt werden", "de-lksg-2021", "sec-10.par-1"),
     ("full-time equivalent employees part-time workers count", "eu-csddd-2024-1760", "art-2.par-4"),
+    # the point of a definition's list that holds the date, not the definition holding the list
+    ("EUDR cut-off date for deforestation", "eu-deforestation-2023-1115", "art-2.pt-13.pt-a"),
 ]
 
 
