@@ -93,6 +93,11 @@ FORCES = [
     ("eu-com-2022-71-fr", "art-7.par-4", "obligation", "sont assortis des mesures"),
     # soft law's "need to"
     ("un-ungps-2011", "principle-15.commentary", "recommendation", "need to know and show"),
+    # an amending point: the words it inserts decide, not its instruction nor its lead-in
+    ("eu-csrd-2022-2464", "art-3.pt-25", "prohibition", "shall be prohibited"),
+    ("eu-csrd-2022-2464", "art-1.pt-6", "none", "point (b) is replaced by the following"),
+    # the statute's present: "elle cite les instruments" (its lead-in of points a–e)
+    ("ch-ddtro-2021-fr", "art-10.par-2", "obligation", "elle cite les instruments"),
 ]
 
 

@@ -66,6 +66,17 @@ _EXCEPTION = re.compile(
     re.I,
 )
 _QUOTE_MAX = 300
+#: an amending instruction ("Article 37 is amended as follows:", "point (c) is deleted;",
+#: "wird wie folgt geändert:", "skal lyde:") commands nothing; the words it inserts do
+_AMENDING = re.compile(
+    r"\b(?:is|are) (?:hereby )?(?:amended|replaced|deleted|inserted|added|renumbered)\b"
+    r"|\b(?:est|sont) (?:modifié|remplacé|supprimé|inséré|ajouté|abrogé)e?s?\b"
+    r"|\bil est (?:inséré|ajouté)|\bwird wie folgt geändert|\berhält folgende Fassung"
+    r"|\b(?:wird|werden) (?:\S+ ){0,3}(?:eingefügt|angefügt|gestrichen|aufgehoben|ersetzt)\b"
+    r"|\bwordt (?:als volgt )?(?:gewijzigd|vervangen|ingevoegd|toegevoegd)|\bskal lyde\b"
+    r"|\boppheves\b",
+    re.I,
+)
 _DEFINITION = re.compile(
     r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
     r"|\bim Sinne dieses Gesetzes sind\b|\bgelten als\b|\bwordt verstaan\b",
@@ -288,7 +299,11 @@ class Corpus:
             if first_line > 0:
                 statements = [s for s in statements if s.start < first_line]
         lead_in = self._lead_in(unit)
-        if (
+        amends = [s for s in statements if _amending(s)]
+        if amends:
+            # an amending provision: what it inserts decides, whatever text comes first
+            statements = [s for s in statements if s not in amends]
+        elif (
             statements
             and statements[0].force == "none"
             and lead_in not in OPERATIVE
@@ -334,6 +349,8 @@ class Corpus:
         words (the lead-in, "Companies shall … take the following measures:"), else the
         parent's principal force."""
         end = self.own_end(parent)
+        if any(s.end <= end + 1 and _amending(s) for s in self.statements(parent)):
+            return "none"  # "Article 23 is amended as follows: (a) …" — the points amend
         operative = [
             s
             for s in self.statements(parent)
@@ -343,6 +360,13 @@ class Corpus:
             return operative[-1].force
         inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
         return inherited or self.principal_force(parent)
+
+
+def _amending(statement: Statement) -> bool:
+    """An amending instruction: a short sentence that says what is amended, inserted, replaced
+    or deleted, ending with a colon (the new words follow) or as a sentence of its own."""
+    text = statement.text.strip()
+    return (text.endswith(":") or len(text) < 160) and bool(_AMENDING.search(text))
 
 
 def principal_force(unit: Unit, units: list[Unit] | None = None) -> str:

@@ -185,7 +185,8 @@ _FR_PRESENT = (
     r"|soumet(?:tent)?|exige(?:nt)?|demande(?:nt)?|supporte(?:nt)?|respecte(?:nt)?"
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
     r"|met(?:tent)? à (?:jour|disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
-    r"|identifie(?:nt)?|recense(?:nt)?|désigne(?:nt)?)\b"
+    r"|identifie(?:nt)?|recense(?:nt)?|désigne(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
+    r"|décri(?:t|vent)|indique(?:nt)?)\b"
 )
 
 # Per language, cue patterns in precedence order (see ``_compiled``). Kinds: a force; "scope" (a
