@@ -96,6 +96,18 @@ FORCES = [
     # an amending point: the words it inserts decide, not its instruction nor its lead-in
     ("eu-csrd-2022-2464", "art-3.pt-25", "prohibition", "shall be prohibited"),
     ("eu-csrd-2022-2464", "art-1.pt-6", "none", "point (b) is replaced by the following"),
+    # "müssen nicht prüfen … und sind … befreit": an exemption (need not), not a duty
+    ("ch-ddtro-2021", "art-6", "none", "müssen nicht prüfen"),
+    # the Swiss statute's present after the paragraph number; an authority's "prüft"
+    ("ch-co-964-2021", "art-964j.par-4", "obligation", "4 Er legt fest"),
+    ("de-lksg-2021", "sec-13.par-1.pt-1", "obligation", "der Bericht nach § 10 Absatz 2"),
+    # a point under "… umfassen insbesondere": the statute's present of a thing's contents
+    ("de-lksg-2021", "sec-17.par-2.pt-2", "obligation", "die Angaben und Nachweise"),
+    # soft law's "may" says what can happen; its "should" decides
+    ("un-ungps-2011", "principle-14.commentary", "none", "may have less capacity"),
+    ("un-ungps-2011", "principle-29.commentary", "recommendation", "should"),
+    # "elaborates … on how business enterprises should address": an indirect question
+    ("un-ungps-2011", "principle-13.commentary", "none", "for how business enterprises should"),
     # the statute's present: "elle cite les instruments" (its lead-in of points a–e)
     ("ch-ddtro-2021-fr", "art-10.par-2", "obligation", "elle cite les instruments"),
 ]

@@ -325,6 +325,10 @@ class Corpus:
         # exceptions and derogations do not count — unless the provision is nothing else
         # ("Notwithstanding paragraph 1, this Directive shall not preclude Member States …")
         rules = [s for s in operative if not _EXCEPTION.match(s.text)] or operative
+        if unit.kind in ("principle", "commentary"):
+            # soft law permits nothing: its "may" says what can happen ("individuals who may be
+            # adversely impacted", "enterprises may have less capacity")
+            rules = [s for s in rules if s.force != "permission"]
         for statement in rules:
             # the first operative sentence says what the provision does; a "may" further on is
             # often an option inside a duty, so it counts half

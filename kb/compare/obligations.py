@@ -198,6 +198,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "mask",  # not a deontic "may": "as the case may be", "the means may vary"
             r"\bas the case may be\b|\bshould (?:not )?have been\b"
+            # … nor the "should" of an indirect question ("elaborates on how enterprises should")
+            r"|\b(?:on|about|for|of|explains?|elaborates?|describes?) how\b[^.;:]{0,60}?\bshould\b"
             r"|\bmay (?:also |well |even |therefore )?(?:vary|differ|change|arise|occur|affect"
             r"|be affected|increase|decrease|constrain|be subject to|lead to|result in|need"
             r"|become|exist|seem|appear|face|be at|be (?:more|less|particularly|especially"
@@ -240,9 +242,10 @@ _CUES: dict[str, list[tuple[str, str]]] = {
     ],
     "de": [
         (
-            "never",  # "bleibt unberührt"; exemptions: "befreit sind", "müssen … keinen … erstellen"
+            "never",  # "bleibt unberührt"; exemptions: "befreit sind", "müssen … keinen … erstellen",
+            # "müssen nicht prüfen" (need not)
             r"\bbleib(?:t|en) unberührt\b|\bbefreit\b|\bfindet keine Anwendung\b|\bgilt nicht\b"
-            r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b",
+            r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b|\b(?:muss|müssen) nicht\b",
         ),
         ("scope", rf"\b(?:ist|sind)\b{_GAP}\banzuwenden\b"),
         (
@@ -263,7 +266,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"\b(?:stell(?:t|en) sicher|sorg(?:t|en) dafür|leg(?:t|en)\b[^.;:]{0,80}?\bfest"
             r"|erstatte(?:t|n)|erstell(?:t|en)|führ(?:t|en)|ermittel(?:t|n)|bewerte(?:t|n)"
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
-            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen)\b",
+            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft)\b",
+        ),
+        (  # the statute's present of a thing's contents: "Der Bericht umfasst insbesondere:"
+            "obligation",
+            r"\b(?:umfass(?:t|en)|enthält|enthalten) (?:insbesondere|mindestens|folgende)\b",
         ),
         (
             "permission",
@@ -384,8 +391,8 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_PRONOUN_SUBJECT = re.compile(
-    r"(?:^|[,;]\s*)(?:They|It|Ils|Elles|Il|Elle|Sie|Er|Zij|Hij|(?:il|elle)s?)\s+$"
+_PRONOUN_SUBJECT = re.compile(  # after the paragraph's number too: "4 Er legt fest"
+    r"(?:^(?:\d+[a-z]?\s+)?|[,;]\s*)(?:They|It|Ils|Elles|Il|Elle|Sie|Er|Zij|Hij|(?:il|elle)s?)\s+$"
 )
 #: words that open a clause which is the content of the cue before it ("shall ensure that …",
 #: "kan gi forskrift om at …", "un overtredelsesgebyr som … skal betale")
