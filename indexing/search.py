@@ -61,8 +61,9 @@ class RankingSettings:
     #: an amending act (manifest ``amends``), whose changes the consolidated versions carry, unless
     #: the query names it ("Omnibus", "stop-the-clock")
     amending_weight: float = 0.5
-    #: provisions of an instrument the query names ("LkSG", "Omnibus", …)
-    named_boost: float = 5.0
+    #: provisions of an instrument the query names ("LkSG", "Omnibus", …); tuning half, 5 / 10 /
+    #: 30 / 1000: S@10 0.889 / 0.899 / 0.899 / 0.899, IR@10 0.952 / 0.960 / 0.957 / 0.952
+    named_boost: float = 10.0
     #: at most this many results per instrument among the first k (when enough others match)
     per_doc: int = 2
     #: … per instrument the query names, when it names several (one named instrument: no cap)
