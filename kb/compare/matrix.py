@@ -66,6 +66,9 @@ _EXCEPTION = re.compile(
     re.I,
 )
 _QUOTE_MAX = 300
+#: score added to a cue hit per other hit in its article (at most 1). Tuning half, citation:
+#: 0 0.850, 0.1 0.850, 0.25 0.867, 0.5 0.867 (value 0.913 throughout)
+_SIBLING_HIT = 0.25
 #: an amending instruction ("Article 37 is amended as follows:", "point (c) is deleted;",
 #: "wird wie folgt geändert:", "skal lyde:") commands nothing; the words it inserts do
 _AMENDING = re.compile(
@@ -506,7 +509,13 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
             "quote_end": None,
             "fact": None,
         }
-    hits.sort(key=lambda h: (-h.score, h.unit.order))
+    # an article whose several provisions match is about the element, more than one passing
+    # mention ("subsidiaries" in Art. 8(1), 8(2)(a), 8(2)(b) over one in Art. 7(2)(b))
+    per_article = Counter(top_level(h.unit.unit_id) for h in hits)
+    for h in hits:
+        h.score += min(_SIBLING_HIT * (per_article[top_level(h.unit.unit_id)] - 1), 1.0)
+    # at equal score the element's first cue, then the text's order
+    hits.sort(key=lambda h: (-h.score, h.rank > 0, h.unit.order))
     best = hits[0]
     # the condition may be stated in another paragraph of the same article that addresses the
     # element nearly as strongly ("Liegen … tatsächliche Anhaltspunkte vor" in § 9(3) beside § 9(1))
