@@ -108,6 +108,11 @@ FORCES = [
     ("un-ungps-2011", "principle-29.commentary", "recommendation", "should"),
     # "elaborates … on how business enterprises should address": an indirect question
     ("un-ungps-2011", "principle-13.commentary", "none", "for how business enterprises should"),
+    # the Federal Council acts: "Le Conseil fédéral détermine"; a French document's passive present
+    ("ch-co-964-2021-fr", "art-964j.par-2", "obligation", "Le Conseil fédéral détermine"),
+    ("ch-co-964-2021-fr", "art-964l.par-2", "obligation", "Le rapport est rédigé"),
+    # "la manière dont les entreprises doivent …" asks how; "peut publier" decides
+    ("eu-com-2022-71-fr", "art-13", "permission", "peut publier des lignes directrices"),
     # the statute's present: "elle cite les instruments" (its lead-in of points a–e)
     ("ch-ddtro-2021-fr", "art-10.par-2", "obligation", "elle cite les instruments"),
 ]

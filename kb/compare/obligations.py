@@ -199,7 +199,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "mask",  # not a deontic "may": "as the case may be", "the means may vary"
             r"\bas the case may be\b|\bshould (?:not )?have been\b"
             # … nor the "should" of an indirect question ("elaborates on how enterprises should")
-            r"|\b(?:on|about|for|of|explains?|elaborates?|describes?) how\b[^.;:]{0,60}?\bshould\b"
+            r"|\b(?:on|about|for|of|explains?|elaborates?|describes?) how\b[^.;:]{0,60}?"
+            r"\b(?:should|shall|must)\b"
             r"|\bmay (?:also |well |even |therefore )?(?:vary|differ|change|arise|occur|affect"
             r"|be affected|increase|decrease|constrain|be subject to|lead to|result in|need"
             r"|become|exist|seem|appear|face|be at|be (?:more|less|particularly|especially"
@@ -279,7 +280,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "fr": [
-        ("mask", r"\bcomme il se doit\b|\bon ne peut\b"),
+        (  # … nor an indirect question: "la manière dont les entreprises doivent s'acquitter"
+            "mask",
+            r"\bcomme il se doit\b|\bon ne peut\b"
+            r"|\b(?:la manière|la façon) dont\b[^.;:]{0,80}?\b(?:doi(?:ven)?t|devrai(?:en)?t)\b",
+        ),
         (
             "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas"
             r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"
@@ -303,6 +308,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (  # the French statute's present states the rule even of a thing: "Le plan comporte"
             "obligation",
             r"\b(?:comporte(?:nt)?|contien(?:nen)?t|se fonde(?:nt)? sur"
+            # … and of what is done to it: "Le rapport est rédigé dans une langue nationale"
+            r"|(?:est|sont) (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?)"
             r"|(?:fait|font) l['’]objet d['’]une?|(?:est|sont) assortie?s? d(?:e|es|['’]))",
         ),
         (
@@ -365,14 +372,14 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
             r"\bUnternehmen[s]?\b|\b(?:oberste )?Leitungs- oder Verwaltungsorgan\b"
             r"|\b(?:Verwaltungsrat|Vorstand|Geschäftsleitung)\b",
         ),
-        ("state", r"\b(?:Staat(?:en)?|Bundesregierung)\b"),
+        ("state", r"\b(?:Staat(?:en)?|Bundesregierung|Bundesrat)\b"),
     ],
     "fr": [
         ("member-state", r"\bÉtats? membres?\b"),
         ("commission", r"\b(?:la )?Commission\b"),
         ("authority", r"\b[Aa]utorités?\b"),
         ("company", r"\b(?:[Ss]ociétés?|[Ee]ntreprises?)\b"),
-        ("state", r"\b(?:l['’])?États?\b"),
+        ("state", r"\b(?:l['’])?États?\b|\bConseil fédéral\b"),
     ],
     "nl": [
         ("member-state", r"\b[Ll]idstat(?:en|aat)\b|\b[Ll]idstaat\b"),
