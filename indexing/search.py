@@ -556,9 +556,9 @@ class Searcher:
 
     def _innermost(self, row: int, rows: list[int], dense: dict[int, float]) -> int:
         """``row``, or the part of ``rows`` inside it that the dense model scores best, when that
-        score is within ``settings.pinpoint_descend`` of ``row``'s. Tuning half, pinpoint@10:
-        off 0.652; margin 0.003 / 0.006 / 0.01 / 0.015 0.662 / 0.671 / 0.686 / 0.691;
-        0.691 (0.02 and no limit: 0.691)."""
+        score is within ``settings.pinpoint_descend`` of ``row``'s. Tuning half, pinpoint@10 for
+        off / 0.003 / 0.006 / 0.01 / 0.015 / 0.02 / no limit: 0.652 / 0.662 / 0.671 / 0.686 /
+        0.691 / 0.691 / 0.691."""
         margin = self.settings.pinpoint_descend
         if margin < 0 or row not in dense:
             return row
