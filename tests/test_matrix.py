@@ -189,6 +189,13 @@ CELLS = [
     # 5 years" is a cited no that quotes the period
     ("eu-csddd-2024-1760", "monitoring.annual", "yes", "art-15"),
     ("eu-csddd-2024-1760-consolidated-2026-03-18", "monitoring.annual", "no", "art-15"),
+    # an article that matches in several provisions (Art. 8(1), 8(2)(a), 8(2)(b)) over one passing
+    # mention earlier (Art. 7(2)(b))
+    ("eu-csddd-2024-1760", "value-chain.subsidiaries", "yes", "art-8"),
+    # a supply chain defined as own and upstream activities excludes downstream; a Swiss seat
+    # clause excludes foreign companies
+    ("ch-ddtro-2021", "value-chain.downstream", "no", "art-2.par-1.pt-b"),
+    ("ch-ddtro-2021", "scope.non-domestic", "no", "art-2.par-1.pt-a"),
 ]
 
 
