@@ -27,7 +27,7 @@ from kb.compare.versions import act_of, visible_at
 from kb.errors import QueryError
 from kb.lang import query_tokens, words
 from kb.models import DocRecord
-from kb.numbering import is_within, top_level
+from kb.numbering import top_level
 
 #: a paragraph of a draft bill fits (to find its counterparts); the dense model reads its first
 #: 512 tokens, BM25 all of it
@@ -74,7 +74,7 @@ class RankingSettings:
     #: weights of the dense and the lexical (BM25, lexicon) rankings of a provision's parts
     pinpoint_dense: float = 1.0
     pinpoint_lexical: float = 0.0
-    #: … then the innermost part inside it whose dense score is within this of its own (the
+    #: … then the best-scoring part inside it, when its dense score is within this of its own (the
     #: point of a list that answers rather than the paragraph holding the list); negative: off
     pinpoint_descend: float = 0.015
     #: re-order the first provisions with the learned reranker (``indexing.rerank``) when one
@@ -522,8 +522,9 @@ class Searcher:
     def _cited_row(self, query: str, group: _Group) -> int:
         """The row a grouped hit cites: with ``settings.pinpoint``, the paragraph/point of the
         provision (in the best row's document) that the rankers score best within it — each
-        ranker ranks the provision's parts, the ranks are fused as the rows were; else, or when
-        the provision has no parts, the passage."""
+        ranker ranks the provision's parts, the ranks are fused as the rows were — or a part
+        inside that one that scores nearly as well (``_innermost``); else, or when the provision
+        has no parts, the passage."""
         best = self.index.chunks[group.best]
         passage = self._passage_of.get(group.best, group.best) if best.part else group.best
         rows = self._parts_of.get((best.doc_id, top_level(best.unit_id)), [])
@@ -555,16 +556,18 @@ class Searcher:
         return self._innermost(fused[0][0], rows, dense)
 
     def _innermost(self, row: int, rows: list[int], dense: dict[int, float]) -> int:
-        """``row``, or the part of ``rows`` inside it that the dense model scores best, when that
-        score is within ``settings.pinpoint_descend`` of ``row``'s. Tuning half, pinpoint@10 for
+        """``row``, or the part of ``rows`` inside it (at any depth) that the dense model scores
+        best, when that score is within ``settings.pinpoint_descend`` of ``row``'s. Tuning half, pinpoint@10 for
         off / 0.003 / 0.006 / 0.01 / 0.015 / 0.02 / no limit: 0.652 / 0.662 / 0.671 / 0.686 /
         0.691 / 0.691 / 0.691."""
         margin = self.settings.pinpoint_descend
         if margin < 0 or row not in dense:
             return row
         unit = self.index.chunks[row].unit_id
-        inside = [r for r in rows if r != row and r in dense]
-        inside = [r for r in inside if is_within(self.index.chunks[r].unit_id, unit)]
+        # strictly inside: a paragraph split into several passages shares its unit id
+        inside = [
+            r for r in rows if r in dense and self.index.chunks[r].unit_id.startswith(unit + ".")
+        ]
         if not inside:
             return row
         best = max(inside, key=lambda r: dense[r])

@@ -89,7 +89,46 @@ CUES = [
     ("Ondernemingen zouden beter moeten rapporteren.", "nl", "recommendation", "company"),
     ("De toezichthouder kan een boete opleggen.", "nl", "permission", "authority"),
     ("De lidstaten dienen regels vast te stellen.", "nl", "obligation", "member-state"),
+    # "need not" is an exemption; "not only … but also" is a duty
+    ("Die Unternehmen müssen nicht prüfen, ob X gilt.", "de", "none", "company"),
+    ("Die Unternehmen müssen nicht nur X prüfen, sondern auch Y.", "de", "obligation", "company"),
+    # an indirect question after a verb that explains is what the text is about, not a rule
+    ("Principle 9 explains how enterprises should treat widgets.", "en", "none", "company"),
+    ("Information on how widgets work must be given to workers.", "en", "obligation", "other"),
+    ("Cet article précise la manière dont les sociétés doivent peindre.", "fr", "none", "company"),
+    ("La manière dont les widgets sont peints doit être décrite.", "fr", "obligation", "other"),
+    # the statute's present of what is done to a document, said of the sentence's subject
+    ("2 Le rapport est rédigé en anglais.", "fr", "obligation", "other"),
+    ("Lorsque le rapport est approuvé, la société peut le publier.", "fr", "permission", "company"),
+    ("Der Bericht umfasst insbesondere X.", "de", "obligation", "other"),
+    ("Die Liste enthält folgende Widgets.", "de", "none", "other"),
+    # a pronoun subject after the paragraph's number; the Federal Council acts
+    ("4 Er legt fest, welche Widgets blau sind.", "de", "obligation", "other"),
+    ("Le Conseil fédéral détermine les volumes.", "fr", "obligation", "state"),
 ]
+
+
+AMENDING = [
+    ("Article 37 is amended as follows:", True),
+    ("in paragraph 1, the following subparagraph is added:", True),
+    ("point (c) is deleted;", True),
+    ("L'article 5 est modifié comme suit:", True),
+    ("Absatz 3 wird gestrichen.", True),
+    ("§ 4 annet ledd oppheves.", True),
+    ("Where new widget suppliers are added, the company shall update its list.", False),
+    ("Where a widget is replaced, the company shall take the following measures:", False),
+    ("Lorsque le contrat est modifié, la société en informe l'autorité.", False),
+    ("Pålegget oppheves når forholdet er rettet.", False),
+]
+
+
+@pytest.mark.parametrize(("sentence", "amending"), AMENDING)
+def test_amending_instructions(sentence, amending):
+    from kb.compare.matrix import _amending
+    from kb.models import Statement
+
+    statement = Statement("d", "u", sentence, "none", "other", 0, len(sentence), "")
+    assert _amending(statement) is amending
 
 
 @pytest.mark.parametrize(("sentence", "language", "force", "addressee"), CUES)

@@ -16,7 +16,9 @@ How a cell is decided (automatic, explainable):
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
    long compound), when the sentence is operative and when a cue is in the article's heading; less
    in definitions, final provisions and where it only points elsewhere ("in accordance with
-   Article 12", "(§ 6 Absatz 2)"). Ties go to the earlier provision. An element with ``duty``
+   Article 12", "(§ 6 Absatz 2)"), and more for each other hit in the same article (an article
+   that matches in several provisions is about the element). At equal score the element's first
+   cue wins, then the earlier provision. An element with ``duty``
    needs an operative sentence; one that asks whether something *must* be done
    (``"duty": "required"``) a duty or a recommendation, not a "may".
 3. **Value**: an exclusion cue ("begründet keine zivilrechtliche Haftung") gives a cited ``no``;
@@ -72,12 +74,20 @@ _SIBLING_HIT = 0.25
 #: an amending instruction ("Article 37 is amended as follows:", "point (c) is deleted;",
 #: "wird wie folgt geändert:", "skal lyde:") commands nothing; the words it inserts do
 _AMENDING = re.compile(
-    r"\b(?:is|are) (?:hereby )?(?:amended|replaced|deleted|inserted|added|renumbered)\b"
-    r"|\b(?:est|sont) (?:modifié|remplacé|supprimé|inséré|ajouté|abrogé)e?s?\b"
-    r"|\bil est (?:inséré|ajouté)|\bwird wie folgt geändert|\berhält folgende Fassung"
-    r"|\b(?:wird|werden) (?:\S+ ){0,3}(?:eingefügt|angefügt|gestrichen|aufgehoben|ersetzt)\b"
-    r"|\bwordt (?:als volgt )?(?:gewijzigd|vervangen|ingevoegd|toegevoegd)|\bskal lyde\b"
-    r"|\boppheves\b",
+    r"\b(?:amended as follows|replaced by the following|the following (?:\w+ ){0,3}(?:is|are)"
+    r" (?:added|inserted))\b"
+    r"|\b(?:article|paragraph|subparagraph|point|annex|section)s?\b[^.:;]{0,40}\b(?:is|are)"
+    r" (?:deleted|replaced|inserted|added|renumbered)\b"
+    r"|\b(?:modifiée?s? comme suit|remplacée?s? par (?:le texte suivant|ce qui suit)"
+    r"|il est (?:inséré|ajouté))"
+    r"|\b(?:l['’]article|le point|le paragraphe|l['’]alinéa|l['’]annexe)[^.:;]{0,40}"
+    r"\b(?:est|sont) (?:supprimée?s?|remplacée?s?|insérée?s?|ajoutée?s?)"
+    r"|\bwird wie folgt geändert|\berhält folgende Fassung"
+    r"|\b(?:Artikel|Absatz|Nummer|Satz|Buchstabe|§)[^.:;]{0,40}\b(?:wird|werden)"
+    r" (?:\S+ ){0,3}(?:eingefügt|angefügt|gestrichen|aufgehoben|ersetzt)\b"
+    r"|\bwordt als volgt gewijzigd|\b(?:artikel|lid|punt)[^.:;]{0,40}\bwordt"
+    r" (?:vervangen|ingevoegd|toegevoegd|geschrapt)\b"
+    r"|\bskal lyde\b|\b(?:§|ledd|bokstav)[^.:;]{0,40}\boppheves\b",
     re.I,
 )
 _DEFINITION = re.compile(
@@ -302,10 +312,10 @@ class Corpus:
             if first_line > 0:
                 statements = [s for s in statements if s.start < first_line]
         lead_in = self._lead_in(unit)
-        amends = [s for s in statements if _amending(s)]
-        if amends:
+        inserted = [s for s in statements if not _amending(s)]
+        if len(inserted) < len(statements):
             # an amending provision: what it inserts decides, whatever text comes first
-            statements = [s for s in statements if s not in amends]
+            statements = inserted
         elif (
             statements
             and statements[0].force == "none"
@@ -356,13 +366,10 @@ class Corpus:
         words (the lead-in, "Companies shall … take the following measures:"), else the
         parent's principal force."""
         end = self.own_end(parent)
-        if any(s.end <= end + 1 and _amending(s) for s in self.statements(parent)):
+        own = [s for s in self.statements(parent) if s.end <= end + 1]
+        if any(_amending(s) for s in own):
             return "none"  # "Article 23 is amended as follows: (a) …" — the points amend
-        operative = [
-            s
-            for s in self.statements(parent)
-            if s.end <= end + 1 and s.force in OPERATIVE and not _EXCEPTION.match(s.text)
-        ]
+        operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
         if operative:
             return operative[-1].force
         inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
@@ -370,8 +377,9 @@ class Corpus:
 
 
 def _amending(statement: Statement) -> bool:
-    """An amending instruction: a short sentence that says what is amended, inserted, replaced
-    or deleted, ending with a colon (the new words follow) or as a sentence of its own."""
+    """An amending instruction: a sentence that names what is amended, inserted, replaced or
+    deleted ("point (b) is replaced by the following:", "Absatz 3 wird gestrichen."), either
+    ending with a colon (the new words follow) or shorter than 160 characters."""
     text = statement.text.strip()
     return (text.endswith(":") or len(text) < 160) and bool(_AMENDING.search(text))
 

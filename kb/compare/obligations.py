@@ -185,7 +185,7 @@ _FR_PRESENT = (
     r"|soumet(?:tent)?|exige(?:nt)?|demande(?:nt)?|supporte(?:nt)?|respecte(?:nt)?"
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
     r"|met(?:tent)? à (?:jour|disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
-    r"|identifie(?:nt)?|recense(?:nt)?|désigne(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
+    r"|identifie(?:nt)?|recense(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
     r"|décri(?:t|vent)|indique(?:nt)?)\b"
 )
 
@@ -199,8 +199,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "mask",  # not a deontic "may": "as the case may be", "the means may vary"
             r"\bas the case may be\b|\bshould (?:not )?have been\b"
             # … nor the "should" of an indirect question ("elaborates on how enterprises should")
-            r"|\b(?:on|about|for|of|explains?|elaborates?|describes?) how\b[^.;:]{0,60}?"
-            r"\b(?:should|shall|must)\b"
+            r"|\b(?:explains?|elaborates?|describes?|sets? out|clarif(?:y|ies))\b[^.;:]{0,40}?"
+            r"\bhow\b[^.;:]{0,60}?\b(?:should|shall|must)\b"
             r"|\bmay (?:also |well |even |therefore )?(?:vary|differ|change|arise|occur|affect"
             r"|be affected|increase|decrease|constrain|be subject to|lead to|result in|need"
             r"|become|exist|seem|appear|face|be at|be (?:more|less|particularly|especially"
@@ -246,7 +246,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "never",  # "bleibt unberührt"; exemptions: "befreit sind", "müssen … keinen … erstellen",
             # "müssen nicht prüfen" (need not)
             r"\bbleib(?:t|en) unberührt\b|\bbefreit\b|\bfindet keine Anwendung\b|\bgilt nicht\b"
-            r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b|\b(?:muss|müssen) nicht\b",
+            r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b|\b(?:muss|müssen) nicht\b(?!\s+nur\b)",
         ),
         ("scope", rf"\b(?:ist|sind)\b{_GAP}\banzuwenden\b"),
         (
@@ -271,7 +271,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ),
         (  # the statute's present of a thing's contents: "Der Bericht umfasst insbesondere:"
             "obligation",
-            r"\b(?:umfass(?:t|en)|enthält|enthalten) (?:insbesondere|mindestens|folgende)\b",
+            r"\b(?:umfass(?:t|en)|enthält|enthalten) (?:insbesondere|mindestens)\b",
         ),
         (
             "permission",
@@ -283,7 +283,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (  # … nor an indirect question: "la manière dont les entreprises doivent s'acquitter"
             "mask",
             r"\bcomme il se doit\b|\bon ne peut\b"
-            r"|\b(?:la manière|la façon) dont\b[^.;:]{0,80}?\b(?:doi(?:ven)?t|devrai(?:en)?t)\b",
+            r"|\b(?:concerne|précise|explique|décrit|sur)\s+(?:la manière|la façon) dont\b"
+            r"[^.;:]{0,80}?\b(?:doi(?:ven)?t|devrai(?:en)?t)\b",
         ),
         (
             "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas"
@@ -308,9 +309,13 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (  # the French statute's present states the rule even of a thing: "Le plan comporte"
             "obligation",
             r"\b(?:comporte(?:nt)?|contien(?:nen)?t|se fonde(?:nt)? sur"
-            # … and of what is done to it: "Le rapport est rédigé dans une langue nationale"
-            r"|(?:est|sont) (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?)"
             r"|(?:fait|font) l['’]objet d['’]une?|(?:est|sont) assortie?s? d(?:e|es|['’]))",
+        ),
+        (  # … and of what is done to it, said of the sentence's subject: "Le rapport est rédigé
+            # dans une langue nationale" (not "Lorsque le plan est approuvé, …")
+            "obligation",
+            r"^\W*(?:\d+\s+)?(?:Le|La|Les|L['’])\s*[^,;:.]{1,60}?\b(?:est|sont)"
+            r" (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?)\b",
         ),
         (
             "permission",
