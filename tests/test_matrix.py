@@ -113,6 +113,10 @@ FORCES = [
     ("ch-co-964-2021-fr", "art-964l.par-2", "obligation", "Le rapport est rédigé"),
     # "la manière dont les entreprises doivent …" asks how; "peut publier" decides
     ("eu-com-2022-71-fr", "art-13", "permission", "peut publier des lignes directrices"),
+    # a list opened by a sentence of its own takes no "may" from before it (payment types)
+    ("ch-co-964-2021", "art-964e.par-1.pt-6", "none", "Lizenz-, Miet- und Zugangsgebühren"),
+    # "shall have at least the power to: (a) order …" grants a power
+    ("eu-csddd-2024-1760-consolidated-2026-03-18", "art-25.par-5.pt-a.pt-i", "permission", "cease"),
     # the statute's present: "elle cite les instruments" (its lead-in of points a–e)
     ("ch-ddtro-2021-fr", "art-10.par-2", "obligation", "elle cite les instruments"),
 ]

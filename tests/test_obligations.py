@@ -102,6 +102,13 @@ CUES = [
     ("Lorsque le rapport est approuvé, la société peut le publier.", "fr", "permission", "company"),
     ("Der Bericht umfasst insbesondere X.", "de", "obligation", "other"),
     ("Die Liste enthält folgende Widgets.", "de", "none", "other"),
+    ("Sie umfassen insbesondere blaue Widgets.", "de", "none", "other"),  # not a document
+    (
+        "The authority shall have at least the power to seize widgets.",
+        "en",
+        "permission",
+        "authority",
+    ),
     # a pronoun subject after the paragraph's number; the Federal Council acts
     ("4 Er legt fest, welche Widgets blau sind.", "de", "obligation", "other"),
     ("Le Conseil fédéral détermine les volumes.", "fr", "obligation", "state"),

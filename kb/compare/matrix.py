@@ -371,6 +371,11 @@ class Corpus:
             return "none"  # "Article 23 is amended as follows: (a) …" — the points amend
         operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
         if operative:
+            if operative[-1] is not own[-1] and operative[-1].force == "permission":
+                # a list opened by a sentence of its own takes a duty from before it, not a
+                # "may" ("Die Zahlungen … können in Geld- oder Sachleistungen bestehen. Sie
+                # umfassen insbesondere folgende Arten von Leistungen: 1. …")
+                return "none"
             return operative[-1].force
         inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
         return inherited or self.principal_force(parent)

@@ -231,7 +231,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "permission",
-            r"\bshall (?:be (?:entitled|allowed|permitted|empowered) to|have the (?:right|power) to)\b",
+            r"\bshall (?:be (?:entitled|allowed|permitted|empowered) to"
+            r"|have (?:at least )?the (?:right|power)s? to)\b",
         ),
         ("recommendation", r"\bshould\b|\bought to\b|(?<!\bno )(?<!\bthe )(?<!\ba )\bneeds? to\b"),
         (
@@ -269,9 +270,12 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
             r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft)\b",
         ),
-        (  # the statute's present of a thing's contents: "Der Bericht umfasst insbesondere:"
+        (  # the statute's present of a document's contents: "Der Bericht umfasst insbesondere:"
+            # (not of anything: "Sie [die Zahlungen] umfassen insbesondere folgende Arten")
             "obligation",
-            r"\b(?:umfass(?:t|en)|enthält|enthalten) (?:insbesondere|mindestens)\b",
+            r"\b(?:Bericht|Erklärung|Plan|Auskünfte|Unterlagen|Dokumentation|Angaben|Strategie"
+            r"|Konzept)\w*\b[^.;:]{0,80}?\b(?:umfass(?:t|en)|enthält|enthalten)"
+            r" (?:insbesondere|mindestens)\b",
         ),
         (
             "permission",
