@@ -104,7 +104,7 @@ CUES = [
     ("Die Liste enthält folgende Widgets.", "de", "none", "other"),
     ("Sie umfassen insbesondere blaue Widgets.", "de", "none", "other"),  # not a document
     (
-        "The authority shall have at least the power to seize widgets.",
+        "The supervisory authority shall have at least the power to seize widgets.",
         "en",
         "permission",
         "authority",
