@@ -27,7 +27,7 @@ from kb.compare.versions import act_of, visible_at
 from kb.errors import QueryError
 from kb.lang import query_tokens, words
 from kb.models import DocRecord
-from kb.numbering import top_level
+from kb.numbering import is_within, top_level
 
 #: a paragraph of a draft bill fits (to find its counterparts); the dense model reads its first
 #: 512 tokens, BM25 all of it
@@ -557,16 +557,20 @@ class Searcher:
 
     def _innermost(self, row: int, rows: list[int], dense: dict[int, float]) -> int:
         """``row``, or the part of ``rows`` inside it (at any depth) that the dense model scores
-        best, when that score is within ``settings.pinpoint_descend`` of ``row``'s. Tuning half, pinpoint@10 for
-        off / 0.003 / 0.006 / 0.01 / 0.015 / 0.02 / no limit: 0.652 / 0.662 / 0.671 / 0.686 /
-        0.691 / 0.691 / 0.691."""
+        best, when that score is within ``settings.pinpoint_descend`` of ``row``'s. Tuning half,
+        pinpoint@10 for off / 0.003 / 0.006 / 0.01 / 0.015 / 0.02 / no limit: 0.652 / 0.662 /
+        0.671 / 0.686 / 0.691 / 0.691 / 0.691."""
         margin = self.settings.pinpoint_descend
         if margin < 0 or row not in dense:
             return row
         unit = self.index.chunks[row].unit_id
         # strictly inside: a paragraph split into several passages shares its unit id
         inside = [
-            r for r in rows if r in dense and self.index.chunks[r].unit_id.startswith(unit + ".")
+            r
+            for r in rows
+            if r in dense
+            and self.index.chunks[r].unit_id != unit
+            and is_within(self.index.chunks[r].unit_id, unit)
         ]
         if not inside:
             return row
