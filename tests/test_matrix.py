@@ -119,6 +119,24 @@ FORCES = [
     ("eu-csddd-2024-1760-consolidated-2026-03-18", "art-25.par-5.pt-a.pt-i", "permission", "cease"),
     # the statute's present: "elle cite les instruments" (its lead-in of points a–e)
     ("ch-ddtro-2021-fr", "art-10.par-2", "obligation", "elle cite les instruments"),
+    # a lead-in commands its points with its last verb: "refrain from … and shall … take the
+    # following actions", "est tenue de s'abstenir … et … prend les mesures suivantes"
+    ("eu-csddd-2024-1760", "art-11.par-7.pt-b", "obligation", "terminate the business"),
+    ("eu-csddd-2024-1760-fr", "art-11.par-7.pt-a", "obligation", "adopter et mettre en œuvre"),
+    # … but not the "may" of what the main verb ensures
+    ("eu-csddd-2024-1760", "art-14.par-2.pt-a", "obligation", ""),
+    # an annex lists, even where its words say "must not"
+    ("eu-csddd-2024-1760", "annex.part-I.sec-1.pt-13.pt-b", "none", "must not be used"),
+    # points of an empowerment inside a definitions article; not those of a definition
+    ("eu-csddd-2024-1760-consolidated-2026-03-18", "art-3.par-2.pt-c.pt-i", "permission", ""),
+    ("de-lksg-2021", "sec-2.par-2.pt-6", "none", "das Verbot der Missachtung"),
+    # "ne sont pas tenues d'établir": an exemption (need not), as "müssen nicht"
+    ("ch-ddtro-2021-fr", "art-17.par-2", "none", "ne sont pas tenues"),
+    ("ch-ddtro-2021-fr", "art-17.par-2.pt-a", "none", "contrôlées par une personne morale"),
+    # a document's contents in the French present ("Les lignes directrices … comprennent :"),
+    # not the kinds of a payment ("Ils comprennent notamment les types de prestations")
+    ("eu-csddd-2024-1760-consolidated-2026-03-18-fr", "art-19.par-2.pt-d", "obligation", ""),
+    ("ch-co-964-2021-fr", "art-964e.par-1.pt-7", "none", "amélioration des infrastructures"),
 ]
 
 

@@ -92,7 +92,7 @@ _AMENDING = re.compile(
 )
 _DEFINITION = re.compile(
     r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
-    r"|\bim Sinne dieses Gesetzes sind\b|\bgelten als\b|\bwordt verstaan\b",
+    r"|\bim Sinne dieses Gesetzes (?:ist|sind)\b|\bgelten als\b|\bwordt verstaan\b",
     re.I,
 )
 #: an article that only says what the act is about ("Subject matter", "Objet", "Lovens formål")
@@ -297,21 +297,24 @@ class Corpus:
         article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
         if _ABOUT_HEADING.search(article.heading):
             return "none"  # subject matter, purpose: says what the act is about
+        if unit.unit_id.startswith("annex"):
+            return "none"  # an annex lists — rights, instruments, contents, thresholds —
         statements = self.statements(unit)
+        lead_in = self._lead_in(unit)
         if _DEFINITIONS_HEADING.search(article.heading) and (
             unit is article
-            or unit.kind == "pt"
+            or (unit.kind == "pt" and (lead_in not in OPERATIVE or self._defines(unit)))
             or any(_DEFINITION.search(s.text) for s in statements)
         ):
             # a definitions article defines; its "shall"s are inside definitions (a paragraph
-            # of its own that defines nothing, "The Ministry may issue regulations", counts)
+            # of its own that defines nothing, "The Ministry may issue regulations", counts, and
+            # so do the points of "The Commission is empowered to adopt delegated acts … by:")
             return "none"
         if unit.kind == "principle":
             # a principle of soft law is its first paragraph; what follows is its commentary
             first_line = unit.text.find("\n")
             if first_line > 0:
                 statements = [s for s in statements if s.start < first_line]
-        lead_in = self._lead_in(unit)
         inserted = [s for s in statements if not _amending(s)]
         if len(inserted) < len(statements):
             # an amending provision: what it inserts decides, whatever text comes first
@@ -352,6 +355,12 @@ class Corpus:
             return max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
         return lead_in or "none"
 
+    def _defines(self, point: Unit) -> bool:
+        """The lead-in of ``point`` defines ("Ein menschenrechtliches Risiko im Sinne dieses
+        Gesetzes ist ein Zustand, bei dem … droht:")."""
+        parent = self.by_id.get((point.doc_id, point.parent or ""))
+        return parent is not None and bool(_DEFINITION.search(parent.text[: self.own_end(parent)]))
+
     def _lead_in(self, unit: Unit) -> str:
         """The force a list point inherits from its lead-in ("" for anything else)."""
         if unit.kind == "pt" and unit.parent and not unit.unit_id.startswith("annex"):
@@ -376,6 +385,10 @@ class Corpus:
                 # "may" ("Die Zahlungen … können in Geld- oder Sachleistungen bestehen. Sie
                 # umfassen insbesondere folgende Arten von Leistungen: 1. …")
                 return "none"
+            if operative[-1] is own[-1] and own[-1].text.rstrip().endswith(":"):
+                from kb.compare.obligations import closing_force
+
+                return closing_force(own[-1].text, parent.language)
             return operative[-1].force
         inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
         return inherited or self.principal_force(parent)

@@ -291,9 +291,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"[^.;:]{0,80}?\b(?:doi(?:ven)?t|devrai(?:en)?t)\b",
         ),
         (
-            "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas"
+            "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas",
+            # "ne sont pas tenues d'établir" (need not, as "müssen nicht", "not required")
             r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"
-            r"|\bexonérée?s?\b|\bdispensée?s?\b|\bne s['’]appliquen?t? pas\b",
+            r"|\bexonérée?s?\b|\bdispensée?s?\b|\bne s['’]appliquen?t? pas\b"
+            r"|\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b",
         ),
         ("permission", r"\bn(?:e\s+|['’])(?:peut|peuvent)\b(?=[^.;:]{0,80}?\bqu(?:e\b|['’]))"),
         (
@@ -302,7 +304,6 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|\b(?:est|sont) interdite?s?\b|\bil est interdit\b"
             r"|\bs['’]abst(?:enir|ient|iennent)\b",
         ),
-        ("permission", r"\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b"),
         ("recommendation", r"\bdevrai(?:t|ent)\b"),
         (
             "obligation",
@@ -310,9 +311,13 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|\b(?:est|sont) dans l['’]obligation\b|\bl['’]oblige(?:nt)? à\b",
         ),
         ("present", _FR_PRESENT),
-        (  # the French statute's present states the rule even of a thing: "Le plan comporte"
+        (  # the French statute's present states the rule even of a thing: "Le plan comporte",
+            # "Les lignes directrices … comprennent :" (a document's contents; not "Ils [les
+            # paiements] comprennent notamment les types de prestations suivants")
             "obligation",
             r"\b(?:comporte(?:nt)?|contien(?:nen)?t|se fonde(?:nt)? sur"
+            r"|\b(?:plan|rapport|lignes directrices|déclaration|politique|stratégie|code)\b"
+            r"[^.;:]{0,80}?\bcompren(?:d|nent)\b(?=[^.;:]{0,60}?(?:suivante?s\b|:))"
             r"|(?:fait|font) l['’]objet d['’]une?|(?:est|sont) assortie?s? d(?:e|es|['’]))",
         ),
         (  # … and of what is done to it, said of the sentence's subject: "Le rapport est rédigé
@@ -523,19 +528,33 @@ def _force(kind: str, match: re.Match[str], sentence: str, mentions: list[Mentio
     return "" if kind == "mask" else kind
 
 
+def _cue_forces(sentence: str, language: str, mentions: list[Mention], coordinated: bool = False):
+    """``(kind, match, force)`` of each cue that stands for a force in ``sentence``, in reading
+    order, leaving out the cues of what a main-clause cue is about ("… shall ensure that
+    complaints may be submitted": the "may" is what is ensured) — with ``coordinated``, except
+    a cue right after "and" ("… with which the impact has arisen and shall … take"). A
+    ``present`` cue without an adjacent actor is yielded with force ``""``."""
+    content = _CONTENT_CLAUSE.get(language, _CONTENT_CLAUSE["en"])
+    main_end = -1  # end of the main clause's cue: what follows "that …" is what it is about
+    for kind, match in _matches("cues", sentence, language):
+        if main_end >= 0 and content.search(sentence, main_end, match.start()):
+            if not (coordinated and _AND.search(sentence, 0, match.start())):
+                continue  # "Kongen kan gi forskrift om at loven … skal gjelde": the "kan" decides
+        force = _force(kind, match, sentence, mentions)
+        if force and main_end < 0:
+            main_end = match.end()
+        yield kind, match, force
+
+
+_AND = re.compile(r"\b(?:and|et|und|og|en)\s*,?\s*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def classify(sentence: str, language: str) -> tuple[str, str, str]:
     """``(force, addressee, cue)`` of one sentence; force ``none`` and cue ``""`` without a cue."""
     mentions = _mentions(sentence, language)
     best: tuple[int, str, str, re.Match[str], str] | None = None
-    content = _CONTENT_CLAUSE.get(language, _CONTENT_CLAUSE["en"])
-    main_end = -1  # end of the main clause's cue: what follows "that …" is what it is about
-    for kind, match in _matches("cues", sentence, language):
-        if main_end >= 0 and content.search(sentence, main_end, match.start()):
-            continue  # "Kongen kan gi forskrift om at loven … skal gjelde": the "kan" decides
-        force = _force(kind, match, sentence, mentions)
-        if force and main_end < 0:
-            main_end = match.end()
+    for kind, match, force in _cue_forces(sentence, language, mentions):
         if force and (best is None or _RANK[force] > best[0]):
             best = (_RANK[force], force, _cue_text(match), match, kind)
     if best is None:
@@ -543,6 +562,21 @@ def classify(sentence: str, language: str) -> tuple[str, str, str]:
     _, force, cue, match, kind = best
     look_after = language == "de" or kind == "scope"
     return force, _addressee(sentence, mentions, match.start(), match.end(), look_after), cue
+
+
+def closing_force(sentence: str, language: str) -> str:
+    """The force of the last cue in ``sentence`` (``classify`` takes the strongest): what a
+    list's lead-in commands of its points is its final verb ("est tenue de s'abstenir de … et
+    prend … les mesures suivantes :" — the points are measures to take, not to refrain from;
+    a present tense coordinated after a cue shares its subject)."""
+    last: tuple[int, str] | None = None
+    mentions = _mentions(sentence, language)
+    for kind, match, force in _cue_forces(sentence, language, mentions, coordinated=True):
+        if not force and kind == "present" and last is not None:
+            force = "obligation"  # "… et … prend": the subject of the first verb
+        if force not in ("", "none") and (last is None or match.start() > last[0]):
+            last = (match.start(), force)
+    return last[1] if last else "none"
 
 
 def statements(unit: Unit) -> list[Statement]:
