@@ -137,6 +137,9 @@ FORCES = [
     # not the kinds of a payment ("Ils comprennent notamment les types de prestations")
     ("eu-csddd-2024-1760-consolidated-2026-03-18-fr", "art-19.par-2.pt-d", "obligation", ""),
     ("ch-co-964-2021-fr", "art-964e.par-1.pt-7", "none", "amélioration des infrastructures"),
+    # the points of "Member States shall ensure that:" are what is ensured, whatever their verbs
+    ("eu-csddd-2024-1760", "art-29.par-3.pt-d", "obligation", "may authorise a trade union"),
+    ("eu-csddd-2024-1760", "art-29.par-3.pt-a.pt-ii", "obligation", "caused harm to them"),
 ]
 
 

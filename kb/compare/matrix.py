@@ -101,6 +101,9 @@ _ABOUT_HEADING = re.compile(
     r"|onderwerp|doel)\W*$",
     re.I,
 )
+#: a lead-in whose points are what it commands to ensure ("shall ensure that:", "veillent à ce
+#: que :", "stellen sicher, dass:", "sørge for at:")
+_ENSURE_THAT = re.compile(r"\b(?:that|que|qu['’]|dass|at)\s*:\s*$", re.I)
 _DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
@@ -301,6 +304,11 @@ class Corpus:
             return "none"  # an annex lists — rights, instruments, contents, thresholds —
         statements = self.statements(unit)
         lead_in = self._lead_in(unit)
+        ensured = self._ensured(unit)
+        if ensured in OPERATIVE:
+            # "Member States shall ensure that: (a) … limitation periods shall not begin to run
+            # before …": what the points say is what the lead-in commands to ensure
+            return ensured
         if _DEFINITIONS_HEADING.search(article.heading) and (
             unit is article
             or (unit.kind == "pt" and (lead_in not in OPERATIVE or self._defines(unit)))
@@ -354,6 +362,18 @@ class Corpus:
         if votes:
             return max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
         return lead_in or "none"
+
+    def _ensured(self, unit: Unit) -> str:
+        """The force of the lead-in ending in "ensure that:" that ``unit`` is a point of (at
+        any depth) — its words are the content of that verb —, else ``""``."""
+        while unit.kind == "pt" and unit.parent:
+            parent = self.by_id.get((unit.doc_id, unit.parent))
+            if parent is None:
+                return ""
+            if _ENSURE_THAT.search(parent.text[: self.own_end(parent)].rstrip()):
+                return self.lead_in_force(parent)
+            unit = parent
+        return ""
 
     def _defines(self, point: Unit) -> bool:
         """The lead-in of ``point`` defines ("Ein menschenrechtliches Risiko im Sinne dieses
