@@ -61,6 +61,7 @@ EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
 VALUES = ("yes", "conditional", "no")
 OPERATIVE = ("obligation", "prohibition", "recommendation", "permission")
 _DUTY = ("obligation", "prohibition", "recommendation")
+_MAY = re.compile(r"^may\b", re.I).match
 _FORCE_ORDER = ("obligation", "prohibition", "recommendation", "permission", "none")
 _EXCEPTION = re.compile(
     r"^\W*(?:by way of derogation|notwithstanding|this (?:article|paragraph) "
@@ -338,9 +339,14 @@ class Corpus:
             return "none"
         votes: Counter[str] = Counter()
         first = True
-        if lead_in in OPERATIVE and statements and statements[0].force == "none":
+        if (
+            lead_in in OPERATIVE
+            and statements
+            and _opening_force(statements[0], unit.language) == "none"
+        ):
             # a list point whose own first words carry no cue completes its lead-in
-            # ("Il comprend les mesures suivantes : … 5° Un dispositif de suivi …")
+            # ("Il comprend les mesures suivantes : … 5° Un dispositif de suivi …"; "a) …
+            # élaborer … un plan d'action préventif …; les sociétés peuvent …")
             votes[lead_in] += 3.0
             first = False
         operative = [
@@ -352,7 +358,12 @@ class Corpus:
         if unit.kind in ("principle", "commentary"):
             # soft law permits nothing: its "may" says what can happen ("individuals who may be
             # adversely impacted", "enterprises may have less capacity")
-            rules = [s for s in rules if s.force != "permission"]
+            # ("it may not always be possible" describes, it does not forbid)
+            rules = [
+                s
+                for s in rules
+                if s.force != "permission" and not (s.force == "prohibition" and _MAY(s.cue))
+            ]
         for statement in rules:
             # the first operative sentence says what the provision does; a "may" further on is
             # often an option inside a duty, so it counts half
@@ -473,6 +484,31 @@ def _sentence(corpus: Corpus, unit: Unit, at: int) -> Statement | None:
     return None
 
 
+def _opening_force(statement: Statement, language: str) -> str:
+    """The force of ``statement``'s first clause (up to a semicolon)."""
+    end = statement.text.find(";")
+    if statement.force == "none" or end < 0:
+        return statement.force
+    from kb.compare.obligations import classify
+
+    return classify(statement.text[:end], language)[0]
+
+
+def _clause_force(hit: _Hit, sentence: Statement) -> str:
+    """The force of the clause (between semicolons) of ``sentence`` that holds the cue: "(a) …
+    élaborer … un plan d'action préventif …; les sociétés peuvent élaborer leurs plans d'action
+    en coopération …" — the "may" of the next clause is not what the cue's clause says."""
+    if sentence.force == "none" or ";" not in sentence.text:
+        return sentence.force
+    from kb.compare.obligations import classify
+
+    at = hit.start - sentence.start
+    start = sentence.text.rfind(";", 0, at) + 1
+    end = sentence.text.find(";", at)
+    clause = sentence.text[start : end if end >= 0 else len(sentence.text)]
+    return classify(clause, hit.unit.language)[0]
+
+
 def _phrase(hit: _Hit) -> bool:
     """A cue matched as a phrase of three or more words, or as one long compound word, is as
     specific as the element's first cue ("at least once a year" is no less specific than "at
@@ -483,7 +519,7 @@ def _phrase(hit: _Hit) -> bool:
 
 def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     sentence = _sentence(corpus, hit.unit, hit.start)
-    force = sentence.force if sentence and sentence.force != "none" else "none"
+    force = _clause_force(hit, sentence) if sentence else "none"
     if force == "none":
         force = corpus.principal_force(hit.unit)
     hit.force = force

@@ -184,7 +184,7 @@ _FR_PRESENT = (
     r"|accorde(?:nt)?|consulte(?:nt)?|coopère(?:nt)?|tien(?:t|nent) (?:dûment )?compte"
     r"|soumet(?:tent)?|exige(?:nt)?|demande(?:nt)?|supporte(?:nt)?|respecte(?:nt)?"
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
-    r"|met(?:tent)? à (?:jour|disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
+    r"|met(?:tent)? à (?:jour|(?:la )?disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
     r"|identifie(?:nt)?|recense(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
     r"|décri(?:t|vent)|indique(?:nt)?)\b"
 )
@@ -268,7 +268,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"\b(?:stell(?:t|en) sicher|sorg(?:t|en) dafür|leg(?:t|en)\b[^.;:]{0,80}?\bfest"
             r"|erstatte(?:t|n)|erstell(?:t|en)|führ(?:t|en)|ermittel(?:t|n)|bewerte(?:t|n)"
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
-            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft)\b",
+            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft|(?<!nicht )(?<!zu )prüfen|(?:wird|werden) tätig)\b",
         ),
         (  # the statute's present of a document's contents: "Der Bericht umfasst insbesondere:"
             # (not of anything: "Sie [die Zahlungen] umfassen insbesondere folgende Arten")
@@ -324,7 +324,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             # dans une langue nationale" (not "Lorsque le plan est approuvé, …")
             "obligation",
             r"^\W*(?:\d+\s+)?(?:Le|La|Les|L['’])\s*[^,;:.]{1,60}?\b(?:est|sont)"
-            r" (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?)\b",
+            r" (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?|documentée?s?)\b",
         ),
         (
             "permission",
