@@ -565,8 +565,24 @@ def test_a_bilingual_print_is_added_from_the_corpus_page(monkeypatch, indexed_da
 
 @pytest.mark.slow
 def test_a_cell_decided_on_the_parallel_language_version_says_so(monkeypatch, indexed_data):
-    """The consolidated CSDDD's public-procurement cell is decided on the French text (its own
-    English cues miss Art. 31): the opened cell says which version decided, by its title."""
+    """A cell decided on another language version of the text (``decided_in``; the vocabulary
+    now reaches every element in the corpus's own versions, so the matrix is given one such
+    cell here): the opened cell says which version decided, by its title."""
+    from kb.compare import matrix as matrix_module
+
+    real = matrix_module.load_matrix
+
+    def with_a_carried_cell(*args, **kwargs):
+        matrix = real(*args, **kwargs)
+        for cell in matrix["cells"]:
+            if (cell["doc_id"], cell["element"]) == (
+                "eu-csddd-2024-1760-consolidated-2026-03-18",
+                "public-procurement.criterion",
+            ):
+                cell["decided_in"] = "eu-csddd-2024-1760-consolidated-2026-03-18-fr"
+        return matrix
+
+    monkeypatch.setattr(matrix_module, "load_matrix", with_a_carried_cell)
     at = make_app(monkeypatch, indexed_data, topic="public-procurement")
     option = next(
         o

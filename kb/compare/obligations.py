@@ -266,6 +266,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "present",  # normative present with an actor (Swiss statutes: "Die Unternehmen führen")
             r"\b(?:stell(?:t|en) sicher|sorg(?:t|en) dafür|leg(?:t|en)\b[^.;:]{0,80}?\bfest"
+            r"|stell(?:t|en)\b[^.;:]{0,150}?\bbereit"
             r"|erstatte(?:t|n)|erstell(?:t|en)|führ(?:t|en)|ermittel(?:t|n)|bewerte(?:t|n)"
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
             r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft|(?<!nicht )(?<!zu )prüfen|(?:wird|werden) tätig)\b",
