@@ -564,7 +564,9 @@ def test_a_bilingual_print_is_added_from_the_corpus_page(monkeypatch, indexed_da
 
 
 @pytest.mark.slow
-def test_a_cell_decided_on_the_parallel_language_version_says_so(monkeypatch, indexed_data):
+def test_a_cell_decided_on_the_parallel_language_version_says_so(
+    monkeypatch, request, indexed_data
+):
     """A cell decided on another language version of the text (``decided_in``; the vocabulary
     now reaches every element in the corpus's own versions, so the matrix is given one such
     cell here): the opened cell says which version decided, by its title."""
@@ -582,7 +584,11 @@ def test_a_cell_decided_on_the_parallel_language_version_says_so(monkeypatch, in
                 cell["decided_in"] = "eu-csddd-2024-1760-consolidated-2026-03-18-fr"
         return matrix
 
+    from kb.explore.pages.shared import load_obligation_matrix
+
     monkeypatch.setattr(matrix_module, "load_matrix", with_a_carried_cell)
+    load_obligation_matrix.clear()  # the app keeps the matrix per process
+    request.addfinalizer(load_obligation_matrix.clear)
     at = make_app(monkeypatch, indexed_data, topic="public-procurement")
     option = next(
         o

@@ -611,7 +611,7 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         return _cell(
             corpus, element, cited, "conditional", force=cited.force, more=[best, *hits[1:4]]
         )
-    return _cell(corpus, element, best, "yes", force=best.force, more=hits[1:4])
+    return {**_cell(corpus, element, best, "yes", force=best.force, more=hits[1:4]), "hits": hits}
 
 
 def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
@@ -747,6 +747,8 @@ def document_cells(corpus: Corpus, record: DocRecord, parallel: tuple[str, ...] 
                     decided_in = record.doc_id  # the provision is not in this version
                 else:
                     cell = carried
+        if cell["value"] == "yes" and decided_in == record.doc_id and len(versions) > 1:
+            cell = _agreed(corpus, element, cell, [corpus.decision(element, d) for d in versions])
         cells.append(
             {
                 "doc_id": record.doc_id,
@@ -764,6 +766,40 @@ def document_cells(corpus: Corpus, record: DocRecord, parallel: tuple[str, ...] 
             }
         )
     return cells
+
+
+def _agreed(corpus: Corpus, element: Element, cell: dict, decisions: list[dict]) -> dict:
+    """``cell`` citing the provision that the language versions of the text score best
+    together (the sum of each version's score for it): each language's cues see part of the
+    wording, and one law cites one provision ("le droit de déposer des plaintes" in Art. 14(1)
+    over the English best hit on Art. 14(6)). A provision only another version's cues reach is
+    quoted in this version's words (``_carried``)."""
+    if any(d["value"] != "yes" for d in decisions):
+        return cell
+    total: Counter[str] = Counter()
+    found: dict[str, _Hit] = {}  # each provision's best hit, this version's first
+    for decision in decisions:
+        best: dict[str, float] = {}
+        for h in decision["hits"]:
+            best[h.unit.unit_id] = max(best.get(h.unit.unit_id, h.score), h.score)
+            found.setdefault(h.unit.unit_id, h)
+        total.update(best)
+    own = cell["hits"]
+    first = decisions[0]["hits"][0].unit.unit_id  # at a tie, the group's first version's choice
+    chosen = max(found, key=lambda uid: (total[uid], uid == first))
+    if chosen == own[0].unit.unit_id:
+        return cell
+    doc_id = own[0].unit.doc_id
+    ranked = sorted(own, key=lambda h: -total[h.unit.unit_id])
+    hit = found[chosen]
+    if hit.unit.doc_id == doc_id:
+        return {
+            **_cell(corpus, element, hit, "yes", force=hit.force, more=ranked),
+            "hits": [hit, *ranked],
+        }
+    theirs = _cell(corpus, element, hit, "yes", force=hit.force)
+    carried = _carried(corpus, element, theirs, doc_id)
+    return cell if carried is None else {**carried, "hits": own}
 
 
 def _pooled(own_doc: str, decisions: dict[str, dict]) -> str:
