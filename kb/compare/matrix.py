@@ -342,7 +342,7 @@ class Corpus:
         if (
             lead_in in OPERATIVE
             and statements
-            and _opening_force(statements[0], unit.language) == "none"
+            and _clause_force(statements[0], 0, unit.language) == "none"
         ):
             # a list point whose own first words carry no cue completes its lead-in
             # ("Il comprend les mesures suivantes : … 5° Un dispositif de suivi …"; "a) …
@@ -484,29 +484,18 @@ def _sentence(corpus: Corpus, unit: Unit, at: int) -> Statement | None:
     return None
 
 
-def _opening_force(statement: Statement, language: str) -> str:
-    """The force of ``statement``'s first clause (up to a semicolon)."""
-    end = statement.text.find(";")
-    if statement.force == "none" or end < 0:
+def _clause_force(statement: Statement, at: int, language: str) -> str:
+    """The force of the clause (between semicolons) of ``statement`` that holds offset ``at``
+    (in the statement's text): "(a) … élaborer … un plan d'action préventif …; les sociétés
+    peuvent élaborer leurs plans d'action en coopération …" — the "may" of the next clause is
+    not what the first one says."""
+    if statement.force == "none" or ";" not in statement.text:
         return statement.force
     from kb.compare.obligations import classify
 
-    return classify(statement.text[:end], language)[0]
-
-
-def _clause_force(hit: _Hit, sentence: Statement) -> str:
-    """The force of the clause (between semicolons) of ``sentence`` that holds the cue: "(a) …
-    élaborer … un plan d'action préventif …; les sociétés peuvent élaborer leurs plans d'action
-    en coopération …" — the "may" of the next clause is not what the cue's clause says."""
-    if sentence.force == "none" or ";" not in sentence.text:
-        return sentence.force
-    from kb.compare.obligations import classify
-
-    at = hit.start - sentence.start
-    start = sentence.text.rfind(";", 0, at) + 1
-    end = sentence.text.find(";", at)
-    clause = sentence.text[start : end if end >= 0 else len(sentence.text)]
-    return classify(clause, hit.unit.language)[0]
+    start = statement.text.rfind(";", 0, at) + 1
+    end = statement.text.find(";", at)
+    return classify(statement.text[start : end if end >= 0 else None], language)[0]
 
 
 def _phrase(hit: _Hit) -> bool:
@@ -519,7 +508,8 @@ def _phrase(hit: _Hit) -> bool:
 
 def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     sentence = _sentence(corpus, hit.unit, hit.start)
-    force = _clause_force(hit, sentence) if sentence else "none"
+    at = hit.start - sentence.start if sentence else 0
+    force = _clause_force(sentence, at, hit.unit.language) if sentence else "none"
     if force == "none":
         force = corpus.principal_force(hit.unit)
     hit.force = force
