@@ -61,7 +61,7 @@ EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
 VALUES = ("yes", "conditional", "no")
 OPERATIVE = ("obligation", "prohibition", "recommendation", "permission")
 _DUTY = ("obligation", "prohibition", "recommendation")
-_MAY = re.compile(r"^may\b", re.I).match
+_MAY_CUE = re.compile(r"^may\b", re.I).match
 _FORCE_ORDER = ("obligation", "prohibition", "recommendation", "permission", "none")
 _EXCEPTION = re.compile(
     r"^\W*(?:by way of derogation|notwithstanding|this (?:article|paragraph) "
@@ -362,7 +362,7 @@ class Corpus:
             rules = [
                 s
                 for s in rules
-                if s.force != "permission" and not (s.force == "prohibition" and _MAY(s.cue))
+                if s.force != "permission" and not (s.force == "prohibition" and _MAY_CUE(s.cue))
             ]
         for statement in rules:
             # the first operative sentence says what the provision does; a "may" further on is
@@ -766,15 +766,15 @@ def _agreed(corpus: Corpus, element: Element, cell: dict, decisions: list[dict])
     quoted in this version's words (``_carried``)."""
     if any(d["value"] != "yes" for d in decisions):
         return cell
+    own = cell["hits"]
     total: Counter[str] = Counter()
-    found: dict[str, _Hit] = {}  # each provision's best hit, this version's first
+    found = {h.unit.unit_id: h for h in own}  # a hit on each provision, this version's first
     for decision in decisions:
         best: dict[str, float] = {}
         for h in decision["hits"]:
             best[h.unit.unit_id] = max(best.get(h.unit.unit_id, h.score), h.score)
             found.setdefault(h.unit.unit_id, h)
         total.update(best)
-    own = cell["hits"]
     first = decisions[0]["hits"][0].unit.unit_id  # at a tie, the group's first version's choice
     chosen = max(found, key=lambda uid: (total[uid], uid == first))
     if chosen == own[0].unit.unit_id:
