@@ -269,7 +269,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|stell(?:t|en)\b[^.;:]{0,150}?\bbereit"
             r"|erstatte(?:t|n)|erstell(?:t|en)|führ(?:t|en)|ermittel(?:t|n)|bewerte(?:t|n)"
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
-            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft|(?<!nicht )(?<!zu )prüfen|(?:wird|werden) tätig)\b",
+            r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft"
+            r"|(?<!nicht )(?<!zu )prüfen|(?:wird|werden) tätig)\b",
         ),
         (  # the statute's present of a document's contents: "Der Bericht umfasst insbesondere:"
             # (not of anything: "Sie [die Zahlungen] umfassen insbesondere folgende Arten")
