@@ -148,6 +148,19 @@ FORCES = [
     ("de-lksg-2021", "sec-14.par-1", "obligation", "Die zuständige Behörde wird tätig"),
     ("ch-ddtro-2021-fr", "art-14.par-1", "obligation", "L’entreprise met à la disposition"),
     ("un-ungps-2011", "principle-24.commentary", "recommendation", "it may not always be"),
+    # "sont uniquement tenues de"; "sind Gegenstand, Wert, … anzugeben" (a gap with commas) but
+    # not through a relative clause ("Wirksam sind solche Maßnahmen, die es ermöglichen, … zu
+    # erkennen" defines); "La consultation … a lieu aux étapes suivantes"
+    ("eu-com-2022-71-fr", "art-6.par-2", "obligation", "sont uniquement tenues de recenser"),
+    ("ch-co-964-2021", "art-964e.par-2", "obligation", "Umfang anzugeben"),
+    ("de-lksg-2021", "sec-4.par-2", "none", "Wirksam sind solche Maßnahmen, die es"),
+    ("eu-csddd-2024-1760-consolidated-2026-03-18-fr", "art-13.par-3", "obligation", "a lieu"),
+    # a scope article's "shall" says whom the act covers; its "may" (a power to extend) stays
+    ("eu-csddd-2024-1760", "art-2.par-4", "none", "shall be calculated on a full-time"),
+    ("de-lksg-2021", "sec-1.par-2", "none", "sind bei der Berechnung der Arbeitnehmerzahl"),
+    ("ch-co-964-2021", "art-964i", "permission", "Der Bundesrat kann"),
+    # the points of "… the power to … order the company to:" are what may be ordered
+    ("eu-csddd-2024-1760", "art-25.par-5.pt-a.pt-ii", "permission", "refrain from any repetition"),
 ]
 
 

@@ -102,9 +102,14 @@ _ABOUT_HEADING = re.compile(
     r"|onderwerp|doel)\W*$",
     re.I,
 )
-#: a lead-in whose points are what it commands to ensure ("shall ensure that:", "veillent à ce
-#: que :", "stellen sicher, dass:", "sørge for at:")
-_ENSURE_THAT = re.compile(r"\b(?:that|que|qu['’]|dass|at)\s*:\s*$", re.I)
+#: a lead-in whose points are what it commands to ensure or to do ("shall ensure that:", "veillent
+#: à ce que :", "stellen sicher, dass:", "sørge for at:", "the power to … order the company to:")
+_ENSURE_THAT = re.compile(r"\b(?:that|to|que|qu['’]|dass|at)\s*:\s*$", re.I)
+_SCOPE_HEADING = re.compile(
+    r"\bscope\b|anwendungsbereich|geltungsbereich|champ d.application|virkeområde"
+    r"|toepassingsgebied|werkingssfeer",
+    re.I,
+)
 _DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
@@ -370,9 +375,17 @@ class Corpus:
             weight = 3.0 if first else (0.5 if statement.force == "permission" else 1.0)
             votes[statement.force] += weight
             first = False
-        if votes:
-            return max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
-        return lead_in or "none"
+        force = (
+            max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
+            if votes
+            else lead_in or "none"
+        )
+        if force in ("obligation", "prohibition") and _SCOPE_HEADING.search(article.heading):
+            # a scope article's "shall"s say whom the act covers ("the number of part-time
+            # employees shall be calculated on a full-time equivalent basis"); its "may"s
+            # (the Federal Council's power to extend the scope) stay
+            return "none"
+        return force
 
     def _ensured(self, unit: Unit) -> str:
         """The force of the lead-in ending in "ensure that:" that ``unit`` is a point of (at

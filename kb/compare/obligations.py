@@ -170,6 +170,13 @@ def sentence_spans(text: str, language: str) -> list[tuple[int, int]]:
 
 _GAP = r"[^.;:,]{0,120}?"  # within one clause
 _HAT_GAP = r"(?:(?!,\s*(?:um|ohne|statt|anstatt)\b)[^.;:]){0,350}?"  # "hat …, …, zu"
+#: "sind Gegenstand, Wert, … anzugeben", "ist spätestens …, auf das er sich bezieht, einzureichen"
+#: (not through a relative clause: "Wirksam sind solche Maßnahmen, die es ermöglichen, … zu
+#: erkennen" defines)
+_IST_GAP = (
+    r"(?:(?!,\s*(?:um|ohne|statt|anstatt|die|der|das|dem|den|deren|dessen|welche[rsmn]?)\b)"
+    r"[^.;:]){0,200}?"
+)
 _DE_INF = (  # "zu sorgen", "abzuwägen", "darzulegen"
     r"(?:zu\s+[a-zäöüß]+(?:en|ern|eln)|(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg"
     r"|zurück|zusammen|dar|bereit|offen|sicher|statt|teil|um|zu)zu[a-zäöüß]+(?:en|ern|eln))\b"
@@ -261,7 +268,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "obligation",  # "soll" of a German statute is a duty save in atypical cases
             r"\b(?:muss|müssen|soll|sollen)\b"
             r"|\b(?:ist|sind)\b[^.;:]{0,60}?\b(?:verpflichtet|geboten)\b"
-            rf"|\b(?:hat|haben)\b{_HAT_GAP}\b{_DE_INF}|\b(?:ist|sind)\b{_GAP}\b{_DE_INF}",
+            rf"|\b(?:hat|haben)\b{_HAT_GAP}\b{_DE_INF}|\b(?:ist|sind)\b{_IST_GAP}\b{_DE_INF}",
         ),
         (
             "present",  # normative present with an actor (Swiss statutes: "Die Unternehmen führen")
@@ -309,7 +316,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ("recommendation", r"\bdevrai(?:t|ent)\b"),
         (
             "obligation",
-            r"\b(?:doit|doivent)\b|\b(?:est|sont) tenue?s?\b|\bveill(?:e|ent) à\b"
+            r"\b(?:doit|doivent)\b|\b(?:est|sont)(?: \w+ment)? tenue?s?\b|\bveill(?:e|ent) à\b"
             r"|\b(?:est|sont) dans l['’]obligation\b|\bl['’]oblige(?:nt)? à\b",
         ),
         ("present", _FR_PRESENT),
@@ -323,10 +330,12 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|(?:fait|font) l['’]objet d['’]une?|(?:est|sont) assortie?s? d(?:e|es|['’]))",
         ),
         (  # … and of what is done to it, said of the sentence's subject: "Le rapport est rédigé
-            # dans une langue nationale" (not "Lorsque le plan est approuvé, …")
+            # dans une langue nationale", "La consultation … a lieu aux étapes suivantes" (not
+            # "Lorsque le plan est approuvé, …")
             "obligation",
-            r"^\W*(?:\d+\s+)?(?:Le|La|Les|L['’])\s*[^,;:.]{1,60}?\b(?:est|sont)"
-            r" (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?|documentée?s?)\b",
+            r"^\W*(?:\d+\.?\s+)?(?:Le|La|Les|L['’])\s*[^,;:.]{1,60}?\b(?:(?:est|sont)"
+            r" (?:rédigée?s?|conservée?s?|approuvée?s?|signée?s?|transmise?s?|documentée?s?)"
+            r"|(?<!\by )(?:a|ont) lieu)\b",
         ),
         (
             "permission",
