@@ -131,7 +131,7 @@ AMENDING = [
 
 @pytest.mark.parametrize(("sentence", "amending"), AMENDING)
 def test_amending_instructions(sentence, amending):
-    from kb.compare.matrix import _amending
+    from kb.compare.force import _amending
     from kb.models import Statement
 
     statement = Statement("d", "u", sentence, "none", "other", 0, len(sentence), "")

@@ -217,6 +217,6 @@ def _distinct(ranked: list[CellUnit], size: int) -> list[CellUnit]:
 def _force(unit: Unit, document: list[Unit]) -> str:
     """The principal force of a provision — the obligation matrix's (``kb.compare.matrix``), which
     reads list points with their lead-in and an article by its operative paragraphs."""
-    from kb.compare.matrix import principal_force
+    from kb.compare.force import principal_force
 
     return principal_force(unit, document)

@@ -30,12 +30,12 @@ How a cell is decided (automatic, explainable):
    quote (checked to occur in the text) and the reviewer's reason; such cells say
    ``source: editorial``.
 
-The principal force of a provision (``principal_force``) is what it does as a whole: the force
-of its operative sentences (exceptions and derogations do not count unless the provision is
-nothing else; the first operative sentence weighs most); a list point without a cue of its own
-inherits its lead-in's force (not in an annex, which lists); a provision that opens with a scope
-rule, an exemption or a saving clause, and a subject-matter, purpose or definitions article, is
-``none``; a soft-law principle is its first paragraph, not its commentary.
+5. **Language versions** of one text (manifest ``translation_of``) decide together: a cell that one
+   version's cues miss is decided on another and quoted in this version's words (``_pooled``,
+   ``_carried``), and versions that agree cite the provision their cues score best together
+   (``_agreed``).
+
+The principal force of the deciding provision is ``kb.compare.force``'s.
 """
 
 from __future__ import annotations
@@ -50,6 +50,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kb.compare.force import (
+    DEFINITIONS_HEADING,
+    DUTY,
+    FORCE_ORDER,
+    OPERATIVE,
+    Provisions,
+    clause_force,
+)
 from kb.errors import KBError
 from kb.models import DocRecord, Statement, Unit
 from kb.numbering import is_within, top_level
@@ -59,58 +67,10 @@ log = logging.getLogger(__name__)
 ELEMENTS_PATH = Path(__file__).with_name("elements.json")
 EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
 VALUES = ("yes", "conditional", "no")
-OPERATIVE = ("obligation", "prohibition", "recommendation", "permission")
-_DUTY = ("obligation", "prohibition", "recommendation")
-_MAY_CUE = re.compile(r"^may\b", re.I).match
-_FORCE_ORDER = ("obligation", "prohibition", "recommendation", "permission", "none")
-_EXCEPTION = re.compile(
-    r"^\W*(?:by way of derogation|notwithstanding|this (?:article|paragraph) "
-    r"shall not|par dérogation|nonobstant|abweichend|in afwijking)",
-    re.I,
-)
 _QUOTE_MAX = 300
 #: score added to a cue hit per other hit in its article (at most 1). Tuning half, citation:
 #: 0 0.850, 0.1 0.850, 0.25 0.867, 0.5 0.867 (value 0.913 throughout)
 _SIBLING_HIT = 0.25
-#: an amending instruction ("Article 37 is amended as follows:", "point (c) is deleted;",
-#: "wird wie folgt geändert:", "skal lyde:") commands nothing; the words it inserts do
-_AMENDING = re.compile(
-    r"\b(?:amended as follows|replaced by the following|the following (?:\w+ ){0,3}(?:is|are)"
-    r" (?:added|inserted))\b"
-    r"|\b(?:article|paragraph|subparagraph|point|annex|section)s?\b[^.:;]{0,40}\b(?:is|are)"
-    r" (?:deleted|replaced|inserted|added|renumbered)\b"
-    r"|\b(?:modifiée?s? comme suit|remplacée?s? par (?:le texte suivant|ce qui suit)"
-    r"|il est (?:inséré|ajouté))"
-    r"|\b(?:l['’]article|le point|le paragraphe|l['’]alinéa|l['’]annexe)[^.:;]{0,40}"
-    r"\b(?:est|sont) (?:supprimée?s?|remplacée?s?|insérée?s?|ajoutée?s?)"
-    r"|\bwird wie folgt geändert|\berhält folgende Fassung"
-    r"|\b(?:Artikel|Absatz|Nummer|Satz|Buchstabe|§)[^.:;]{0,40}\b(?:wird|werden)"
-    r" (?:\S+ ){0,3}(?:eingefügt|angefügt|gestrichen|aufgehoben|ersetzt)\b"
-    r"|\bwordt als volgt gewijzigd|\b(?:artikel|lid|punt)[^.:;]{0,40}\bwordt"
-    r" (?:vervangen|ingevoegd|toegevoegd|geschrapt)\b"
-    r"|\bskal lyde\b|\b(?:§|ledd|bokstav)[^.:;]{0,40}\boppheves\b",
-    re.I,
-)
-_DEFINITION = re.compile(
-    r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
-    r"|\bim Sinne dieses Gesetzes (?:ist|sind)\b|\bgelten als\b|\bwordt verstaan\b",
-    re.I,
-)
-#: an article that only says what the act is about ("Subject matter", "Objet", "Lovens formål")
-_ABOUT_HEADING = re.compile(
-    r"^\W*(?:subject[- ]matter(?: and scope)?|objet|gegenstand|purpose|zweck|lovens formål"
-    r"|onderwerp|doel)\W*$",
-    re.I,
-)
-#: a lead-in whose points are what it commands to ensure or to do ("shall ensure that:", "veillent
-#: à ce que :", "stellen sicher, dass:", "sørge for at:", "the power to … order the company to:")
-_ENSURE_THAT = re.compile(r"\b(?:that|to|que|qu['’]|dass|at)\s*:\s*$", re.I)
-_SCOPE_HEADING = re.compile(
-    r"\bscope\b|anwendungsbereich|geltungsbereich|champ d.application|virkeområde"
-    r"|toepassingsgebied|werkingssfeer",
-    re.I,
-)
-_DEFINITIONS_HEADING = re.compile(r"definition|begriff|définition|definisjon|begrippen", re.I)
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
     r"\breview\b|transposition|entry into force|amendments? (?:to|of)|repeal|réexamen|"
@@ -229,30 +189,14 @@ def element_ids() -> list[str]:
 # --------------------------------------------------------------------------- principal force
 
 
-class Corpus:
-    """Units of the column documents, with statements and topics computed once per unit."""
+class Corpus(Provisions):
+    """Units of the column documents, with statements, principal forces (``Provisions``),
+    topics and cell decisions computed once per unit."""
 
     def __init__(self, units: list[Unit]):
-        self.units = [u for u in units]
-        self.by_id = {(u.doc_id, u.unit_id): u for u in self.units}
-        self.by_doc: dict[str, list[Unit]] = {}
-        self.children: dict[tuple[str, str], list[Unit]] = {}
-        for u in self.units:
-            self.by_doc.setdefault(u.doc_id, []).append(u)
-            if u.parent:
-                self.children.setdefault((u.doc_id, u.parent), []).append(u)
-        self._statements: dict[tuple[str, str], list[Statement]] = {}
+        super().__init__(units)
         self._topics: dict[tuple[str, str], set[str]] = {}
-        self._force: dict[tuple[str, str], str] = {}
         self._decisions: dict[tuple[str, str], dict] = {}
-
-    def statements(self, unit: Unit) -> list[Statement]:
-        key = (unit.doc_id, unit.unit_id)
-        if key not in self._statements:
-            from kb.compare.obligations import statements
-
-            self._statements[key] = statements(unit)
-        return self._statements[key]
 
     def decision(self, element: Element, doc_id: str) -> dict:
         """``decide`` for one document and element, once (language versions that decide
@@ -286,172 +230,6 @@ class Corpus:
                 self._topics[key] = {s.topic for s in score_unit(u) if s.score >= 1.0}
             found |= self._topics[key]
         return found
-
-    def own_end(self, unit: Unit) -> int:
-        """End offset in ``unit.text`` of the unit's own words (before its first sub-unit)."""
-        kids = self.children.get((unit.doc_id, unit.unit_id))
-        if not kids:
-            return len(unit.text)
-        first = min(kids, key=lambda k: k.order).text[:40]
-        at = unit.text.find(first) if first else -1
-        return at if at >= 0 else 0
-
-    def principal_force(self, unit: Unit) -> str:
-        key = (unit.doc_id, unit.unit_id)
-        if key not in self._force:
-            self._force[key] = self._principal(unit)
-        return self._force[key]
-
-    def _principal(self, unit: Unit) -> str:
-        article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
-        if _ABOUT_HEADING.search(article.heading):
-            return "none"  # subject matter, purpose: says what the act is about
-        if unit.unit_id.startswith("annex"):
-            return "none"  # an annex lists — rights, instruments, contents, thresholds —
-        statements = self.statements(unit)
-        lead_in = self._lead_in(unit)
-        ensured = self._ensured(unit)
-        if ensured in OPERATIVE:
-            # "Member States shall ensure that: (a) … limitation periods shall not begin to run
-            # before …": what the points say is what the lead-in commands to ensure
-            return ensured
-        if _DEFINITIONS_HEADING.search(article.heading) and (
-            unit is article
-            or (unit.kind == "pt" and (lead_in not in OPERATIVE or self._defines(unit)))
-            or any(_DEFINITION.search(s.text) for s in statements)
-        ):
-            # a definitions article defines; its "shall"s are inside definitions (a paragraph
-            # of its own that defines nothing, "The Ministry may issue regulations", counts, and
-            # so do the points of "The Commission is empowered to adopt delegated acts … by:")
-            return "none"
-        if unit.kind == "principle":
-            # a principle of soft law is its first paragraph; what follows is its commentary
-            first_line = unit.text.find("\n")
-            if first_line > 0:
-                statements = [s for s in statements if s.start < first_line]
-        inserted = [s for s in statements if not _amending(s)]
-        if len(inserted) < len(statements):
-            # an amending provision: what it inserts decides, whatever text comes first
-            statements = inserted
-        elif (
-            statements
-            and statements[0].force == "none"
-            and lead_in not in OPERATIVE
-            and statements[0].cue
-        ):
-            # a provision that opens with a rule of scope, an exemption or a saving clause is
-            # that ("Loven gjelder for …", "Von dieser Pflicht befreit sind …: … erstellen muss")
-            return "none"
-        votes: Counter[str] = Counter()
-        first = True
-        if (
-            lead_in in OPERATIVE
-            and statements
-            and _clause_force(statements[0], 0, unit.language) == "none"
-        ):
-            # a list point whose own first words carry no cue completes its lead-in
-            # ("Il comprend les mesures suivantes : … 5° Un dispositif de suivi …"; "a) …
-            # élaborer … un plan d'action préventif …; les sociétés peuvent …")
-            votes[lead_in] += 3.0
-            first = False
-        operative = [
-            s for s in statements if s.force != "none" and not _DEFINITION.search(s.text[:120])
-        ]
-        # exceptions and derogations do not count — unless the provision is nothing else
-        # ("Notwithstanding paragraph 1, this Directive shall not preclude Member States …")
-        rules = [s for s in operative if not _EXCEPTION.match(s.text)] or operative
-        if unit.kind in ("principle", "commentary"):
-            # soft law permits nothing: its "may" says what can happen ("individuals who may be
-            # adversely impacted", "enterprises may have less capacity")
-            # ("it may not always be possible" describes, it does not forbid)
-            rules = [
-                s
-                for s in rules
-                if s.force != "permission" and not (s.force == "prohibition" and _MAY_CUE(s.cue))
-            ]
-        for statement in rules:
-            # the first operative sentence says what the provision does; a "may" further on is
-            # often an option inside a duty, so it counts half
-            weight = 3.0 if first else (0.5 if statement.force == "permission" else 1.0)
-            votes[statement.force] += weight
-            first = False
-        force = (
-            max(_FORCE_ORDER[:-1], key=lambda f: (votes[f], -_FORCE_ORDER.index(f)))
-            if votes
-            else lead_in or "none"
-        )
-        if force in ("obligation", "prohibition") and _SCOPE_HEADING.search(article.heading):
-            # a scope article's "shall"s say whom the act covers ("the number of part-time
-            # employees shall be calculated on a full-time equivalent basis"); its "may"s
-            # (the Federal Council's power to extend the scope) stay
-            return "none"
-        return force
-
-    def _ensured(self, unit: Unit) -> str:
-        """The force of the lead-in ending in "ensure that:" that ``unit`` is a point of (at
-        any depth) — its words are the content of that verb —, else ``""``."""
-        while unit.kind == "pt" and unit.parent:
-            parent = self.by_id.get((unit.doc_id, unit.parent))
-            if parent is None:
-                return ""
-            if _ENSURE_THAT.search(parent.text[: self.own_end(parent)].rstrip()):
-                return self.lead_in_force(parent)
-            unit = parent
-        return ""
-
-    def _defines(self, point: Unit) -> bool:
-        """The lead-in of ``point`` defines ("Ein menschenrechtliches Risiko im Sinne dieses
-        Gesetzes ist ein Zustand, bei dem … droht:")."""
-        parent = self.by_id.get((point.doc_id, point.parent or ""))
-        return parent is not None and bool(_DEFINITION.search(parent.text[: self.own_end(parent)]))
-
-    def _lead_in(self, unit: Unit) -> str:
-        """The force a list point inherits from its lead-in ("" for anything else)."""
-        if unit.kind == "pt" and unit.parent and not unit.unit_id.startswith("annex"):
-            # (an annex lists — rights, instruments, contents —; its points do not command)
-            parent = self.by_id.get((unit.doc_id, unit.parent))
-            if parent is not None:
-                return self.lead_in_force(parent)
-        return ""
-
-    def lead_in_force(self, parent: Unit) -> str:
-        """The force a list point inherits: the last operative sentence of its parent's own
-        words (the lead-in, "Companies shall … take the following measures:"), else the
-        parent's principal force."""
-        end = self.own_end(parent)
-        own = [s for s in self.statements(parent) if s.end <= end + 1]
-        if any(_amending(s) for s in own):
-            return "none"  # "Article 23 is amended as follows: (a) …" — the points amend
-        operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
-        if operative:
-            if operative[-1] is not own[-1] and operative[-1].force == "permission":
-                # a list opened by a sentence of its own takes a duty from before it, not a
-                # "may" ("Die Zahlungen … können in Geld- oder Sachleistungen bestehen. Sie
-                # umfassen insbesondere folgende Arten von Leistungen: 1. …")
-                return "none"
-            if operative[-1] is own[-1] and own[-1].text.rstrip().endswith(":"):
-                from kb.compare.obligations import closing_force
-
-                return closing_force(own[-1].text, parent.language)
-            return operative[-1].force
-        inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
-        return inherited or self.principal_force(parent)
-
-
-def _amending(statement: Statement) -> bool:
-    """An amending instruction: a sentence that names what is amended, inserted, replaced or
-    deleted ("point (b) is replaced by the following:", "Absatz 3 wird gestrichen."), either
-    ending with a colon (the new words follow) or shorter than 160 characters."""
-    text = statement.text.strip()
-    return (text.endswith(":") or len(text) < 160) and bool(_AMENDING.search(text))
-
-
-def principal_force(unit: Unit, units: list[Unit] | None = None) -> str:
-    """The principal deontic force of ``unit`` (``units``: its document, for list lead-ins)."""
-    return Corpus(units or [unit]).principal_force(unit)
-
-
-# --------------------------------------------------------------------------- cells
 
 
 @dataclass
@@ -497,20 +275,6 @@ def _sentence(corpus: Corpus, unit: Unit, at: int) -> Statement | None:
     return None
 
 
-def _clause_force(statement: Statement, at: int, language: str) -> str:
-    """The force of the clause (between semicolons) of ``statement`` that holds offset ``at``
-    (in the statement's text): "(a) … élaborer … un plan d'action préventif …; les sociétés
-    peuvent élaborer leurs plans d'action en coopération …" — the "may" of the next clause is
-    not what the first one says."""
-    if statement.force == "none" or ";" not in statement.text:
-        return statement.force
-    from kb.compare.obligations import classify
-
-    start = statement.text.rfind(";", 0, at) + 1
-    end = statement.text.find(";", at)
-    return classify(statement.text[start : end if end >= 0 else None], language)[0]
-
-
 def _phrase(hit: _Hit) -> bool:
     """A cue matched as a phrase of three or more words, or as one long compound word, is as
     specific as the element's first cue ("at least once a year" is no less specific than "at
@@ -522,7 +286,7 @@ def _phrase(hit: _Hit) -> bool:
 def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     sentence = _sentence(corpus, hit.unit, hit.start)
     at = hit.start - sentence.start if sentence else 0
-    force = _clause_force(sentence, at, hit.unit.language) if sentence else "none"
+    force = clause_force(sentence, at, hit.unit.language) if sentence else "none"
     if force == "none":
         force = corpus.principal_force(hit.unit)
     hit.force = force
@@ -532,10 +296,10 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
         (2.0 if on_topic else 0.0)
         + (1.5 if lead else 0.0)
         + (1.0 if hit.rank == 0 or _phrase(hit) else 0.5 / (1 + hit.rank))
-        + (1.0 if force in (_DUTY if element.required else OPERATIVE) else 0.0)
+        + (1.0 if force in (DUTY if element.required else OPERATIVE) else 0.0)
     )
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
-    if _DEFINITIONS_HEADING.search(article.heading):
+    if DEFINITIONS_HEADING.search(article.heading):
         hit.score -= 1.5
     if _FINAL_HEADING.search(article.heading):
         hit.score -= 2.0
@@ -581,7 +345,7 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
     if element.duty:
         # "must there be …?": a duty (or, in soft law, a recommendation) decides; a "may"
         # ("the statement may include … its policies") does not make it required
-        hits = [h for h in hits if h.force in (_DUTY if element.required else OPERATIVE)]
+        hits = [h for h in hits if h.force in (DUTY if element.required else OPERATIVE)]
     hits = [h for h in hits if h.score >= 2.0 or h.rank == 0 or _phrase(h)]
     if not hits:
         return {
@@ -640,7 +404,7 @@ def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
             citations.append(u)
     return {
         "value": value,
-        "force": force if force in _FORCE_ORDER else "none",
+        "force": force if force in FORCE_ORDER else "none",
         "citations": citations,
         "quote": quote,
         "quote_unit": unit.unit_id,
@@ -930,8 +694,8 @@ def apply_editorial(
 # --------------------------------------------------------------------------- cache
 
 
-_MATRIX_CODE = ("matrix.py", "obligations.py", "facts.py", "topics.py", "topics.json")
-_FORCES_CODE = ("matrix.py", "obligations.py")
+_MATRIX_CODE = ("matrix.py", "force.py", "obligations.py", "facts.py", "topics.py", "topics.json")
+_FORCES_CODE = ("force.py", "obligations.py")
 
 
 def per_document(
