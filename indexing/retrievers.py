@@ -55,9 +55,10 @@ class DenseRetriever:
         self.vectors = vectors
         self._last: tuple[str | None, np.ndarray | None] = (None, None)
 
-    def _vector(self, query: str) -> np.ndarray:
-        """The query's embedding (the last one is kept: one search asks for it twice). The
-        kept pair is read once, so searches in other threads cannot swap it in between."""
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding, shape (1, dim) (the last one is kept: one search asks for it
+        several times). The kept pair is read once, so searches in other threads cannot swap it
+        in between."""
         last = self._last
         if last[0] == query:
             return last[1]
@@ -71,7 +72,7 @@ class DenseRetriever:
         n = min(n, self.faiss_index.ntotal if allowed is None else len(allowed))
         if n <= 0:
             return []
-        vector = self._vector(query)
+        vector = self.query_vector(query)
         params = None
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
@@ -81,7 +82,7 @@ class DenseRetriever:
     def row_scores(self, query: str, rows: list[int]) -> list[float] | None:
         if self.vectors is None:
             return None
-        return [float(x) for x in self.vectors[rows] @ self._vector(query)[0]]
+        return [float(x) for x in self.vectors[rows] @ self.query_vector(query)[0]]
 
 
 class BM25Retriever:

@@ -107,9 +107,11 @@ def units(data_dir):
 
 @pytest.fixture(scope="session")
 def indexed_data(data_dir) -> Path:
-    """``data_dir`` with the real search index (default model) built once per test session."""
+    """``data_dir`` with the real search index (default model) built once per test session, and
+    what ``kb build`` derives with it (principal forces, the matrix, which search reads)."""
     from indexing.embedders import DEFAULT_MODEL, get_embedder
     from indexing.index import build_index
+    from kb.compare.matrix import precompute
 
     seed = os.environ.get("LEVELFIELD_TEST_SEED_INDEX")  # a developer's shortcut, never in CI
     if seed and not (data_dir / "index").exists():
@@ -119,4 +121,5 @@ def indexed_data(data_dir) -> Path:
         shutil.copytree(Path(seed) / "index", data_dir / "indexes" / "seed")
         (data_dir / "index").symlink_to("indexes/seed")
     build_index(data_dir, get_embedder(DEFAULT_MODEL))
+    precompute(data_dir)
     return data_dir

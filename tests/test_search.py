@@ -161,6 +161,22 @@ def test_a_result_shows_the_version_in_force(searcher, date):
     assert not any(d in in_force and searcher.records[d].language == "en" for d in hit.also_in)
 
 
+def test_a_query_near_an_elements_question_boosts_what_the_matrix_cites(searcher):
+    """``_answering``: the provisions the matrix cites for the nearest comparison element
+    (here "Is there a turnover-based fine cap? (…)") — those search counts ``element_boost``."""
+    answering = searcher._answering("what is the maximum fine as a percentage of turnover?")
+    assert ("eu-csddd-2024-1760", "art-27") in answering
+    assert all(top_level(unit) == unit for _, unit in answering)
+
+
+def test_without_a_matrix_cache_search_does_not_boost(indexed_data, tmp_path):
+    """Search never computes the matrix: without the cache ``kb build`` writes, no boost."""
+    from kb.compare.matrix import cited_by_element
+
+    assert cited_by_element(tmp_path) == []
+    assert cited_by_element(indexed_data)
+
+
 def test_snippets_cut_at_word_boundaries_with_an_ellipsis():
     from indexing.search import _highlighter
 

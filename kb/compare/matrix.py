@@ -814,6 +814,20 @@ def precompute(base: Path, progress=None) -> None:
     load_matrix(base, progress=progress, units=units)
 
 
+def cited_by_element(base: Path) -> list[tuple[str, frozenset[tuple[str, str]]]]:
+    """Each element's question with the provisions (document, top-level unit) that its ``yes``
+    and ``conditional`` cells cite first — what search boosts for a query near that question.
+    Read from the matrix cache that ``kb build`` writes; empty when there is none (search does
+    not compute the matrix)."""
+    if not DataDir(base).matrix.is_file():
+        return []
+    cited: dict[str, set[tuple[str, str]]] = {e.element: set() for e in elements()}
+    for cell in load_matrix(base)["cells"]:
+        if cell["value"] != "no" and cell["citations"] and cell["element"] in cited:
+            cited[cell["element"]].add((cell["doc_id"], top_level(cell["citations"][0]["unit_id"])))
+    return [(e.question, frozenset(cited[e.element])) for e in elements()]
+
+
 def select(matrix: dict, topics: list[str] | None, docs: list[str] | None) -> dict:
     wanted = {e["element"] for e in matrix["elements"] if not topics or e["topic"] in topics}
     return {
