@@ -177,6 +177,20 @@ def test_without_a_matrix_cache_search_does_not_boost(indexed_data, tmp_path):
     assert cited_by_element(indexed_data)
 
 
+def test_a_broken_matrix_leaves_search_without_the_prior(
+    indexed_data, tmp_path, monkeypatch, caplog
+):
+    """An editorial file that cannot be read (or a read-only data folder) costs search its
+    matrix prior, with a warning — not the search."""
+    from kb.compare import matrix
+
+    broken = tmp_path / "matrix_editorial.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(matrix, "EDITORIAL_PATH", broken)
+    assert matrix.cited_by_element(indexed_data) == []
+    assert "without the matrix prior" in caplog.text
+
+
 def test_snippets_cut_at_word_boundaries_with_an_ellipsis():
     from indexing.search import _highlighter
 

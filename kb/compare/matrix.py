@@ -821,8 +821,13 @@ def cited_by_element(base: Path) -> list[tuple[str, frozenset[tuple[str, str]]]]
     not compute the matrix)."""
     if not DataDir(base).matrix.is_file():
         return []
+    try:
+        matrix = load_matrix(base)
+    except (OSError, KBError) as exc:  # a read-only data folder, a broken editorial file
+        log.warning("search runs without the matrix prior: %s", exc)
+        return []
     cited: dict[str, set[tuple[str, str]]] = {e.element: set() for e in elements()}
-    for cell in load_matrix(base)["cells"]:
+    for cell in matrix["cells"]:
         if cell["value"] != "no" and cell["citations"] and cell["element"] in cited:
             cited[cell["element"]].add((cell["doc_id"], top_level(cell["citations"][0]["unit_id"])))
     return [(e.question, frozenset(cited[e.element])) for e in elements()]
