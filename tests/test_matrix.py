@@ -161,6 +161,9 @@ FORCES = [
     ("ch-co-964-2021", "art-964i", "permission", "Der Bundesrat kann"),
     # the points of "… the power to … order the company to:" are what may be ordered
     ("eu-csddd-2024-1760", "art-25.par-5.pt-a.pt-ii", "permission", "refrain from any repetition"),
+    # "hat … durchzuführen": a separable prefix the infinitive list lacked; "Der Bundesrat erlässt"
+    ("de-lksg-2021", "sec-5.par-1", "obligation", "Risikoanalyse nach den Absätzen 2 bis 4"),
+    ("ch-co-964-2021", "art-964k.par-4", "obligation", "Der Bundesrat erlässt"),
 ]
 
 

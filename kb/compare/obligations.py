@@ -177,9 +177,10 @@ _IST_GAP = (
     r"(?:(?!,\s*(?:um|ohne|statt|anstatt|die|der|das|dem|den|deren|dessen|welche[rsmn]?)\b)"
     r"[^.;:]){0,200}?"
 )
-_DE_INF = (  # "zu sorgen", "abzuwägen", "darzulegen"
+_DE_INF = (  # "zu sorgen", "abzuwägen", "darzulegen", "durchzuführen", "fortzusetzen"
     r"(?:zu\s+[a-zäöüß]+(?:en|ern|eln)|(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg"
-    r"|zurück|zusammen|dar|bereit|offen|sicher|statt|teil|um|zu)zu[a-zäöüß]+(?:en|ern|eln))\b"
+    r"|zurück|zusammen|dar|bereit|offen|sicher|statt|teil|um|zu|durch|fort|wieder|weiter"
+    r"|entgegen|hervor|heraus|hinzu|frei|los)zu[a-zäöüß]+(?:en|ern|eln))\b"
 )
 _FR_PRESENT = (
     r"(?<!\b[Ll]a )(?<!\b[Ll]e )(?<!\bdu )(?<!\bau )"  # not the adjective: "la présente directive"
@@ -193,7 +194,7 @@ _FR_PRESENT = (
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
     r"|met(?:tent)? à (?:jour|(?:la )?disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
     r"|identifie(?:nt)?|recense(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
-    r"|décri(?:t|vent)|indique(?:nt)?)\b"
+    r"|décri(?:t|vent)|indique(?:nt)?|édicte(?:nt)?)\b"
 )
 
 # Per language, cue patterns in precedence order (see ``_compiled``). Kinds: a force; "scope" (a
@@ -277,7 +278,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|erstatte(?:t|n)|erstell(?:t|en)|führ(?:t|en)|ermittel(?:t|n)|bewerte(?:t|n)"
             r"|triff?t|treffen|veröffentlich(?:t|en)|dokumentier(?:t|en)|berichte(?:t|n)"
             r"|überwach(?:t|en)|lass(?:t|en)\b[^.;:]{0,80}?\bprüfen|prüft"
-            r"|(?<!nicht )(?<!zu )prüfen|(?:wird|werden) tätig)\b",
+            r"|(?<!nicht )(?<!zu )prüfen|(?:wird|werden) tätig|erlässt)\b",
         ),
         (  # the statute's present of a document's contents: "Der Bericht umfasst insbesondere:"
             # (not of anything: "Sie [die Zahlungen] umfassen insbesondere folgende Arten")
