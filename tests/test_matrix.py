@@ -164,6 +164,13 @@ FORCES = [
     # "hat … durchzuführen": a separable prefix the infinitive list lacked; "Der Bundesrat erlässt"
     ("de-lksg-2021", "sec-5.par-1", "obligation", "Risikoanalyse nach den Absätzen 2 bis 4"),
     ("ch-co-964-2021", "art-964k.par-4", "obligation", "Der Bundesrat erlässt"),
+    # the "should" / "need to" of a question a report assesses ("(e) whether the rules … need to
+    # be revised"); the points of an exemption's lead-in are its conditions, whatever their verbs
+    ("eu-csddd-2024-1760", "art-36.par-2.pt-e", "obligation", "need to be revised"),
+    ("ch-co-964-2021", "art-964a.par-2.pt-2", "none", "erstellen muss"),
+    ("ch-co-964-2021-fr", "art-964a.par-2.pt-2", "none", "qui doit établir"),
+    # a company's management body acts in the French present
+    ("ch-co-964-2021-fr", "art-964l.par-1", "obligation", "rapporte annuellement"),
 ]
 
 

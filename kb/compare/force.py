@@ -50,6 +50,12 @@ _AMENDING = re.compile(
     r"|\bskal lyde\b|\b(?:§|ledd|bokstav)[^.:;]{0,40}\boppheves\b",
     re.I,
 )
+#: the cue of an exemption (``kb.compare.obligations``' "never" cues that relieve of a duty)
+_EXEMPTION_CUE = re.compile(
+    r"exempt|not (?:be )?(?:required|obliged)|need not|befreit|müssen nicht|muss nicht"
+    r"|exonér|dispens|libéré|pas tenue?s?|fritatt",
+    re.I,
+)
 _DEFINITION = re.compile(
     r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
     r"|\bim Sinne dieses Gesetzes (?:ist|sind)\b|\bgelten als\b|\bwordt verstaan\b",
@@ -116,6 +122,11 @@ class Provisions:
             return "none"  # subject matter, purpose: says what the act is about
         if unit.unit_id.startswith("annex"):
             return "none"  # an annex lists — rights, instruments, contents, thresholds —
+        if self._exempting(unit):
+            # the points of "Von dieser Pflicht befreit sind Unternehmen, …:", "Sont libérées de
+            # cette obligation les entreprises …:" are the conditions of the exemption, whatever
+            # their verbs ("2. das einen gleichwertigen Bericht … erstellen muss")
+            return "none"
         statements = self.statements(unit)
         lead_in = self._lead_in(unit)
         ensured = self._ensured(unit)
@@ -206,6 +217,23 @@ class Provisions:
                 return self.lead_in_force(parent)
             unit = parent
         return ""
+
+    def _exempting(self, point: Unit) -> bool:
+        """``point`` is a point of a lead-in whose last sentence exempts (a ``none`` sentence with
+        an exemption cue, ending with the colon that opens the list)."""
+        if point.kind != "pt" or not point.parent:
+            return False
+        parent = self.by_id.get((point.doc_id, point.parent))
+        if parent is None:
+            return False
+        end = self.own_end(parent)
+        own = [s for s in self.statements(parent) if s.end <= end + 1]
+        return bool(
+            own
+            and own[-1].text.rstrip().endswith(":")
+            and own[-1].force == "none"
+            and _EXEMPTION_CUE.search(own[-1].cue)
+        )
 
     def _defines(self, point: Unit) -> bool:
         """The lead-in of ``point`` defines ("Ein menschenrechtliches Risiko im Sinne dieses

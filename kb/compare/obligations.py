@@ -194,7 +194,7 @@ _FR_PRESENT = (
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
     r"|met(?:tent)? à (?:jour|(?:la )?disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
     r"|identifie(?:nt)?|recense(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
-    r"|décri(?:t|vent)|indique(?:nt)?|édicte(?:nt)?)\b"
+    r"|décri(?:t|vent)|indique(?:nt)?|édicte(?:nt)?|rapporte(?:nt)?)\b"
 )
 
 # Per language, cue patterns in precedence order (see ``_compiled``). Kinds: a force; "scope" (a
@@ -209,6 +209,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             # … nor the "should" of an indirect question ("elaborates on how enterprises should")
             r"|\b(?:explains?|elaborates?|describes?|sets? out|clarif(?:y|ies))\b[^.;:]{0,40}?"
             r"\bhow\b[^.;:]{0,60}?\b(?:should|shall|must)\b"
+            # … or of a question to be assessed ("(e) whether the rules … need to be amended")
+            r"|\bwhether\b[^.;:]{0,400}?\b(?:should|needs? to|ought to)\b"
             r"|\bmay (?:also |well |even |therefore )?(?:vary|differ|change|arise|occur|affect"
             r"|be affected|increase|decrease|constrain|be subject to|lead to|result in|need"
             r"|become|exist|seem|appear|face|be at|be (?:more|less|particularly|especially"
@@ -304,7 +306,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas",
             # "ne sont pas tenues d'établir" (need not, as "müssen nicht", "not required")
             r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"
-            r"|\bexonérée?s?\b|\bdispensée?s?\b|\bne s['’]appliquen?t? pas\b"
+            r"|\bexonérée?s?\b|\bdispensée?s?\b|\blibérée?s? de\b|\bne s['’]appliquen?t? pas\b"
             r"|\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b",
         ),
         ("permission", r"\bn(?:e\s+|['’])(?:peut|peuvent)\b(?=[^.;:]{0,80}?\bqu(?:e\b|['’]))"),
@@ -404,7 +406,12 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
         ("member-state", r"\bÉtats? membres?\b"),
         ("commission", r"\b(?:la )?Commission\b"),
         ("authority", r"\b[Aa]utorités?\b"),
-        ("company", r"\b(?:[Ss]ociétés?|[Ee]ntreprises?)\b"),
+        (
+            "company",
+            r"\b(?:[Ss]ociétés?|[Ee]ntreprises?)\b"
+            r"|\b[Oo]rganes? (?:suprême )?de direction(?: ou d['’]administration)?\b"
+            r"|\b[Oo]rganes? d['’]administration\b|\b[Cc]onseil d['’]administration\b",
+        ),
         ("state", r"\b(?:l['’])?États?\b|\bConseil fédéral\b"),
     ],
     "nl": [
