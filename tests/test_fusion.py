@@ -68,7 +68,8 @@ def test_texts_that_are_not_law_rank_below_the_law_unless_named(indexed_data):
 def test_an_amending_act_ranks_below_the_consolidated_text_unless_named(indexed_data):
     """The Omnibus replaced CSDDD Art. 29; a question on the directive's remediation gets the
     consolidated text first, a question naming the Omnibus the Omnibus
-    (``RankingSettings.amending_weight``)."""
+    (``RankingSettings.amending_weight``; the matrix prior, which also favours the consolidated
+    text here, is off so that the weight alone is tested)."""
     from indexing.search import RankingSettings, Searcher
 
     question = (
@@ -76,8 +77,10 @@ def test_an_amending_act_ranks_below_the_consolidated_text_unless_named(indexed_
         "people with money"
     )
     default = Searcher(indexed_data)
-    flat = Searcher(indexed_data, settings=RankingSettings(amending_weight=1.0))
+    weighted = Searcher(indexed_data, settings=RankingSettings(element_boost=1.0))
+    flat = Searcher(indexed_data, settings=RankingSettings(amending_weight=1.0, element_boost=1.0))
     assert flat.records[flat.search(question, k=1)[0].doc_id].amends
+    assert not weighted.records[weighted.search(question, k=1)[0].doc_id].amends
     assert not default.records[default.search(question, k=1)[0].doc_id].amends
     named = default.search("Omnibus: which paragraphs of the civil liability article were deleted?")
     assert named[0].doc_id.startswith("eu-omnibus-2026-470")
