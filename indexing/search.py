@@ -371,11 +371,8 @@ class Searcher:
             from kb.compare.matrix import cited_by_element
 
             cited = cited_by_element(self.data)
-            self._elements = ([], None)
-            if cited:
-                questions = list(cited)
-                vectors = self.embedder.encode_queries([q for q, _ in questions])
-                self._elements = (questions, vectors)
+            vectors = self.embedder.encode_queries([q for q, _ in cited]) if cited else None
+            self._elements = (cited, vectors)
         questions, vectors = self._elements
         dense = next((r for r, _ in self.retrievers if r.kind == "dense"), None)
         if not questions or dense is None:

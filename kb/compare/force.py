@@ -50,12 +50,6 @@ _AMENDING = re.compile(
     r"|\bskal lyde\b|\b(?:§|ledd|bokstav)[^.:;]{0,40}\boppheves\b",
     re.I,
 )
-#: the cue of an exemption (``kb.compare.obligations``' "never" cues that relieve of a duty)
-_EXEMPTION_CUE = re.compile(
-    r"exempt|not (?:be )?(?:required|obliged)|need not|befreit|müssen nicht|muss nicht"
-    r"|exonér|dispens|libéré|pas tenue?s?|fritatt",
-    re.I,
-)
 _DEFINITION = re.compile(
     r"\bmeans?\b|\bmenes\b|\bbedeute[nt]\b|\bon entend par\b|\bs['’]entend\b"
     r"|\bim Sinne dieses Gesetzes (?:ist|sind)\b|\bgelten als\b|\bwordt verstaan\b",
@@ -100,6 +94,11 @@ class Provisions:
 
             self._statements[key] = statements(unit)
         return self._statements[key]
+
+    def own_statements(self, unit: Unit) -> list[Statement]:
+        """The statements of ``unit``'s own words (its lead-in, before its first sub-unit)."""
+        end = self.own_end(unit)
+        return [s for s in self.statements(unit) if s.end <= end + 1]
 
     def own_end(self, unit: Unit) -> int:
         """End offset in ``unit.text`` of the unit's own words (before its first sub-unit)."""
@@ -219,20 +218,13 @@ class Provisions:
         return ""
 
     def _exempting(self, point: Unit) -> bool:
-        """``point`` is a point of a lead-in whose last sentence exempts (a ``none`` sentence with
-        an exemption cue, ending with the colon that opens the list)."""
-        if point.kind != "pt" or not point.parent:
-            return False
-        parent = self.by_id.get((point.doc_id, point.parent))
-        if parent is None:
-            return False
-        end = self.own_end(parent)
-        own = [s for s in self.statements(parent) if s.end <= end + 1]
+        """``point`` is a point of a lead-in whose last sentence rules without commanding (a
+        ``none`` sentence with a cue — an exemption, a scope rule, a saving clause — ending with
+        the colon that opens the list): the points are its conditions."""
+        parent = self.by_id.get((point.doc_id, point.parent or "")) if point.kind == "pt" else None
+        own = self.own_statements(parent) if parent is not None else []
         return bool(
-            own
-            and own[-1].text.rstrip().endswith(":")
-            and own[-1].force == "none"
-            and _EXEMPTION_CUE.search(own[-1].cue)
+            own and own[-1].text.rstrip().endswith(":") and own[-1].force == "none" and own[-1].cue
         )
 
     def _defines(self, point: Unit) -> bool:
@@ -254,8 +246,7 @@ class Provisions:
         """The force a list point inherits: the last operative sentence of its parent's own
         words (the lead-in, "Companies shall … take the following measures:"), else the
         parent's principal force."""
-        end = self.own_end(parent)
-        own = [s for s in self.statements(parent) if s.end <= end + 1]
+        own = self.own_statements(parent)
         if any(_amending(s) for s in own):
             return "none"  # "Article 23 is amended as follows: (a) …" — the points amend
         operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]

@@ -285,8 +285,11 @@ def _phrase(hit: _Hit) -> bool:
 
 def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     sentence = _sentence(corpus, hit.unit, hit.start)
-    at = hit.start - sentence.start if sentence else 0
-    force = clause_force(sentence, at, hit.unit.language) if sentence else "none"
+    force = (
+        clause_force(sentence, hit.start - sentence.start, hit.unit.language)
+        if sentence
+        else "none"
+    )
     if force == "none":
         force = corpus.principal_force(hit.unit)
     hit.force = force
