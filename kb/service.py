@@ -32,6 +32,7 @@ RESULT_FIELDS = (
     "url",
     "also_in",
     "relevance",
+    "sibling_of",
 )
 
 

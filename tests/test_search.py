@@ -9,7 +9,7 @@ import pytest
 from indexing.search import Filters, Searcher
 from kb.cli import main
 from kb.compare.versions import act_of, visible_at
-from kb.numbering import top_level
+from kb.numbering import is_within, top_level
 from kb.store import read_units
 
 RESULT_KEYS = {
@@ -142,11 +142,44 @@ def test_hits_cite_the_paragraph_that_answers(searcher, query, doc_prefix, unit)
 @pytest.mark.parametrize("query", [q for q, _, _ in PINPOINT] + ["complaints procedure"])
 def test_one_result_per_provision_of_an_act_whatever_its_versions(searcher, query):
     hits = searcher.search(query, k=10)
-    provisions = [(act_of(searcher.records, h.doc_id), top_level(h.unit_id)) for h in hits]
+    provisions = [
+        (act_of(searcher.records, h.doc_id), top_level(h.unit_id))
+        for h in hits
+        if h.sibling_of is None
+    ]
     assert len(provisions) == len(set(provisions)), provisions
     for hit in hits:
         act = act_of(searcher.records, hit.doc_id)
         assert all(act_of(searcher.records, d) == act for d in hit.also_in), hit
+
+
+@pytest.mark.parametrize("query", [q for q, _, _ in PINPOINT])
+def test_the_first_provision_also_shows_its_second_part_in_place_of_a_repeated_act(searcher, query):
+    """``sibling_depth`` 1: the first result's runner-up part is a result of its own, at the
+    end, another part of the same provision (neither inside nor around the first), and it takes
+    the place of a result whose act is already listed — the instruments shown stay the same."""
+    import dataclasses
+
+    hits = searcher.search(query, k=10)
+    siblings = [h for h in hits if h.sibling_of is not None]
+    assert len(siblings) <= 1 and all(h.sibling_of == 1 for h in siblings)
+    plain = Searcher(
+        searcher.data,
+        embedder=searcher.embedder,
+        settings=dataclasses.replace(searcher.settings, sibling_depth=0),
+    ).search(query, k=10)
+    assert [h.sibling_of for h in plain] == [None] * len(plain)
+    acts = {act_of(searcher.records, h.doc_id) for h in hits}
+    assert acts == {act_of(searcher.records, h.doc_id) for h in plain}
+    for sibling in siblings:
+        first = hits[0]
+        assert hits[-1] is sibling
+        assert (sibling.doc_id, top_level(sibling.unit_id)) == (
+            first.doc_id,
+            top_level(first.unit_id),
+        )
+        assert not is_within(sibling.unit_id, first.unit_id)
+        assert not is_within(first.unit_id, sibling.unit_id)
 
 
 @pytest.mark.parametrize("date", ["2025-01-01", "2026-06-01", None])
@@ -234,6 +267,10 @@ def test_reranked_search_keeps_the_contract(indexed_data):
     searcher = Searcher(indexed_data, settings=dataclasses.replace(DEFAULT_RANKING, rerank=True))
     assert searcher.reranker is not None  # fitted for the default embedder
     hits = searcher.search("civil liability of companies for damage", k=10)
-    provisions = [(act_of(searcher.records, h.doc_id), top_level(h.unit_id)) for h in hits]
-    assert len(hits) == 10 and len(set(provisions)) == 10
+    provisions = [
+        (act_of(searcher.records, h.doc_id), top_level(h.unit_id))
+        for h in hits
+        if h.sibling_of is None
+    ]
+    assert len(hits) == 10 and len(set(provisions)) == len(provisions) >= 9
     assert all(h.citation for h in hits)

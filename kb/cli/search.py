@@ -99,6 +99,8 @@ def _print_table(results: list[dict]) -> None:
         print(
             f"{hit['rank']:>2}. {title}  [{hit['short_title']}, {hit['language']}]  {hit['score']:.4f}"
         )
+        if hit.get("sibling_of"):
+            print(f"    another part of result {hit['sibling_of']}")
         if hit["also_in"]:
             print(f"    also in: {', '.join(hit['also_in'])}")
         print("    " + " ".join(hit["text"].split())[:160])

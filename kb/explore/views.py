@@ -425,10 +425,17 @@ def params_for(state: Mapping) -> dict[str, str]:
 
 
 def group_hits(hits: list) -> list[tuple[str, list]]:
-    """``[(doc_id, [hits])]``: hits grouped by instrument, groups ordered by their best hit."""
+    """``[(doc_id, [hits])]``: hits grouped by instrument, groups ordered by their best hit; a
+    second part of a provision (``Hit.sibling_of``) right after its first."""
     groups: dict[str, list] = {}
     for hit in hits:
-        groups.setdefault(hit.doc_id, []).append(hit)
+        if hit.sibling_of is None:
+            groups.setdefault(hit.doc_id, []).append(hit)
+    for hit in hits:
+        if hit.sibling_of is not None:
+            group = groups.setdefault(hit.doc_id, [])
+            at = next((i for i, h in enumerate(group) if h.rank == hit.sibling_of), len(group) - 1)
+            group.insert(at + 1, hit)
     return list(groups.items())
 
 
