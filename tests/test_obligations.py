@@ -175,6 +175,13 @@ REAL = [
     # a content clause does not decide: "kan gi forskrift om at loven … skal gjelde"
     ("no-transparency-act-2021", "sec-2", "Kongen kan gi", "permission", "state"),
     ("eu-csddd-2024-1760-fr", "art-25.par-5", "disposent", "permission", "authority"),
+    # an object pronoun is no article: "l'autorité destinataire le transmet", "la Commission le
+    # notifie"; "une demande" is a noun, and the subject may stand five words before its verb
+    ("eu-csddd-2024-1760-fr", "art-26.par-3", "transmet", "obligation", "authority"),
+    ("eu-csddd-2024-1760-fr", "art-34.par-5", "notifie", "obligation", "commission"),
+    ("eu-csddd-2024-1760-fr", "art-28.par-6", "informe", "obligation", "authority"),
+    # … but not across "lorsqu'": what the companies do when they act is no duty of its own
+    ("eu-csddd-2024-1760-fr", "rec-42", "intègrent", "recommendation", "company"),
     # a list point "refrain from …" under "shall take the following actions"
     (
         "eu-csddd-2024-1760-consolidated-2026-03-18",

@@ -183,14 +183,17 @@ _DE_INF = (  # "zu sorgen", "abzuwägen", "darzulegen", "durchzuführen", "fortz
     r"|entgegen|hervor|heraus|hinzu|frei|los)zu[a-zäöüß]+(?:en|ern|eln))\b"
 )
 _FR_PRESENT = (
-    r"(?<!\b[Ll]a )(?<!\b[Ll]e )(?<!\bdu )(?<!\bau )"  # not the adjective: "la présente directive"
-    r"(?:établi(?:t|ssent)|adoptent|adopte|publie(?:nt)?|communique(?:nt)?|applique(?:nt)?"
+    # not an adjective or a noun after its article ("la présente directive", "la demande"); an
+    # object pronoun before the verb is no article ("l'autorité destinataire le transmet")
+    r"(?:(?<!\b[Ll]a )(?<!\b[Ll]e )(?<!\bdu )(?<!\bau )(?<!\b[Uu]ne )(?:présente(?:nt)?"
+    r"|demande(?:nt)?)"
+    r"|établi(?:t|ssent)|adoptent|adopte|publie(?:nt)?|communique(?:nt)?|applique(?:nt)?"
     r"|prend|prennent|prévoi(?:t|ent)|fixe(?:nt)?|désigne(?:nt)?|met(?:tent)? en (?:place|œuvre)"
     r"|garanti(?:t|ssent)|assure(?:nt)?|s['’]assure(?:nt)?|intègre(?:nt)?|transmet(?:tent)?"
     r"|informe(?:nt)?|élabore(?:nt)?|fourni(?:t|ssent)|évalue(?:nt)?|réexamine(?:nt)?"
-    r"|présente(?:nt)?|notifie(?:nt)?|détermine(?:nt)?|procède(?:nt)?|rend(?:ent)? public"
+    r"|notifie(?:nt)?|détermine(?:nt)?|procède(?:nt)?|rend(?:ent)? public"
     r"|accorde(?:nt)?|consulte(?:nt)?|coopère(?:nt)?|tien(?:t|nent) (?:dûment )?compte"
-    r"|soumet(?:tent)?|exige(?:nt)?|demande(?:nt)?|supporte(?:nt)?|respecte(?:nt)?"
+    r"|soumet(?:tent)?|exige(?:nt)?|supporte(?:nt)?|respecte(?:nt)?"
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
     r"|met(?:tent)? à (?:jour|(?:la )?disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
     r"|identifie(?:nt)?|recense(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
@@ -446,8 +449,12 @@ _CONTENT_CLAUSE = {
         "nb": r"at|som",
     }.items()
 }
+#: what may stand between a subject and its present-tense verb: up to five words ("L'autorité de
+#: supervision saisie d'une demande informe"), not a relative pronoun, a conjunction or a
+#: subordinating word ("Les sociétés devraient en tenir compte lorsqu'elles intègrent")
 _SUBJECT_GAP = re.compile(
-    r"\s*(?:(?!(?:qui|que|dont|that|which|who|et|and|und|ou|or)\b)[\w’'-]+\s+){0,4}"
+    r"\s*(?:(?!(?:qui|que|dont|that|which|who|et|and|und|ou|or|lorsque?|lorsqu|quand|si|where"
+    r"|when|if|wenn|dass|sofern|soweit)\b)[\w’'-]+\s+){0,5}"
 )
 _RELATIVE_SUBJECT = re.compile(r"\s+(?:qui|die|der|that|which|who)\b[^.;]*,\s*")
 _SUBORDINATE = re.compile(
