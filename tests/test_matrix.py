@@ -17,8 +17,10 @@ from kb.compare.topics import topic_ids
 
 
 @pytest.fixture(scope="module")
-def corpus(units):
-    return Corpus(units)
+def corpus(data_dir, units):
+    from kb.compare.matrix import corpus_of
+
+    return corpus_of(data_dir, units)
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +181,52 @@ def test_principal_force_of_key_provisions(corpus, doc_id, unit_id, force, words
     unit = _unit(corpus, doc_id, unit_id)
     assert words in unit.text
     assert corpus.principal_force(unit) == force
+
+
+#: (doc_id, unit_id, its own force, the force its language versions agree, its own words)
+AGREED = [
+    # the German present "erfolgt" is read by no cue; the English says "shall be carried out"
+    ("ch-ddtro-2021", "art-16.par-1", "none", "obligation", "erfolgt jährlich"),
+    # "le rapport s'étend à" is read by no cue either; "so umfasst der Bericht" neither: none
+    ("ch-co-964-2021-fr", "art-964b.par-4", "none", "none", "le rapport s’étend"),
+    # a permission beside an obligation: each keeps its own
+    ("eu-csddd-2024-1760", "art-10.par-1.pt-c", "permission", "permission", "the ability"),
+    ("eu-csddd-2024-1760-fr", "art-10.par-1.pt-c", "obligation", "obligation", "la capacité"),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "unit_id", "own", "agreed", "words"), AGREED)
+def test_language_versions_of_a_provision_agree_its_force(
+    corpus, data_dir, capsys, doc_id, unit_id, own, agreed, words
+):
+    """A force that one language version reads and another misses is the force of both; where
+    they read different forces each keeps its own. What the CLI and the cached forces the pages
+    read give is the agreed force."""
+    from kb.compare.matrix import load_forces
+
+    unit = _unit(corpus, doc_id, unit_id)
+    assert words in unit.text
+    assert (corpus.own_force(unit), corpus.principal_force(unit)) == (own, agreed)
+    assert load_forces(data_dir)[f"{doc_id}/{unit_id}"] == agreed
+    main(["--data", str(data_dir), "obligations", "--doc", doc_id, "--unit", unit_id, "--json"])
+    assert json.loads(capsys.readouterr().out)["force"] == agreed
+
+
+@pytest.mark.parametrize(
+    ("own", "others", "agreed"),
+    [
+        ("none", ["obligation"], "obligation"),
+        ("obligation", ["none", "none"], "obligation"),
+        ("none", ["none"], "none"),
+        ("permission", ["obligation"], "permission"),
+        ("none", ["prohibition", "permission"], "none"),
+        ("recommendation", [], "recommendation"),
+    ],
+)
+def test_agreed_force_table(own, others, agreed):
+    from kb.compare.force import agreed_force
+
+    assert agreed_force(own, others) == agreed
 
 
 def test_elements_are_the_products_contract():
@@ -483,7 +531,7 @@ def test_matrix_exports_have_tables_links_and_guarded_csv(matrix, manifest):
     assert "not in local corpus" in csv_text
 
 
-def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path):
+def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path, caplog):
     """Derived tables (forces, matrix) are cached per document: a changed document is computed
     again, the others are read; a damaged cache file is recomputed, never fatal."""
     import dataclasses
@@ -515,6 +563,12 @@ def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path
     calls.clear()
     assert per_document(path, ("matrix.py",), by_doc, work) == first
     assert sorted(calls) == sorted(by_doc)
+    # a cache that cannot be written (a read-only data folder): the results, with a warning
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    unwritable = tmp_path / "a-file" / "derived.json"
+    with caplog.at_level("WARNING"):
+        assert per_document(unwritable, ("matrix.py",), by_doc, work) == first
+    assert "could not cache" in caplog.text and not unwritable.exists()
 
 
 def test_leave_one_instrument_out_drops_only_the_cues_written_for_it(data_dir):

@@ -13,10 +13,16 @@ from kb.errors import KBError, UnknownUnitError
 
 
 def _analysis(args):
+    """Topic cells over the data folder, with the principal forces its ``forces.json`` caches
+    (the language versions' agreed forces, as the pages show them)."""
     from kb.compare.cells import Analysis
+    from kb.compare.matrix import load_forces
     from kb.store import read_units
 
-    return Analysis(read_units(data_arg(args)))
+    base = data_arg(args)
+    units = read_units(base)
+    forces = load_forces(base, units)
+    return Analysis(units, force=lambda u: forces[f"{u.doc_id}/{u.unit_id}"])
 
 
 def _vectors(args):

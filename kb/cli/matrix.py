@@ -75,10 +75,9 @@ def _obligation(corpus, doc_id: str, unit_id: str) -> dict:
 
 
 def cmd_obligations(args) -> int:
-    from kb.compare.matrix import Corpus
-    from kb.store import read_units
+    from kb.compare.matrix import corpus_of
 
-    corpus = Corpus(read_units(data_arg(args)))
+    corpus = corpus_of(data_arg(args))
     if args.batch:
         items = read_jsonl(args.batch, {"doc_id": str, "unit_id": str})
         for item in items:

@@ -193,8 +193,8 @@ class Corpus(Provisions):
     """Units of the column documents, with statements, principal forces (``Provisions``),
     topics and cell decisions computed once per unit."""
 
-    def __init__(self, units: list[Unit]):
-        super().__init__(units)
+    def __init__(self, units: list[Unit], parallel: dict[str, tuple[str, ...]] | None = None):
+        super().__init__(units, parallel)
         self._topics: dict[tuple[str, str], set[str]] = {}
         self._decisions: dict[tuple[str, str], dict] = {}
 
@@ -476,8 +476,8 @@ def compute(
     """The whole matrix: ``{"elements": [...], "cells": [...]}`` in the CLI contract's shape."""
     present = {u.doc_id for u in units}
     columns = column_documents(manifest, present)
-    corpus = Corpus([u for u in units if u.doc_id in columns])
     parallel = parallel_versions(manifest, columns)
+    corpus = Corpus([u for u in units if u.doc_id in columns], parallel)
     cells = [c for d in columns for c in document_cells(corpus, manifest[d], parallel[d])]
     if editorial:
         apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH)
@@ -710,7 +710,8 @@ def per_document(
 ):
     """One result per document, cached in ``path``: a document is recomputed only when its units,
     its ``key`` (e.g. its manifest record) or the ``code`` files that decide the result changed,
-    so adding one document costs that document. An unreadable cache is recomputed, never fatal.
+    so adding one document costs that document. An unreadable cache is recomputed and an
+    unwritable one skipped (with a warning), never fatal.
     Returns ``{doc_id: result}`` in the order of ``by_doc``."""
     from kb.store import atomic_write_text
 
@@ -733,7 +734,12 @@ def per_document(
             entry, changed = {"hash": doc_key, "result": work(doc_id, doc_units)}, True
         fresh[doc_id] = entry
     if changed:
-        atomic_write_text(path, json.dumps({"code": code_key, "docs": fresh}, ensure_ascii=False))
+        try:
+            atomic_write_text(
+                path, json.dumps({"code": code_key, "docs": fresh}, ensure_ascii=False)
+            )
+        except OSError as exc:  # a read-only data folder: the results, uncached
+            log.warning("could not cache %s: %s", path, exc)
     return {doc_id: entry["result"] for doc_id, entry in fresh.items()}
 
 
@@ -750,24 +756,19 @@ def load_matrix(
     units = units if units is not None else read_units(base)
     manifest = manifest_for(base)
     columns = column_documents(manifest, {u.doc_id for u in units})
-    corpus = Corpus([u for u in units if u.doc_id in columns])
+    parallel = parallel_versions(manifest, columns)
+    corpus = Corpus([u for u in units if u.doc_id in columns], parallel)
     by_doc = {d: corpus.by_doc.get(d, []) for d in columns}
     path = DataDir(base).matrix
     if progress is not None and not _cache_holds(path, by_doc):
         progress("computing the obligation matrix for this corpus version (once per document) …")
-    parallel = parallel_versions(manifest, columns)
-
-    def key(doc_id: str) -> str:
-        # a document's cells depend on its language versions' texts too (``document_cells``)
-        others = "".join(u.content_hash for d in parallel[doc_id] if d != doc_id for u in by_doc[d])
-        return repr(manifest[doc_id]) + hashlib.sha256(others.encode()).hexdigest()[:16]
-
     per_doc = per_document(
         path,
         _MATRIX_CODE + ("elements.json",),
         by_doc,
         lambda doc_id, _units: document_cells(corpus, manifest[doc_id], parallel[doc_id]),
-        key=key,
+        # a document's cells depend on its language versions' texts too (``document_cells``)
+        key=lambda doc_id: _versions_key(manifest, parallel, by_doc, doc_id),
     )
     cells = [c for d in columns for c in per_doc[d]]
     if editorial:
@@ -780,6 +781,24 @@ def load_matrix(
     return {"elements": [e.to_dict() for e in elements()], "cells": cells}
 
 
+def _versions_key(manifest, parallel: dict, by_doc: dict, doc_id: str) -> str:
+    """A document's manifest record and its other language versions' texts: what its cached
+    results depend on besides its own units."""
+    others = "".join(u.content_hash for d in parallel[doc_id] if d != doc_id for u in by_doc[d])
+    return repr(manifest[doc_id]) + hashlib.sha256(others.encode()).hexdigest()[:16]
+
+
+def corpus_of(base: Path, units: list[Unit] | None = None) -> Corpus:
+    """Every unit of the data folder, each document with its language versions (the principal
+    force of a provision is the one its versions agree, ``kb.compare.force.agreed_force``)."""
+    from corpus.manifest import manifest_for
+    from kb.store import read_units
+
+    units = units if units is not None else read_units(base)
+    manifest = manifest_for(base)
+    return Corpus(units, parallel_versions(manifest, sorted({u.doc_id for u in units})))
+
+
 def _cache_holds(path: Path, by_doc: dict) -> bool:
     try:
         return set(json.loads(path.read_text(encoding="utf-8"))["docs"]) == set(by_doc)
@@ -790,18 +809,28 @@ def _cache_holds(path: Path, by_doc: dict) -> bool:
 def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
     """The principal force of every unit (``doc_id/unit_id`` → force), cached per document in
     ``<data>/forces.json`` (``per_document``; all: ~14 s once)."""
+    from corpus.manifest import manifest_for
     from kb.store import read_units
 
     units = units if units is not None else read_units(base)
+    manifest = manifest_for(base)
     by_doc: dict[str, list[Unit]] = {}
     for unit in units:
         by_doc.setdefault(unit.doc_id, []).append(unit)
+    parallel = parallel_versions(manifest, list(by_doc))
 
-    def forces(_doc_id: str, doc_units: list[Unit]) -> dict[str, str]:
-        corpus = Corpus(doc_units)
+    def forces(doc_id: str, doc_units: list[Unit]) -> dict[str, str]:
+        versions = [u for d in parallel[doc_id] for u in by_doc[d]]
+        corpus = Corpus(versions, parallel)
         return {u.unit_id: corpus.principal_force(u) for u in doc_units}
 
-    per_doc = per_document(DataDir(base).forces, _FORCES_CODE, by_doc, forces)
+    per_doc = per_document(
+        DataDir(base).forces,
+        _FORCES_CODE,
+        by_doc,
+        forces,
+        key=lambda doc_id: _versions_key(manifest, parallel, by_doc, doc_id),
+    )
     return {f"{d}/{uid}": force for d, table in per_doc.items() for uid, force in table.items()}
 
 

@@ -72,8 +72,7 @@ def _scores(cells: dict, gold_cells: list[dict]) -> dict:
 
 
 def evaluate(base: Path, load_matrix: Callable[..., dict], gold_path: Path = GOLD_PATH) -> dict:
-    from kb.compare.matrix import Corpus
-    from kb.store import read_units
+    from kb.compare.matrix import corpus_of
 
     gold = load_gold(gold_path)
     report: dict = {"gold": str(gold_path.name)}
@@ -84,7 +83,7 @@ def evaluate(base: Path, load_matrix: Callable[..., dict], gold_path: Path = GOL
         for part in ("tune", "test"):
             chosen = [g for g in gold["cells"] if split_of(f"{g['doc_id']}|{g['element']}") == part]
             report[name][part] = _scores(cells, chosen)
-    corpus = Corpus(read_units(base))
+    corpus = corpus_of(base)
     for part in ("tune", "test"):
         entries = [
             g for g in gold.get("force", []) if split_of(f"{g['doc_id']}|{g['unit_id']}") == part
@@ -119,14 +118,14 @@ def leave_one_instrument_out(base: Path, gold: dict) -> dict:
     import dataclasses
 
     from corpus.manifest import manifest_for
-    from kb.compare.matrix import Corpus, column_documents, decide, elements
+    from kb.compare.matrix import Corpus, column_documents, decide, elements, parallel_versions
     from kb.compare.versions import act_of
     from kb.store import read_units
 
     manifest = manifest_for(base)
     units = read_units(base)
     columns = column_documents(manifest, {u.doc_id for u in units})
-    corpus = Corpus([u for u in units if u.doc_id in columns])
+    corpus = Corpus([u for u in units if u.doc_id in columns], parallel_versions(manifest, columns))
     texts: dict[str, list[str]] = defaultdict(list)
     for unit in corpus.units:
         if unit.parent is None:  # an article's text holds its paragraphs' and points'

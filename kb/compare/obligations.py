@@ -226,7 +226,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         (
             "never",  # an exemption relieves of a duty, it neither imposes nor permits
             r"\b(?:shall|must|need|is|are)(?: also)? not (?:be )?(?:required|obliged) to\b"
-            r"|\bneed not\b|\bexempt(?:ed)?\b",
+            r"|\bneed not\b|\b(?:(?:shall|must)(?: also)? be )?exempt(?:ed)?\b",
         ),
         (
             "never",
@@ -309,7 +309,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             "never",  # not liable; exemptions: "exonérées", "dispensées", "ne s'applique pas",
             # "ne sont pas tenues d'établir" (need not, as "müssen nicht", "not required")
             r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"
-            r"|\bexonérée?s?\b|\bdispensée?s?\b|\blibérée?s? de\b|\bne s['’]appliquen?t? pas\b"
+            r"|\bexonérée?s?\b|\bexemptée?s?\b|\bdispensée?s?\b|\blibérée?s? de\b"
+            r"|\bne s['’]appliquen?t? pas\b"
             r"|\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b",
         ),
         ("permission", r"\bn(?:e\s+|['’])(?:peut|peuvent)\b(?=[^.;:]{0,80}?\bqu(?:e\b|['’]))"),
