@@ -600,3 +600,38 @@ def test_a_cell_decided_on_the_parallel_language_version_says_so(
     assert_inert(at)
     captions = " ".join(c.value for c in at.caption)
     assert "Decided on the parallel language version CSDDD \\(FR" in captions, captions
+
+
+def test_a_second_part_of_a_provision_is_shown_right_after_its_first():
+    """``group_hits``: results grouped by instrument, a ``sibling_of`` hit under its first part."""
+    from indexing.search import Hit
+    from kb.explore.views import group_hits
+
+    def hit(rank, doc_id, unit_id, sibling_of=None):
+        return Hit(
+            rank,
+            doc_id,
+            unit_id,
+            unit_id,
+            "",
+            "",
+            "",
+            0.1,
+            "en",
+            "EU",
+            "",
+            "",
+            sibling_of=sibling_of,
+        )
+
+    hits = [
+        hit(1, "widget-act", "art-3.par-1"),
+        hit(2, "gadget-bill", "sec-2"),
+        hit(3, "widget-act", "art-9"),
+        hit(4, "widget-act", "art-3.par-4", sibling_of=1),
+    ]
+    grouped = group_hits(hits)
+    assert [(d, [h.unit_id for h in hs]) for d, hs in grouped] == [
+        ("widget-act", ["art-3.par-1", "art-3.par-4", "art-9"]),
+        ("gadget-bill", ["sec-2"]),
+    ]

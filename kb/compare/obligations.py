@@ -256,6 +256,13 @@ _CUES: dict[str, list[tuple[str, str]]] = {
         ("permission", r"\bmay\b|\b(?:is|are) (?:entitled|permitted|allowed|empowered) to\b"),
     ],
     "de": [
+        (  # a "kann" at the end of a relative clause says what a thing is able to do, not what
+            # anyone may: "ein System, mit dem die Lieferkette zurückverfolgt werden kann"
+            "mask",
+            r",\s*(?:(?:mit|in|an|auf|durch|für|bei|von|aus|nach|über|unter|gegen)\s+)?"
+            r"(?:der|die|das|dem|den|denen|deren|dessen|welche[mnrs]?)\s[^,.;:]{0,150}?"
+            r"\b(?:kann|können)(?=\s*(?:[,.;:]|$))",
+        ),
         (
             "never",  # "bleibt unberührt"; exemptions: "befreit sind", "müssen … keinen … erstellen",
             # "müssen nicht prüfen" (need not)

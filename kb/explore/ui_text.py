@@ -146,6 +146,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f.as_at": ("As at (version in force on)", "Op datum (versie geldend op)"),
     "hit.open": ("Open in reader", "Openen in lezer"),
     "hit.also_in": ("Also in:", "Ook in:"),
+    "hit.sibling": (
+        "another part of the same provision as result {n}, which may answer as well",
+        "een ander deel van dezelfde bepaling als resultaat {n}, dat ook kan antwoorden",
+    ),
     "hit.relevance": (
         "relevance {r} (the estimated chance that this result is relevant, from our tests)",
         "relevantie {r} (de geschatte kans dat dit resultaat relevant is, volgens onze tests)",

@@ -162,6 +162,8 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
         else:
             st.markdown(ex.plain(hit.text[:400]))
         notes = []
+        if hit.sibling_of is not None:
+            notes.append(T("hit.sibling", n=hit.sibling_of))
         force = corpus.force(unit)
         if force:
             notes.append(T("force", force=force_label(force)))
