@@ -814,22 +814,13 @@ def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
 
     units = units if units is not None else read_units(base)
     manifest = manifest_for(base)
-    by_doc: dict[str, list[Unit]] = {}
-    for unit in units:
-        by_doc.setdefault(unit.doc_id, []).append(unit)
-    parallel = parallel_versions(manifest, list(by_doc))
-
-    def forces(doc_id: str, doc_units: list[Unit]) -> dict[str, str]:
-        versions = [u for d in parallel[doc_id] for u in by_doc[d]]
-        corpus = Corpus(versions, parallel)
-        return {u.unit_id: corpus.principal_force(u) for u in doc_units}
-
+    corpus = corpus_of(base, units)  # lazy: only the documents computed below are read
     per_doc = per_document(
         DataDir(base).forces,
         _FORCES_CODE,
-        by_doc,
-        forces,
-        key=lambda doc_id: _versions_key(manifest, parallel, by_doc, doc_id),
+        corpus.by_doc,
+        lambda _doc_id, doc_units: {u.unit_id: corpus.principal_force(u) for u in doc_units},
+        key=lambda doc_id: _versions_key(manifest, corpus.parallel, corpus.by_doc, doc_id),
     )
     return {f"{d}/{uid}": force for d, table in per_doc.items() for uid, force in table.items()}
 
