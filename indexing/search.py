@@ -84,12 +84,13 @@ class RankingSettings:
     #: … then the best-scoring part inside it, when its dense score is within this of its own (the
     #: point of a list that answers rather than the paragraph holding the list); negative: off
     pinpoint_descend: float = 0.015
-    #: the first ``sibling_depth`` provisions also show the part that comes second in their
-    #: pinpoint ranking, as a result at the end of the list (``Hit.sibling_of``) in place of the
-    #: last result whose act a result above it already shows (none: not shown). Tuning half,
-    #: depth 0 / 1 / 2 / 3: pinpoint@10 0.705 / 0.754 / 0.763 / 0.758, S@10 0.908 / 0.903 /
-    #: 0.894 / 0.865; S@1, S@5 and instrument recall unchanged up to 2
-    sibling_depth: int = 1
+    #: the first result's next parts in its pinpoint ranking, up to this many, each shown as a
+    #: result of its own at the end of the list (``Hit.sibling_of``) in place of the last result
+    #: in the list's lower half whose act a result above it already shows (none: not shown; the
+    #: first half is never displaced, whatever ``k``). Tuning half, 0 / 1 / 2 / 3:
+    #: pinpoint@10 0.705 / 0.754 / 0.773 / 0.778, S@10 0.908 / 0.903 / 0.894 / 0.865, S@5
+    #: 0.874 / 0.874 / 0.874 / 0.860; S@1 and instrument recall unchanged
+    siblings: int = 2
     #: re-order the first provisions with the learned reranker (``indexing.rerank``) when one
     #: is stored for this embedder
     rerank: bool = False
@@ -169,7 +170,7 @@ class Hit:
     dense_score: float | None = None  # cosine of the query and this chunk (a calibration input)
     relevance: float | None = None  # calibrated probability that it is relevant
     also_in: list[str] = field(default_factory=list)  # other versions with the same provision
-    #: the rank of the result whose provision this is another part of (``sibling_depth``)
+    #: the rank of the result whose provision this is another part of (``siblings``)
     sibling_of: int | None = None
 
     def to_dict(self) -> dict:
@@ -492,8 +493,8 @@ class Searcher:
         date (``_shown_doc``; the other versions that matched → ``also_in``) and citing its best
         paragraph/point (``_cited_rows``); at most ``settings.per_doc`` per act among the first
         ``k`` unless too few acts match or the query names the instrument (when it names several,
-        ``settings.per_named_doc`` each); then the second parts of the first
-        ``settings.sibling_depth`` provisions."""
+        ``settings.per_named_doc`` each); then the first result's next parts
+        (``settings.siblings``)."""
         ranked = self._ranked(query, fusion)
         named, date = fusion.named, fusion.date
         per_doc: dict[str, int] = {}
@@ -513,28 +514,26 @@ class Searcher:
         for group in chosen:
             group.cosine = fusion.cosines.get(group.best)  # the match's, before the switch
             self._show(group, date)
-        cited = [(self._cited_rows(query, g), g) for g in chosen]
-        depth = self.settings.sibling_depth
-        shown: list[tuple[int, _Group, int | None]] = [(rows[0], g, None) for rows, g in cited]
-        for rank, (rows, group) in enumerate(cited[:depth], start=1):
-            if len(rows) < 2:
-                continue
-            acts = [self._act[self.index.chunks[g.best].doc_id] for _, g, _ in shown]
-            # room: below k, or the last result (below the first ``depth``) whose act a result
-            # above it already shows
-            spare = next(
-                (
-                    j
-                    for j in range(len(shown) - 1, depth - 1, -1)
-                    if shown[j][2] is None and acts[j] in acts[:j]
-                ),
-                None,
-            )
-            if len(shown) >= k and spare is None:
-                continue
+        cited = [self._cited_rows(query, g) for g in chosen]
+        shown: list[tuple[int, _Group, int | None]] = [
+            (rows[0], g, None) for rows, g in zip(cited, chosen, strict=True)
+        ]
+        for row in cited[0][1 : 1 + self.settings.siblings] if cited else []:
             if len(shown) >= k:
+                acts = [self._act[self.index.chunks[g.best].doc_id] for _, g, _ in shown]
+                # the last result of the lower half whose act a result above it shows makes room
+                spare = next(
+                    (
+                        j
+                        for j in range(len(shown) - 1, (k + 1) // 2 - 1, -1)
+                        if shown[j][2] is None and acts[j] in acts[:j]
+                    ),
+                    None,
+                )
+                if spare is None:
+                    break
                 del shown[spare]
-            shown.append((rows[1], group, rank))
+            shown.append((row, chosen[0], 1))
         return [
             self._hit(rank, row, g, highlight, fusion, sibling_of=of)
             for rank, (row, g, of) in enumerate(shown, start=1)
@@ -599,8 +598,8 @@ class Searcher:
         provision (in the best row's document) that the rankers score best within it — each
         ranker ranks the provision's parts, the ranks are fused as the rows were — or a part
         inside that one that scores nearly as well (``_innermost``); else, or when the provision
-        has no parts, the passage. Then, when there is one, the runner-up: the next part of that
-        ranking that neither holds the cited one nor lies inside it."""
+        has no parts, the passage. Then up to ``settings.siblings`` more parts, next in that
+        ranking, none holding another of the list or lying inside it."""
         best = self.index.chunks[group.best]
         passage = self._passage_of.get(group.best, group.best) if best.part else group.best
         rows = self._parts_of.get((best.doc_id, top_level(best.unit_id)), [])
@@ -629,18 +628,17 @@ class Searcher:
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         if not fused:
             return [passage]
-        cited = self._innermost(fused[0][0], rows, dense)
-        unit = self.index.chunks[cited].unit_id
-        runner_up = next(
-            (
-                row
-                for row, _ in fused[1:]
-                if not is_within(self.index.chunks[row].unit_id, unit)
-                and not is_within(unit, self.index.chunks[row].unit_id)
-            ),
-            None,
-        )
-        return [cited] if runner_up is None else [cited, runner_up]
+        out = [self._innermost(fused[0][0], rows, dense)]
+        for row, _ in fused[1:]:
+            if len(out) > self.settings.siblings:
+                break
+            unit = self.index.chunks[row].unit_id
+            if not any(
+                is_within(unit, other) or is_within(other, unit)
+                for other in (self.index.chunks[r].unit_id for r in out)
+            ):
+                out.append(row)
+        return out
 
     def _innermost(self, row: int, rows: list[int], dense: dict[int, float]) -> int:
         """``row``, or the part of ``rows`` inside it (at any depth) that the dense model scores

@@ -154,32 +154,42 @@ def test_one_result_per_provision_of_an_act_whatever_its_versions(searcher, quer
 
 
 @pytest.mark.parametrize("query", [q for q, _, _ in PINPOINT])
-def test_the_first_provision_also_shows_its_second_part_in_place_of_a_repeated_act(searcher, query):
-    """``sibling_depth`` 1: the first result's runner-up part is a result of its own, at the
-    end, another part of the same provision (neither inside nor around the first), and it takes
-    the place of a result whose act is already listed — the instruments shown stay the same."""
+def test_the_first_result_also_shows_its_next_parts_in_place_of_a_repeated_act(searcher, query):
+    """``siblings`` 2: the first result's next parts in its pinpoint ranking are results of
+    their own, at the end: other parts of the same provision (none inside or around another),
+    each in place of a result of the lower half whose act is already listed — the instruments
+    shown stay the same. The limitation-period question gets Art. 29(5) beside Art. 29(3)(a)."""
     import dataclasses
 
     hits = searcher.search(query, k=10)
     siblings = [h for h in hits if h.sibling_of is not None]
-    assert len(siblings) <= 1 and all(h.sibling_of == 1 for h in siblings)
-    plain = Searcher(
+    assert len(siblings) <= 2 and all(h.sibling_of == 1 for h in siblings)
+    assert hits[len(hits) - len(siblings) :] == siblings  # at the end
+    without = Searcher(
         searcher.data,
         embedder=searcher.embedder,
-        settings=dataclasses.replace(searcher.settings, sibling_depth=0),
-    ).search(query, k=10)
+        settings=dataclasses.replace(searcher.settings, siblings=0),
+    )
+    plain = without.search(query, k=10)
+    # the first half of a list is never displaced, however short the list
+    short = [(h.doc_id, h.unit_id) for h in searcher.search(query, k=3)[:2]]
+    assert short == [(h.doc_id, h.unit_id) for h in without.search(query, k=3)[:2]]
     assert [h.sibling_of for h in plain] == [None] * len(plain)
-    acts = {act_of(searcher.records, h.doc_id) for h in hits}
-    assert acts == {act_of(searcher.records, h.doc_id) for h in plain}
+    assert {act_of(searcher.records, h.doc_id) for h in hits} == {
+        act_of(searcher.records, h.doc_id) for h in plain
+    }
+    parts = [hits[0], *siblings]
     for sibling in siblings:
-        first = hits[0]
-        assert hits[-1] is sibling
         assert (sibling.doc_id, top_level(sibling.unit_id)) == (
-            first.doc_id,
-            top_level(first.unit_id),
+            hits[0].doc_id,
+            top_level(hits[0].unit_id),
         )
-        assert not is_within(sibling.unit_id, first.unit_id)
-        assert not is_within(first.unit_id, sibling.unit_id)
+    for i, one in enumerate(parts):
+        for other in parts[i + 1 :]:
+            assert not is_within(one.unit_id, other.unit_id)
+            assert not is_within(other.unit_id, one.unit_id)
+    if query.startswith("limitation period"):
+        assert [h.unit_id for h in parts][:2] == ["art-29.par-3.pt-a", "art-29.par-5"]
 
 
 @pytest.mark.parametrize("date", ["2025-01-01", "2026-06-01", None])
@@ -272,5 +282,7 @@ def test_reranked_search_keeps_the_contract(indexed_data):
         for h in hits
         if h.sibling_of is None
     ]
-    assert len(hits) == 10 and len(set(provisions)) == len(provisions) >= 9
+    assert (
+        len(hits) == 10 and len(set(provisions)) == len(provisions) >= 10 - DEFAULT_RANKING.siblings
+    )
     assert all(h.citation for h in hits)
