@@ -514,11 +514,14 @@ class Searcher:
         for group in chosen:
             group.cosine = fusion.cosines.get(group.best)  # the match's, before the switch
             self._show(group, date)
-        cited = [self._cited_rows(query, g) for g in chosen]
+        cited = [
+            self._cited_rows(query, g, self.settings.siblings if i == 0 else 0)
+            for i, g in enumerate(chosen)
+        ]
         shown: list[tuple[int, _Group, int | None]] = [
             (rows[0], g, None) for rows, g in zip(cited, chosen, strict=True)
         ]
-        for row in cited[0][1 : 1 + self.settings.siblings] if cited else []:
+        for row in cited[0][1:] if cited else []:
             if len(shown) >= k:
                 acts = [self._act[self.index.chunks[g.best].doc_id] for _, g, _ in shown]
                 # the last result of the lower half whose act a result above it shows makes room
@@ -593,13 +596,13 @@ class Searcher:
         same = [r for r in rows if self.index.chunks[r].unit_id == passage.unit_id]
         group.best = (same or rows)[0]
 
-    def _cited_rows(self, query: str, group: _Group) -> list[int]:
+    def _cited_rows(self, query: str, group: _Group, more: int = 0) -> list[int]:
         """The row a grouped hit cites: with ``settings.pinpoint``, the paragraph/point of the
         provision (in the best row's document) that the rankers score best within it — each
         ranker ranks the provision's parts, the ranks are fused as the rows were — or a part
         inside that one that scores nearly as well (``_innermost``); else, or when the provision
-        has no parts, the passage. Then up to ``settings.siblings`` more parts, next in that
-        ranking, none holding another of the list or lying inside it."""
+        has no parts, the passage. Then up to ``more`` further parts, next in that ranking, none
+        holding another of the list or lying inside it."""
         best = self.index.chunks[group.best]
         passage = self._passage_of.get(group.best, group.best) if best.part else group.best
         rows = self._parts_of.get((best.doc_id, top_level(best.unit_id)), [])
@@ -630,7 +633,7 @@ class Searcher:
             return [passage]
         out = [self._innermost(fused[0][0], rows, dense)]
         for row, _ in fused[1:]:
-            if len(out) > self.settings.siblings:
+            if len(out) > more:
                 break
             unit = self.index.chunks[row].unit_id
             if not any(

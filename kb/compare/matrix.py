@@ -788,14 +788,14 @@ def _versions_key(manifest, parallel: dict, by_doc: dict, doc_id: str) -> str:
     return repr(manifest[doc_id]) + hashlib.sha256(others.encode()).hexdigest()[:16]
 
 
-def corpus_of(base: Path, units: list[Unit] | None = None) -> Corpus:
+def corpus_of(base: Path, units: list[Unit] | None = None, manifest=None) -> Corpus:
     """Every unit of the data folder, each document with its language versions (the principal
     force of a provision is the one its versions agree, ``kb.compare.force.agreed_force``)."""
     from corpus.manifest import manifest_for
     from kb.store import read_units
 
     units = units if units is not None else read_units(base)
-    manifest = manifest_for(base)
+    manifest = manifest if manifest is not None else manifest_for(base)
     return Corpus(units, parallel_versions(manifest, sorted({u.doc_id for u in units})))
 
 
@@ -814,7 +814,7 @@ def load_forces(base: Path, units: list[Unit] | None = None) -> dict[str, str]:
 
     units = units if units is not None else read_units(base)
     manifest = manifest_for(base)
-    corpus = corpus_of(base, units)  # lazy: only the documents computed below are read
+    corpus = corpus_of(base, units, manifest)  # lazy: only the documents computed below
     per_doc = per_document(
         DataDir(base).forces,
         _FORCES_CODE,
