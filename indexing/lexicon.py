@@ -74,20 +74,43 @@ def expand(query: str) -> list[tuple[str, str]]:
 def instruments_named(query: str) -> list[str]:
     """doc_id patterns of the instruments a query names ("LkSG", "stop-the-clock", "UNGP", …),
     from the lexicon's ``instruments`` table; matched on accent-folded whole words."""
-    folded = f" {' '.join(_folded_words(query))} "
-    patterns = []
-    for entry in _instruments():
-        if any(f" {alias} " in folded for alias in entry["aliases"]):
-            patterns.append(entry["doc_id"])
-    return patterns
+    folded = _folded_query(query)
+    return [doc_id for doc_id, aliases in _instruments() if _says(folded, aliases)]
+
+
+def answer_kinds(query: str) -> frozenset[str]:
+    """The kinds of key fact (``kb.compare.facts``) that would answer ``query``, from the
+    lexicon's ``answers`` table: "how long …", "binnen welke termijn", "wie hoch …", "seuils" ask
+    for a period or date, a sum of money, a size threshold; matched on accent-folded whole
+    words in any language."""
+    folded = _folded_query(query)
+    return frozenset(k for kinds, terms in _answers() if _says(folded, terms) for k in kinds)
+
+
+def _folded_query(query: str) -> str:
+    return f" {' '.join(_folded_words(query))} "
+
+
+def _says(folded_query: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {phrase} " in folded_query for phrase in phrases)
+
+
+def _phrases(terms) -> tuple[str, ...]:
+    return tuple(" ".join(_folded_words(t)) for t in terms)
 
 
 @cache
-def _instruments() -> list[dict]:
+def _instruments() -> list[tuple[str, tuple[str, ...]]]:
+    data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    return [(e["doc_id"], _phrases(e["aliases"])) for e in data.get("instruments", [])]
+
+
+@cache
+def _answers() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     data = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
     return [
-        {"doc_id": e["doc_id"], "aliases": [" ".join(_folded_words(a)) for a in e["aliases"]]}
-        for e in data.get("instruments", [])
+        (tuple(a["kinds"]), _phrases(t for terms in a["terms"].values() for t in terms))
+        for a in data.get("answers", [])
     ]
 
 

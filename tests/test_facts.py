@@ -42,6 +42,8 @@ NUMBERS = [
     ("three", "en", 3),
     ("twenty-four", "en", 24),
     ("vijfhonderdduizend", "nl", 500_000),
+    ("tre", "nb", 3),
+    ("to hundre og femti", "nb", 250),
     ("widget", "en", None),
 ]
 
@@ -93,6 +95,12 @@ SCANS = [
      [("turnover", "set-by-regulations", "an amount prescribed by regulations made by the Widget Minister")]),
     ("the threshold specified in Regulation (EU) 2099/1 on widgets", "en", []),
     ("der Schwellenwert durch Rechtsverordnung", "de", []),
+    # Norwegian: spelt-out periods, "hvert år"; a list number after a currency is not its amount
+    ("widgetsvar senest innen tre uker", "nb", [("period", "P3W", "senest innen tre uker")]),
+    ("widgetrapport hvert år", "nb", [("period", "P1Y", "hvert år")]),
+    ("mer enn 50 ansatte", "nb", [("employees", "50", "mer enn 50 ansatte")]),
+    ("widgetavgift: 3 millioner kroner\n2. neste punkt", "nb",
+     [("amount", "3000000", "3 millioner kroner")]),
 ]  # fmt: skip
 
 
@@ -146,6 +154,12 @@ REFERENCE = [
     # Code de commerce L.225-102-1: 5 000 employees in France or 10 000 worldwide
     ("fr-loi-vigilance-2017", "art-L225-102-1.par-I", "employees", "5000"),
     ("fr-loi-vigilance-2017", "art-L225-102-1.par-I", "employees", "10000"),
+    # Åpenhetsloven § 3 (size), § 7(2) (answer within three weeks, or two months), § 11(3)
+    ("no-transparency-act-2021", "sec-3.par-1", "turnover", "70000000"),
+    ("no-transparency-act-2021", "sec-3.par-1", "employees", "50"),
+    ("no-transparency-act-2021", "sec-7.par-2", "period", "P3W"),
+    ("no-transparency-act-2021", "sec-7.par-2", "period", "P2M"),
+    ("no-transparency-act-2021", "sec-11.par-3", "period", "P6M"),
     # UK MSA s. 54(2)(b): the turnover threshold is left to regulations — no number is invented
     ("uk-modern-slavery-act-2015", "sec-54.par-2.pt-b", "turnover", "set-by-regulations"),
 ]

@@ -127,6 +127,37 @@ PINPOINT = [
 ]
 
 
+# A query that asks for a number ("how long …", "hoe hoog …", "combien de salariés") is answered
+# by a provision that states one (``indexing.lexicon.answer_kinds``, ``kb.compare.facts``).
+ANSWER_KINDS = [
+    ("innen hvilken frist må virksomheten svare på et informasjonskrav", {"period", "date"}),
+    ("wie lange muss die Dokumentation aufbewahrt werden", {"period", "date"}),
+    ("hoe hoog kan de boete zijn onder de Duitse wet", {"fine-max", "fine-percent", "amount"}),
+    ("binnen welke termijn moet een Noors bedrijf antwoorden op een informatieverzoek", {"period"}),
+    ("à partir de combien de salariés la loi allemande s'applique-t-elle", {"employees"}),
+    ("Anwendungsbereich: Schwellenwert Arbeitnehmer", {"employees"}),
+    ("which companies must publish a modern slavery statement", set()),
+]
+
+
+@pytest.mark.parametrize(("query", "kinds"), ANSWER_KINDS)
+def test_answer_kinds(query, kinds):
+    from indexing.lexicon import answer_kinds
+
+    assert kinds <= answer_kinds(query)
+    assert bool(kinds) == bool(answer_kinds(query))
+
+
+@pytest.mark.parametrize(("query", "kinds"), [(q, k) for q, k in ANSWER_KINDS if k])
+def test_a_query_asking_for_a_number_gets_a_provision_stating_one(searcher, query, kinds):
+    from indexing.lexicon import answer_kinds
+    from kb.compare.facts import scan
+
+    first = searcher.search(query, k=1)[0]
+    stated = {raw[0] for raw in scan(first.text, first.language)}
+    assert stated & answer_kinds(query), (first.doc_id, first.unit_id, stated)
+
+
 @pytest.mark.parametrize(("query", "doc_prefix", "unit"), PINPOINT)
 def test_hits_cite_the_paragraph_that_answers(searcher, query, doc_prefix, unit):
     hits = searcher.search(query, k=3)

@@ -1,6 +1,6 @@
 """Key facts read from provisions: employee and turnover thresholds, fines, dates and periods.
 
-``extract_facts(units)`` reads every unit with rule-based patterns (EN/DE/FR/NL):
+``extract_facts(units)`` reads every unit with rule-based patterns (EN/DE/FR/NL/NB):
 
 ==============  ================================================  ==============================
 kind            example                                           value
@@ -62,6 +62,10 @@ _WORDS = {
     " twaalf:12 dertien:13 veertien:14 vijftien:15 zestien:16 zeventien:17 achttien:18"
     " negentien:19 twintig:20 dertig:30 veertig:40 vijftig:50 zestig:60 zeventig:70 tachtig:80"
     " negentig:90 honderd:100 duizend:1000",
+    "nb": "en:1 ett:1 én:1 ei:1 to:2 tre:3 fire:4 fem:5 seks:6 sju:7 syv:7 åtte:8 ni:9 ti:10"
+    " elleve:11 tolv:12 tretten:13 fjorten:14 femten:15 seksten:16 sytten:17 atten:18 nitten:19"
+    " tjue:20 tretti:30 førti:40 femti:50 seksti:60 sytti:70 åtti:80 nitti:90 hundre:100"
+    " tusen:1000",
 }
 _SCALES = {
     "million": 10**6, "millions": 10**6, "millionen": 10**6, "mio": 10**6, "miljoen": 10**6,
@@ -93,7 +97,7 @@ def _number_regex(language: str) -> str:
         glue = "und" if language == "de" else "en|ën"
         spelt = rf"(?:{alternation}|{glue})+"
     else:
-        glue = r"[\s-]+(?:et[\s-]+|and\s+)?"
+        glue = r"[\s-]+(?:et[\s-]+|and\s+|og\s+)?"
         spelt = rf"(?:{alternation})(?:{glue}(?:{alternation}))*"
     return rf"(?:{_DIGITS}|\b{spelt}\b)"
 
@@ -122,7 +126,7 @@ def _parse_words(words: list[str], vocabulary: dict[str, int]) -> float | None:
     """Additive/multiplicative reading: "deux cent cinquante mille" → 250000."""
     total = current = 0
     for word in words:
-        if word in ("et", "and"):
+        if word in ("et", "and", "og"):
             continue
         value = vocabulary.get(word)
         if value is None:
@@ -164,7 +168,8 @@ _QUALIFIER = (
     r"(?:(?:not |no )?(?:more|less|fewer) than|over|exceeding|in excess of|above|at least|up to"
     r"|a maximum of|set at|mehr als|weniger als|mindestens|höchstens|über|bis zu"
     r"|plus de|moins de|au moins|au plus|supérieure? à|inférieure? à|jusqu['’]à|fixée? à|dépassant"
-    r"|meer dan|minder dan|ten minste|minstens|ten hoogste|maximaal|tot)\s+"
+    r"|meer dan|minder dan|ten minste|minstens|ten hoogste|maximaal|tot"
+    r"|mer enn|mindre enn|minst|høyst|inntil|opptil)\s+"
 )
 _EMPLOYEES = (
     r"(?:full-time\s+)?(?:employees|workers|persons employed|Arbeitnehmer(?:innen)?|Beschäftigte[n]?"
@@ -180,8 +185,11 @@ _TURNOVER = (
     r"(?:turnover|Umsatz(?:es)?|Umsatzerlös|Jahresumsatz(?:es)?|chiffre d['’]affaires|omzet"
     r"|salgsinntekt)"
 )
-_FINE = r"(?:penalt|fine\b|fines\b|Geldbuße|Bußgeld|Zwangsgeld|Ordnungswidrigkeit|amende|sanction|pénalit|astreinte|boete|dwangsom)"
-_UP_TO = r"(?:up to|a maximum of|bis zu|höchstens|jusqu['’]à|au plus|ten hoogste|maximaal|tot)\s"
+_FINE = r"(?:penalt|fine\b|fines\b|Geldbuße|Bußgeld|Zwangsgeld|Ordnungswidrigkeit|amende|sanction|pénalit|astreinte|boete|dwangsom|gebyr|tvangsmulkt)"
+_UP_TO = (
+    r"(?:up to|a maximum of|bis zu|höchstens|jusqu['’]à|au plus|ten hoogste|maximaal|tot|inntil"
+    r"|opptil|høyst)\s"
+)
 
 _MONTHS = {
     name.lower(): n
@@ -190,6 +198,7 @@ _MONTHS = {
         "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
         "januari februari maart april mei juni juli augustus september oktober november december",
+        "januar februar mars april mai juni juli august september oktober november desember",
     )
     for n, name in enumerate(names.split(), 1)
 }
@@ -205,22 +214,23 @@ _CITED_ACT = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_UNITS = {
-    "D": r"days?|Tagen?|Tage|jours?|dagen|dag",
-    "W": r"weeks?|Wochen?|semaines?|weken|week",
-    "M": r"months?|Monaten?|Monate|mois|maanden|maand",
-    "Y": r"years?|Jahren?|Jahre|ans|années?|jaren|jaar",
+    "D": r"days?|Tagen?|Tage|jours?|dagen|dager|dag",
+    "W": r"weeks?|Wochen?|semaines?|weken|week|uker|uke",
+    "M": r"months?|Monaten?|Monate|mois|maanden|maand|måneder|måned",
+    "Y": r"years?|Jahren?|Jahre|ans|années?|jaren|jaar|år",
 }
 _PERIOD_LEAD = (
     r"(?:within|every|at least every|for(?: a period of)?(?: at least)?|a period of|after"
     r"|(?:no|not) later than|at least|at the latest"
     r"|innerhalb von|binnen|alle|mindestens|spätestens|für|nach Ablauf von|von"
     r"|dans un délai de|tous les|au moins tous les|pendant|durant|au moins|délai de"
-    r"|elke|iedere|om de|ten minste|gedurende|na)\s+"
+    r"|elke|iedere|om de|ten minste|gedurende|na"
+    r"|innen|senest innen|hver|hvert|minst|i minst|i|etter)\s+"
 )
-_AGE = re.compile(r"(?:age|Alter|âge|leeftijd)(?: (?:of|von|de|van))?\s+$", re.IGNORECASE)
+_AGE = re.compile(r"(?:age|Alter|âge|leeftijd|alder)(?: (?:of|von|de|van|på))?\s+$", re.IGNORECASE)
 _ANNUAL = re.compile(
     r"\b(?:once a year|every year|each year|annually|einmal im Jahr|jährlich|chaque année"
-    r"|tous les ans|une fois par an|jaarlijks|elk jaar|ieder jaar)\b",
+    r"|tous les ans|une fois par an|jaarlijks|elk jaar|ieder jaar|hvert år|årlig|[eé]n gang i året)\b",
     re.IGNORECASE,
 )
 
@@ -244,7 +254,7 @@ def _patterns(language: str) -> dict[str, re.Pattern[str]]:
         "employees_before": rf"(?P<q>{_QUALIFIER})?(?P<n>{number})\s+(?:full-time\s+)?$",
         "currency": rf"(?<!\w){_CURRENCY}(?!\w)|[€£]",
         "money_before": rf"(?P<q>{_QUALIFIER})?(?P<n>{number})(?P<s>{_MONEY_SCALE})\s*(?:d['’]\s*)?$",
-        "money_after": rf"\s?(?P<n>{number})(?P<s>{_MONEY_SCALE})(?!\w)",
+        "money_after": rf"[ \u00a0\u202f]?(?P<n>{number})(?P<s>{_MONEY_SCALE})(?!\w)",
         "qualifier": rf"(?P<q>{_QUALIFIER})$",
         "percent": r"%|(?<!\w)(?:Prozent|pour cent|procent|per cent|percent)(?!\w)",
         "percent_before": rf"(?P<q>{_QUALIFIER})?(?P<n>{_DIGITS})\s*$",
