@@ -148,6 +148,24 @@ def test_answer_kinds(query, kinds):
     assert bool(kinds) == bool(answer_kinds(query))
 
 
+# Instruments a query names: by name, country, authority, or what only that instrument
+# regulates (EUDR commodities, the Swiss conflict minerals), in any language.
+NAMED = [
+    ("welke boete riskeert een bedrijf onder de Duitse wet", ["de-lksg-2021"]),
+    ("hvor lenge kan ofre vente før de saksøker etter EU-direktivet", ["eu-csddd-2024-1760*"]),
+    ("må vi sende inn en erklæring før vi selger kakao", ["eu-deforestation-2023-1115"]),
+    ("Sorgfaltspflichten für Zinn und Tantal", ["ch-*"]),
+    ("which companies must publish a statement", []),
+]
+
+
+@pytest.mark.parametrize(("query", "named"), NAMED)
+def test_instruments_named(query, named):
+    from indexing.lexicon import instruments_named
+
+    assert instruments_named(query) == named
+
+
 @pytest.mark.parametrize(("query", "kinds"), [(q, k) for q, k in ANSWER_KINDS if k])
 def test_a_query_asking_for_a_number_gets_a_provision_stating_one(searcher, query, kinds):
     from indexing.lexicon import answer_kinds
