@@ -812,8 +812,16 @@ def _highlighter(query: str, width: int = 240):
         if end < len(text) and not text[end].isspace():
             space = text.rfind(" ", start, end)
             end = space if space > start else end
-        escaped = html.escape(text[start:end].strip())
-        marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+        cut = text[start:end].strip()
+        # mark the words in the text itself, then escape each piece: marking escaped text
+        # would mark inside entities ("&quot;" for a query with "quota")
+        pieces, at = [], 0
+        for m in pattern.finditer(cut):
+            pieces.append(html.escape(cut[at : m.start()]))
+            pieces.append(f"<mark>{html.escape(m.group(0))}</mark>")
+            at = m.end()
+        pieces.append(html.escape(cut[at:]))
+        marked = "".join(pieces)
         return ("… " if start else "") + marked + (" …" if end < len(text) else "")
 
     return snippet

@@ -434,6 +434,8 @@ def test_obligations_cli_json_and_batch(data_dir, capsys, tmp_path):
     [
         (["matrix", "--topic", "poetry"], "unknown topic ['poetry']"),
         (["matrix", "--doc", "nowhere"], "unknown doc_id (matrix column) ['nowhere']"),
+        (["matrix", "--element", "poetry.rhyme"], "unknown element ['poetry.rhyme']"),
+        (["matrix", "--editorial", "/nonexistent/ed.json"], "/nonexistent/ed.json not found"),
         (["obligations", "--doc", "nowhere", "--unit", "art-1"], "unknown doc_id 'nowhere'"),
         (["obligations", "--doc", "de-lksg-2021", "--unit", "sec-99"], "unknown unit_id 'sec-99'"),
     ],
@@ -443,34 +445,56 @@ def test_bad_input_names_it_and_exits_1(data_dir, capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
-def test_editorial_entry_whose_quote_is_not_in_the_text_is_rejected(units, tmp_path):
+# (entry, what the error names): synthetic entries, each wrong in one way
+BAD_EDITORIAL = [
+    ({"unit_id": "sec-8.par-1", "quote": "Draft Widget Due Diligence Bill"}, "quote does not"),
+    ({"quote": "Draft Widget Due Diligence Bill"}, "needs the unit_id and quote"),
+    ({"value": "no", "quote": "Draft Widget Due Diligence Bill"}, "a quote needs the unit_id"),
+    ({"doc_id": "xx-widget-bill-2031", "value": "no"}, "unknown document 'xx-widget-bill-2031'"),
+    ({"element": "poetry.rhyme"}, "unknown element 'poetry.rhyme'"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_EDITORIAL)
+def test_a_wrong_editorial_entry_is_rejected_with_the_entry_named(units, tmp_path, change, message):
     from kb.compare.matrix import read_editorial
     from kb.errors import KBError
 
+    entry = {
+        "doc_id": "de-lksg-2021",
+        "element": "grievance.required",
+        "value": "yes",
+        "reason": "synthetic test entry",
+        **change,
+    }
     path = tmp_path / "editorial.json"
-    path.write_text(
-        json.dumps(
-            {
-                "entries": [
-                    {
-                        "doc_id": "de-lksg-2021",
-                        "element": "grievance.required",
-                        "value": "yes",
-                        "unit_id": "sec-8.par-1",
-                        "quote": "Draft Widget Due Diligence Bill",
-                        "reason": "synthetic test entry",
-                    }
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    with pytest.raises(KBError, match=r"entry #1 \(de-lksg-2021 grievance.required\).*quote"):
+    path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    with pytest.raises(KBError, match="entry #1") as raised:
         read_editorial(path, Corpus(units))
+    assert message in str(raised.value)
+
+
+def test_matrix_cli_applies_the_editorial_file_it_is_given(data_dir, tmp_path, capsys):
+    """``kb matrix --editorial PATH``: a reviewed overlay (here a synthetic one marking an LkSG
+    cell no) is applied and marked editorial; ``--element`` keeps that element only."""
+    path = tmp_path / "editorial.json"
+    entry = {
+        "doc_id": "de-lksg-2021",
+        "element": "climate.transition-plan",
+        "value": "no",
+        "reason": "synthetic test entry",
+    }
+    path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    argv = ["--data", str(data_dir), "matrix", "--json", "--element", entry["element"]]
+    assert main([*argv, "--doc", "de-lksg-2021", "--editorial", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [e["element"] for e in out["elements"]] == [entry["element"]]
+    (cell,) = out["cells"]
+    assert cell["source"] == "editorial" and cell["value"] == "no" and cell["citations"] == []
 
 
 def test_level_playing_field_view_families_defaults_and_baseline_marks(matrix, manifest):
-    from kb.explore.matrix_view import columns_for, compare, rows_for
+    from kb.explore.matrix_view import columns_for, rows_for
 
     columns = columns_for(manifest, matrix)
     by_family = {c.family: c for c in columns}
@@ -485,22 +509,32 @@ def test_level_playing_field_view_families_defaults_and_baseline_marks(matrix, m
     rows = rows_for(matrix, picked, ["climate-transition-plan"], baseline="eu-csddd-2024-1760")
     lksg = next(i for i, c in enumerate(picked) if c.family == "de-lksg-2021")
     assert rows[0].marks[lksg] == "absent"  # the adopted CSDDD requires a transition plan
-    yes = {"value": "yes", "fact": {"value": "5%", "unit": ""}}
-    assert compare(yes, {"value": "yes", "fact": {"value": "3%", "unit": ""}}) == "weaker"
-    assert (
-        compare(
-            {"value": "yes", "fact": {"value": "1000", "unit": ""}},
-            {"value": "yes", "fact": {"value": "500", "unit": ""}},
-        )
-        == "stricter"
-    )
-    assert (
-        compare(
-            {"value": "yes", "fact": {"value": "450000000", "unit": "EUR"}},
-            {"value": "yes", "fact": {"value": "70000000", "unit": "NOK"}},
-        )
-        == "not comparable"
-    )
+
+
+def _yes(value: str, unit: str = "") -> dict:
+    return {"value": "yes", "fact": {"value": value, "unit": unit}}
+
+
+# (element, baseline fact, other fact, mark): each element's number has its own direction
+BASELINE_MARKS = [
+    ("sanctions.turnover-cap", _yes("5%"), _yes("3%"), "weaker"),  # a lower fine cap
+    ("scope.employees", _yes("1000"), _yes("500"), "stricter"),  # more companies covered
+    ("scope.turnover", _yes("450000000", "EUR"), _yes("70000000", "NOK"), "not comparable"),
+    ("civil-liability.limitation-5y", _yes("P5Y"), _yes("P3Y"), "weaker"),  # less time to sue
+    ("reporting.retention", _yes("P7Y"), _yes("P84M"), "same"),  # 7 years = 84 months
+    ("reporting.retention", _yes("P3Y"), _yes("P7Y"), "stricter"),  # kept longer
+    ("monitoring.annual", _yes("P12M"), _yes("P6M"), "stricter"),  # reviewed more often
+    ("monitoring.annual", _yes("P1Y"), {"value": "no", "fact": None}, "absent"),
+]
+
+
+@pytest.mark.parametrize(("element", "base", "other", "mark"), BASELINE_MARKS)
+def test_baseline_marks_follow_each_elements_direction(element, base, other, mark):
+    from kb.compare.matrix import elements
+    from kb.explore.matrix_view import compare
+
+    direction = next(e.stricter for e in elements() if e.element == element)
+    assert compare(base, other, direction) == mark
 
 
 def test_matrix_exports_have_tables_links_and_guarded_csv(matrix, manifest):

@@ -301,6 +301,18 @@ def test_snippets_cut_at_word_boundaries_with_an_ellipsis():
     assert "<mark>springs</mark>" not in snippet  # only the query's words are marked
 
 
+def test_snippet_marks_words_not_the_insides_of_escaped_characters():
+    from indexing.search import _highlighter
+
+    # synthetic: a quoted term and an ampersand, and a query word that is also in "&quot;"
+    text = 'The "widget quota" of the Draft Widget Bill & its annex.'
+    snippet = _highlighter("quota annex")(text)
+    assert snippet == (
+        "The &quot;widget <mark>quota</mark>&quot; of the Draft Widget Bill &amp; its "
+        "<mark>annex</mark>."
+    )
+
+
 def test_reranker_fit_learns_which_feature_separates():
     """The logistic regression (plain NumPy) on synthetic feature rows: the one feature that
     decides relevance gets the largest positive weight."""

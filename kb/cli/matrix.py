@@ -15,15 +15,23 @@ from kb.errors import KBError
 
 
 def cmd_matrix(args) -> int:
+    from pathlib import Path
+
     from corpus.manifest import manifest_for
-    from kb.compare.matrix import select
+    from kb.compare.matrix import element_ids, select
     from kb.compare.topics import topic_ids
 
     base = data_arg(args)
-    matrix = load_matrix(base, editorial=not args.no_editorial, progress=say)
     check_known(args.topic, topic_ids(), "topic")
+    check_known(args.element, element_ids(), "element")
+    editorial = Path(args.editorial) if args.editorial else None
+    if editorial is not None and not editorial.is_file():
+        raise KBError(f"editorial overlay {editorial} not found")
+    matrix = load_matrix(
+        base, editorial=not args.no_editorial, progress=say, editorial_path=editorial
+    )
     check_known(args.doc, sorted({c["doc_id"] for c in matrix["cells"]}), "doc_id (matrix column)")
-    result = select(matrix, args.topic or None, args.doc or None)
+    result = select(matrix, args.topic or None, args.doc or None, args.element or None)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0

@@ -302,7 +302,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", action="append", default=[], help="topic id (repeatable)")
     p.add_argument("--doc", action="append", default=[], help="column doc_id (repeatable)")
     p.add_argument(
+        "--element",
+        action="append",
+        default=[],
+        help="element id (repeatable), e.g. sanctions.fines",
+    )
+    p.add_argument(
         "--no-editorial", action="store_true", help="automatic cells only (no reviewed overlay)"
+    )
+    p.add_argument(
+        "--editorial",
+        metavar="PATH",
+        help="a reviewed overlay file to apply instead of kb/compare/gold/matrix_editorial.json",
     )
     p.add_argument("--json", action="store_true")
 

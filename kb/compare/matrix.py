@@ -97,6 +97,9 @@ class Element:
     duty: bool
     required: bool  # "must there be …?": a "may" does not decide it
     fact: str | None
+    #: for an element with a number: "lower" or "higher" — which number is the stricter rule
+    #: (a lower employee threshold covers more companies; a longer limitation period weighs more)
+    stricter: str | None
     #: the element's own number: ``{"max": "P12M"}`` (at most), ``{"min": "P5Y"}`` (at least)
     bound: dict[str, str]
     cues: dict[str, tuple[re.Pattern, ...]]
@@ -165,6 +168,8 @@ def elements() -> tuple[Element, ...]:
         name = raw["element"]
         if raw["topic"] not in topic_ids():
             raise KBError(f"{ELEMENTS_PATH.name}: {name}: unknown topic {raw['topic']!r}")
+        if raw.get("fact") and raw.get("stricter") not in ("lower", "higher"):
+            raise KBError(f"{ELEMENTS_PATH.name}: {name}.stricter: expected 'lower' or 'higher'")
         out.append(
             Element(
                 element=name,
@@ -173,6 +178,7 @@ def elements() -> tuple[Element, ...]:
                 duty=bool(raw.get("duty")),
                 required=raw.get("duty") == "required",
                 fact=raw.get("fact"),
+                stricter=raw.get("stricter"),
                 bound=_bound(name, raw.get("bound")),
                 cues=_compile(f"{name}.cues", raw.get("cues")),
                 exclude=_compile(f"{name}.exclude", raw.get("exclude")),
@@ -627,8 +633,12 @@ def _citation(record: DocRecord, unit: Unit) -> dict:
     }
 
 
-def read_editorial(path: Path, corpus: Corpus) -> list[dict]:
-    """Reviewed corrections; an entry whose quote is not in its unit's text is rejected (named)."""
+def read_editorial(path: Path, corpus: Corpus, manifest=None) -> list[dict]:
+    """Reviewed corrections, each checked and, when wrong, rejected with the entry named: an
+    unknown document or element; a ``yes``/``conditional`` without the unit and quote that decide
+    it; a quote that does not occur in its unit's text (or that names no unit to check it in).
+    An entry for a document of the manifest that is not in this corpus is kept (it applies to no
+    cell)."""
     if not path.is_file():
         return []
     from kb.store import read_json
@@ -647,6 +657,17 @@ def read_editorial(path: Path, corpus: Corpus) -> list[dict]:
             raise KBError(f"{where}: unknown element {entry['element']!r}")
         if entry["value"] not in VALUES:
             raise KBError(f"{where}: value must be one of {VALUES}")
+        known_doc = entry["doc_id"] in corpus.by_doc or (
+            manifest is not None and entry["doc_id"] in manifest
+        )
+        if not known_doc:
+            raise KBError(f"{where}: unknown document {entry['doc_id']!r}")
+        if entry["value"] != "no" and not entry.get("unit_id"):
+            raise KBError(
+                f"{where}: a {entry['value']!r} needs the unit_id and quote that decide it"
+            )
+        if entry.get("quote") and not entry.get("unit_id"):
+            raise KBError(f"{where}: a quote needs the unit_id whose text holds it")
         if entry.get("unit_id"):
             unit = corpus.by_id.get((entry["doc_id"], entry["unit_id"]))
             if unit is None:
@@ -667,7 +688,7 @@ def apply_editorial(
     principal force (default: worked out now, which loads the sentence splitter)."""
     force_of = force_of or corpus.principal_force
     by_key = {(c["doc_id"], c["element"]): c for c in cells}
-    for entry in read_editorial(path, corpus):
+    for entry in read_editorial(path, corpus, manifest):
         cell = by_key.get((entry["doc_id"], entry["element"]))
         if cell is None:
             continue
@@ -744,7 +765,12 @@ def per_document(
 
 
 def load_matrix(
-    base: Path, *, editorial: bool = True, progress=None, units: list[Unit] | None = None
+    base: Path,
+    *,
+    editorial: bool = True,
+    progress=None,
+    units: list[Unit] | None = None,
+    editorial_path: Path | None = None,
 ) -> dict:
     """The whole matrix, cached per column document in ``<data>/matrix.json`` (``per_document``):
     the first call for a corpus version computes what changed (all: ~15 s), later ones read it.
@@ -777,7 +803,7 @@ def load_matrix(
         def force_of(unit: Unit) -> str:
             return forces.get(f"{unit.doc_id}/{unit.unit_id}") or corpus.principal_force(unit)
 
-        apply_editorial(cells, corpus, manifest, EDITORIAL_PATH, force_of)
+        apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH, force_of)
     return {"elements": [e.to_dict() for e in elements()], "cells": cells}
 
 
@@ -856,8 +882,18 @@ def cited_by_element(base: Path) -> list[tuple[str, frozenset[tuple[str, str]]]]
     return [(e.question, frozenset(cited[e.element])) for e in elements()]
 
 
-def select(matrix: dict, topics: list[str] | None, docs: list[str] | None) -> dict:
-    wanted = {e["element"] for e in matrix["elements"] if not topics or e["topic"] in topics}
+def select(
+    matrix: dict,
+    topics: list[str] | None,
+    docs: list[str] | None,
+    only: list[str] | None = None,
+) -> dict:
+    """The elements (of ``topics``; only those named in ``only``) and their cells (of ``docs``)."""
+    wanted = {
+        e["element"]
+        for e in matrix["elements"]
+        if (not topics or e["topic"] in topics) and (not only or e["element"] in only)
+    }
     return {
         "elements": [e for e in matrix["elements"] if e["element"] in wanted],
         "cells": [

@@ -134,6 +134,9 @@ def rows_for(
 ) -> list[Row]:
     """The rows of the view; ``baseline`` is a column's family; ``differences`` keeps only the
     rows where the present columns disagree."""
+    from kb.compare.matrix import elements
+
+    directions = {e.element: e.stricter for e in elements()}
     cells = {(c["doc_id"], c["element"]): c for c in matrix["cells"]}
     base_index = next((i for i, c in enumerate(columns) if c.family == baseline), None)
     rows = []
@@ -141,6 +144,7 @@ def rows_for(
         if topics and element["topic"] not in topics:
             continue
         row = Row(element["element"], element["topic"], element["question"])
+        direction = directions.get(element["element"])
         for column in columns:
             row.cells.append(
                 cells.get((column.doc_id, element["element"])) if column.doc_id else None
@@ -150,15 +154,17 @@ def rows_for(
             continue
         base = row.cells[base_index] if base_index is not None else None
         row.marks = [
-            "" if base is None or i == base_index else compare(base, cell)
+            "" if base is None or i == base_index else compare(base, cell, direction)
             for i, cell in enumerate(row.cells)
         ]
         rows.append(row)
     return rows
 
 
-def compare(base: dict, cell: dict | None) -> str:
-    """``same`` / ``stricter`` / ``weaker`` / ``absent`` / ``not comparable`` against ``base``."""
+def compare(base: dict, cell: dict | None, stricter: str | None = None) -> str:
+    """``same`` / ``stricter`` / ``weaker`` / ``absent`` / ``not comparable`` against ``base``;
+    ``stricter``: the element's direction for its number ("lower" or "higher",
+    ``kb.compare.matrix.Element.stricter``)."""
     if cell is None:
         return "not in local corpus"
     if cell["value"] == "no" and base["value"] != "no":
@@ -170,26 +176,38 @@ def compare(base: dict, cell: dict | None) -> str:
         return "weaker"
     fa, fb = base.get("fact"), cell.get("fact")
     if fa and fb:
-        return _compare_facts(fa, fb)
+        return _compare_facts(fa, fb, stricter)
     return "same"
 
 
-def _compare_facts(base: dict, fact: dict) -> str:
-    """Numbers of the same kind and unit: a lower threshold reaches more companies (stricter), a
-    higher fine cap (a percentage) weighs more (stricter); other numbers are only equal or not."""
+def _compare_facts(base: dict, fact: dict, stricter: str | None) -> str:
+    """Numbers of the same kind and unit, in the element's direction: a lower employee threshold
+    reaches more companies, a higher fine cap or a longer limitation period weighs more. Periods
+    ("P3Y", "P36M") are compared in months; without a direction numbers are only equal or not."""
+    from kb.compare.matrix import months
+
     if (base.get("unit") or "") != (fact.get("unit") or ""):
         return "not comparable"
     x, y = str(base["value"]), str(fact["value"])
     if x == y:
         return "same"
-    percent = x.endswith("%") and y.endswith("%")
-    try:
-        a, b = float(x.rstrip("%")), float(y.rstrip("%"))
-    except ValueError:
+    a, b = _number(x, months), _number(y, months)
+    if a is None or b is None or stricter not in ("lower", "higher"):
         return "not comparable"
-    if percent:
-        return "stricter" if b > a else "weaker"
-    return "stricter" if b < a else "weaker"
+    if a == b:
+        return "same"
+    return "stricter" if (b < a) == (stricter == "lower") else "weaker"
+
+
+def _number(value: str, months) -> float | None:
+    """A fact's value as a number: "5%" → 5, "P3Y" → 36 (months), "1000" → 1000."""
+    period = months(value)
+    if period is not None:
+        return period
+    try:
+        return float(value.rstrip("%"))
+    except ValueError:
+        return None
 
 
 def cell_text(cell: dict | None) -> str:
