@@ -93,6 +93,9 @@ class DocRecord:
     completeness: str = ""
     #: citation convention beyond the language's default: ``section-sign``, ``uk``, ``swiss``
     citation_style: str | None = None
+    #: the publisher's own page of each article where it has one and no anchor rule finds it
+    #: (top-level unit id → URL, from the source's provenance), e.g. Légifrance's per-article pages
+    article_urls: tuple[tuple[str, str], ...] = ()
     notes: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +104,7 @@ class DocRecord:
         data["download"] = self.download.to_dict() if self.download else None
         data["amends"] = list(self.amends)
         data["implements_units"] = list(self.implements_units)
+        data["article_urls"] = dict(self.article_urls)
         return data
 
     @classmethod
@@ -109,6 +113,8 @@ class DocRecord:
         data["files"] = tuple(FileRecord.from_dict(f) for f in data.get("files", ()))
         if data.get("download"):
             data["download"] = FileRecord.from_dict(data["download"])
+        if isinstance(data.get("article_urls"), dict):
+            data["article_urls"] = tuple(data["article_urls"].items())
         return _from_dict(cls, data)
 
     @property

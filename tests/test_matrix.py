@@ -396,6 +396,43 @@ def test_matrix_cli_json_contract(data_dir, capsys):
     assert cell["citations"][0]["url"] == "https://www.gesetze-im-internet.de/lksg/__8.html"
 
 
+# (doc_id, unit_id, URL, article-level?): the publisher's page of the article, else the document
+ARTICLE_URLS = [
+    ("de-lksg-2021", "sec-8.par-1", "https://www.gesetze-im-internet.de/lksg/__8.html", True),
+    (
+        "eu-csddd-2024-1760",
+        "art-29.par-3",
+        "https://eur-lex.europa.eu/eli/dir/2024/1760/oj/eng#art_29",
+        True,
+    ),
+    (
+        "eu-csddd-2024-1760-fr",
+        "art-14.par-1",
+        "https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX:32024L1760R(02)#art_14",
+        True,
+    ),
+    (
+        "fr-loi-vigilance-2017",
+        "art-L225-102-1.pt-4",
+        "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000047926145/2025-12-30",
+        True,
+    ),
+    (
+        "no-transparency-act-2021",
+        "sec-4",
+        "https://lovdata.no/dokument/NL/lov/2021-06-18-99",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "unit_id", "url", "precise"), ARTICLE_URLS)
+def test_article_urls(manifest, doc_id, unit_id, url, precise):
+    from kb.compare.matrix import article_url
+
+    assert article_url(manifest[doc_id], unit_id) == (url, precise)
+
+
 def test_obligations_cli_json_and_batch(data_dir, capsys, tmp_path):
     assert (
         main(
@@ -563,6 +600,38 @@ def test_matrix_exports_have_tables_links_and_guarded_csv(matrix, manifest):
     csv_text = kx.matrix_csv(columns, rows)
     assert csv_text.splitlines()[0].startswith("topic,element,question,instrument")
     assert "not in local corpus" in csv_text
+
+
+def test_matrix_exports_in_dutch_link_back_and_flag_document_links(matrix, manifest):
+    """A Dutch export speaks Dutch (element questions, header, marks), links back to the view,
+    and says so where a citation links to the whole document rather than its article."""
+    import csv
+    import io
+
+    from docx import Document
+
+    from kb.compare.matrix import elements
+    from kb.explore import export as kx
+    from kb.explore.matrix_view import columns_for, rows_for
+
+    columns = columns_for(manifest, matrix)
+    rows = rows_for(matrix, columns, ["sanctions"], baseline="eu-csddd-2024-1760")
+    link = "http://localhost:8501/?page=compare&topic=sanctions"
+    markdown = kx.matrix_markdown("Matrix", columns, rows, {"sanctions": "Sancties"}, link, "nl")
+    fines = next(e for e in elements() if e.element == "sanctions.fines")
+    assert fines.questions["nl"] in markdown and fines.question not in markdown
+    assert "| element |" in markdown and "weergave: [" in markdown and f"]({link})" in markdown
+    assert "niet in het lokale corpus" in markdown and "not in local corpus" not in markdown
+    document = Document(io.BytesIO(kx.matrix_docx("Matrix", columns, rows, {}, link, "nl")))
+    assert any(link in p.text for p in document.paragraphs)
+    # the Åpenhetsloven has no article-level link: the CSV and the Word cell say so
+    table = list(csv.DictReader(io.StringIO(kx.matrix_csv(columns, rows))))
+    norway = [r for r in table if r["doc_id"] == "no-transparency-act-2021" and r["citation"]]
+    assert norway and {r["url_kind"] for r in norway} == {"document"}
+    lksg = [r for r in table if r["doc_id"] == "de-lksg-2021" and r["citation"]]
+    assert lksg and {r["url_kind"] for r in lksg} == {"article"}
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any("link naar het hele document" in c for c in cells)
 
 
 def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path, caplog):

@@ -94,6 +94,8 @@ class Element:
     element: str
     topic: str
     question: str
+    #: the question in the interface's other languages ({"nl": …})
+    questions: dict[str, str]
     duty: bool
     required: bool  # "must there be …?": a "may" does not decide it
     fact: str | None
@@ -175,6 +177,7 @@ def elements() -> tuple[Element, ...]:
                 element=name,
                 topic=raw["topic"],
                 question=raw["question"],
+                questions=dict(raw.get("questions") or {}),
                 duty=bool(raw.get("duty")),
                 required=raw.get("duty") == "required",
                 fact=raw.get("fact"),
@@ -458,10 +461,15 @@ def article_url(record: DocRecord, unit_id: str) -> tuple[str, bool]:
     head = top_level(unit_id)
     kind, _, number = head.partition("-")
     url = record.official_url
+    own = dict(record.article_urls).get(head)
+    if own:
+        return own, True
     if "gesetze-im-internet.de" in url and kind == "sec":
         base = url.rsplit("/", 1)[0]
         return f"{base}/__{number}.html", True
-    if "eur-lex.europa.eu/eli/" in url and kind == "art":
+    if "eur-lex.europa.eu/" in url and kind == "art":
+        # the ELI page and the legal-content page (a translation, a consolidation, a proposal)
+        # both carry an id="art_N" anchor per article
         return f"{url}#art_{number}", True
     if "fedlex.admin.ch/eli/" in url and kind == "art":
         return f"{url}#art_{number}", True
@@ -811,7 +819,9 @@ def _versions_key(manifest, parallel: dict, by_doc: dict, doc_id: str) -> str:
     """A document's manifest record and its other language versions' texts: what its cached
     results depend on besides its own units."""
     others = "".join(u.content_hash for d in parallel[doc_id] if d != doc_id for u in by_doc[d])
-    return repr(manifest[doc_id]) + hashlib.sha256(others.encode()).hexdigest()[:16]
+    # the whole record (its URLs are in the cells), not its short repr
+    record = json.dumps(manifest[doc_id].to_dict(), sort_keys=True, ensure_ascii=False)
+    return record + hashlib.sha256(others.encode()).hexdigest()[:16]
 
 
 def corpus_of(base: Path, units: list[Unit] | None = None, manifest=None) -> Corpus:

@@ -383,11 +383,13 @@ def matrix_markdown(
     """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
     citation linked to its article-level official URL."""
     from kb.explore.matrix_view import cell_text
+    from kb.explore.ui_text import element_question, value_label
 
+    view = value_label(lang, "view")
     out = [
         f"# {md_escape(title)}",
         "",
-        f"*{_stamp(lang)}*" + (f" — view: <{md_url(link)}>" if link else ""),
+        f"*{_stamp(lang)}*" + (f" — {view}: {md_url(link)}" if link else ""),
         "",
     ]
     topic = None
@@ -395,15 +397,17 @@ def matrix_markdown(
         if row.topic != topic:
             topic = row.topic
             out += ["", f"## {md_escape(topic_labels.get(topic, topic))}", ""]
-            out.append("| element | " + " | ".join(md_escape(c.label) for c in columns) + " |")
+            header = md_escape(value_label(lang, "element"))
+            out.append(f"| {header} | " + " | ".join(md_escape(c.label) for c in columns) + " |")
             out.append("|---" * (len(columns) + 1) + "|")
         cells = []
         for column, cell in zip(columns, row.cells, strict=True):
-            text = md_escape(cell_text(cell))
+            text = md_escape(cell_text(cell, lang))
             url = cell["citations"][0]["url"] if cell and cell["citations"] else column.url
             safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
             cells.append(f"[{text}](<{safe}>)" if safe else text)
-        out.append(f"| {md_escape(row.question)} | " + " | ".join(cells) + " |")
+        question = element_question(lang, row.element, row.question)
+        out.append(f"| {md_escape(question)} | " + " | ".join(cells) + " |")
     out += ["", f"*{disclaimer(lang)}*", ""]
     return "\n".join(out)
 
@@ -424,6 +428,7 @@ def matrix_csv(columns, rows) -> str:
             "fact",
             "citation",
             "url",
+            "url_kind",
             "quote",
             "source",
             "mark",
@@ -433,7 +438,7 @@ def matrix_csv(columns, rows) -> str:
         for i, (column, cell) in enumerate(zip(columns, row.cells, strict=True)):
             mark = row.marks[i] if row.marks else ""
             if cell is None:
-                values = [NOT_IN_CORPUS, "", "", "", column.url, "", "", mark]
+                values = [NOT_IN_CORPUS, "", "", "", column.url, "document", "", "", mark]
             else:
                 first = cell["citations"][0] if cell["citations"] else {}
                 values = [
@@ -442,6 +447,7 @@ def matrix_csv(columns, rows) -> str:
                     (cell.get("fact") or {}).get("text", ""),
                     first.get("citation", ""),
                     first.get("url", column.url),
+                    "article" if first.get("url_is_article") else "document",
                     cell["quote"] or "",
                     cell["source"],
                     mark,
@@ -471,6 +477,7 @@ def matrix_docx(
     from docx.enum.section import WD_ORIENT
 
     from kb.explore.matrix_view import SYMBOLS
+    from kb.explore.ui_text import element_question, value_label
 
     document = Document()
     section = document.sections[0]
@@ -479,7 +486,7 @@ def matrix_docx(
     document.core_properties.title = _x(title)[:250]
     document.add_heading(_x(title), level=0)
     document.add_paragraph().add_run(
-        _x(_stamp(lang) + (f" — view: {link}" if link else ""))
+        _x(_stamp(lang) + (f" — {value_label(lang, 'view')}: {link}" if link else ""))
     ).italic = True
     topic = None
     table = None
@@ -489,15 +496,15 @@ def matrix_docx(
             document.add_heading(_x(topic_labels.get(topic, topic)), level=1)
             table = document.add_table(rows=1, cols=len(columns) + 1)
             table.style = "Table Grid"
-            table.rows[0].cells[0].text = "element"
+            table.rows[0].cells[0].text = value_label(lang, "element")
             for i, column in enumerate(columns, 1):
                 table.rows[0].cells[i].text = _x(column.label)
         cells = table.add_row().cells
-        cells[0].text = _x(row.question)
+        cells[0].text = _x(element_question(lang, row.element, row.question))
         for i, cell in enumerate(row.cells, 1):
             paragraph = cells[i].paragraphs[0]
             if cell is None:
-                paragraph.add_run(NOT_IN_CORPUS)
+                paragraph.add_run(value_label(lang, NOT_IN_CORPUS))
                 continue
             paragraph.add_run(SYMBOLS[cell["value"]] + " ")
             if cell.get("fact"):
@@ -505,8 +512,10 @@ def matrix_docx(
             if cell["citations"]:
                 first = cell["citations"][0]
                 _hyperlink(paragraph, first["url"], first["citation"])
+                if not first.get("url_is_article", True):
+                    paragraph.add_run(f" ({value_label(lang, 'document link')})").italic = True
             if cell.get("source") == "editorial":
-                paragraph.add_run(" (editorial)").italic = True
+                paragraph.add_run(f" ({value_label(lang, 'editorial')})").italic = True
     document.add_paragraph().add_run(disclaimer(lang)).italic = True
     buffer = io.BytesIO()
     document.save(buffer)

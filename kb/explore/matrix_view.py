@@ -210,15 +210,17 @@ def _number(value: str, months) -> float | None:
         return None
 
 
-def cell_text(cell: dict | None) -> str:
-    """``✓ ≥ 5 % … — CSDDD Art. 27(4)`` for a table cell."""
+def cell_text(cell: dict | None, lang: str = "en") -> str:
+    """``✓ ≥ 5 % … — CSDDD Art. 27(4)`` for a table cell, its own words in ``lang``."""
+    from kb.explore.ui_text import value_label
+
     if cell is None:
-        return "not in local corpus"
+        return value_label(lang, "not in local corpus")
     parts = [SYMBOLS[cell["value"]]]
     if cell.get("fact"):
         parts.append(cell["fact"]["text"])
     if cell["citations"]:
         parts.append(cell["citations"][0]["citation"])
     if cell.get("source") == "editorial":
-        parts.append("(editorial)")
+        parts.append(f"({value_label(lang, 'editorial')})")
     return " ".join(parts)

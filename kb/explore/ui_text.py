@@ -426,6 +426,23 @@ VALUE_TEXTS = {
     "fr": ("French", "Frans"),
     "nb": ("Norwegian", "Noors"),
     "nl": ("Dutch", "Nederlands"),
+    # principal forces of a provision
+    "obligation": ("obligation", "verplichting"),
+    "prohibition": ("prohibition", "verbod"),
+    "recommendation": ("recommendation", "aanbeveling"),
+    "permission": ("permission", "toelating"),
+    "none": ("no duty wording", "geen verplichtende formulering"),
+    # a matrix cell against the baseline column
+    "same": ("same", "gelijk"),
+    "stricter": ("stricter", "strenger"),
+    "weaker": ("weaker", "minder streng"),
+    "absent": ("absent", "afwezig"),
+    "not comparable": ("not comparable", "niet vergelijkbaar"),
+    "not in local corpus": ("not in local corpus", "niet in het lokale corpus"),
+    "editorial": ("editorial", "redactioneel"),
+    "element": ("element", "element"),
+    "view": ("view", "weergave"),
+    "document link": ("link to the whole document", "link naar het hele document"),
 }
 
 
@@ -443,6 +460,17 @@ def tr(lang: str, key: str, **values) -> str:
     pair = TEXTS[key]
     text = pair[LANGUAGES.index(lang)] if lang in LANGUAGES else pair[0]
     return text.format(**values) if values else text
+
+
+def element_question(lang: str, element_id: str, default: str) -> str:
+    """The question of a comparison element in ``lang`` (``default``, the English one, when the
+    taxonomy has none)."""
+    from kb.compare.matrix import elements
+
+    for element in elements():
+        if element.element == element_id:
+            return element.questions.get(lang) or default
+    return default
 
 
 def topic_label(lang: str, topic_id: str) -> str:

@@ -22,8 +22,9 @@ from kb.explore.pages.shared import (
     load_obligation_matrix,
     open_in_reader,
     scope_rows,
+    view_url,
 )
-from kb.explore.ui_text import topic_label
+from kb.explore.ui_text import element_question, topic_label, value_label
 from kb.store import data_version
 
 ss = st.session_state
@@ -102,11 +103,12 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
     if not rows:
         st.info(T("matrix.none"))
         return
-    table = {T("matrix.element"): [r.question for r in rows]}
+    lang = ss.lang
+    table = {T("matrix.element"): [element_question(lang, r.element, r.question) for r in rows]}
     for i, column in enumerate(columns):
         marks = [r.marks[i] if r.marks and r.marks[i] else "" for r in rows]
         table[column.label] = [
-            mv.cell_text(r.cells[i]) + (f" [{m}]" if m else "")
+            mv.cell_text(r.cells[i], lang) + (f" [{value_label(lang, m)}]" if m else "")
             for r, m in zip(rows, marks, strict=True)
         ]
     st.dataframe(
@@ -124,6 +126,13 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
         format_func=lambda x: "—" if x is None else f"{x[0]} · {columns[x[1]].label}",
         key="mx_open",
     )
+    missing = [c for c in columns if not c.doc_id]
+    if missing:
+        st.caption(
+            value_label(lang, "not in local corpus")
+            + ": "
+            + " · ".join(f"[{ex.plain(c.label)}]({c.url})" for c in missing)
+        )
     if picked:
         row = next(r for r in rows if r.element == picked[0])
         cell = row.cells[picked[1]]
@@ -131,9 +140,16 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
             st.caption(T("matrix.silent"))
         else:
             first = cell["citations"][0]
+            reader = ex.reader_link(cell["doc_id"], first["unit_id"], lang)
+            official = T("hit.source") + (
+                ""
+                if first.get("url_is_article", True)
+                else f" ({value_label(lang, 'document link')})"
+            )
             st.markdown(
-                f"**{ex.plain(mv.SYMBOLS[cell['value']])} {ex.plain(first['citation'])}** · "
-                f"{ex.plain(cell['force'])} · [↗]({first['url']})"
+                f"**{ex.plain(mv.SYMBOLS[cell['value']])} "
+                f"[{ex.plain(first['citation'])}]({reader})** · "
+                f"{ex.plain(value_label(lang, cell['force']))} · [{official} ↗]({first['url']})"
             )
             st.text(cell["quote"])
             if cell.get("fact"):
@@ -144,13 +160,13 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 other = corpus.records.get(cell["decided_in"])
                 label = other.short_title if other else cell["decided_in"]
                 st.caption(T("matrix.decided_in", doc=ex.plain(label)))
-    labels = {t: topic_label(ss.lang, t) for t in topics}
+    labels = {t: topic_label(lang, t) for t in topics}
     title = T("matrix.title")
-    lang = ss.lang
+    link = view_url()
     makers = {
-        "md": lambda: kx.matrix_markdown(title, columns, rows, labels, lang=lang).encode("utf-8"),
+        "md": lambda: kx.matrix_markdown(title, columns, rows, labels, link, lang).encode("utf-8"),
         "csv": lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
-        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels, lang=lang),
+        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels, link, lang),
     }
     for col, (fmt, make) in zip(st.columns(len(makers)), makers.items(), strict=True):
         mime, extension = kx.FORMATS[fmt]

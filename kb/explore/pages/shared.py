@@ -132,6 +132,16 @@ def init_state(corpus: ex.Corpus | None) -> None:
     ss["_ready"] = True
 
 
+def view_url() -> str:
+    """The address of the page as it is shown now (the app's own URL parameters), for exports to
+    link back to; relative when the browser's address is not known."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    state = ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST)})
+    return f"{base}?{urlencode(state)}"
+
+
 def sync_url() -> None:
     want = ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST)})
     if st.query_params.to_dict() != want:
