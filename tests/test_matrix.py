@@ -433,6 +433,36 @@ def test_article_urls(manifest, doc_id, unit_id, url, precise):
     assert article_url(manifest[doc_id], unit_id) == (url, precise)
 
 
+# A list point whose own words carry no cue takes its force from the lead-in: the lead-in's
+# sentence is shown as the evidence (the two examples).
+LEAD_INS = [
+    ("fr-loi-vigilance-2017", "art-L225-102-1.pt-4", "Il comprend les mesures suivantes"),
+    (
+        "eu-csddd-2024-1760",
+        "art-10.par-2.pt-b",
+        "Companies shall be required to take the following appropriate measures",
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "unit_id", "words"), LEAD_INS)
+def test_obligations_show_the_lead_in_a_point_takes_its_force_from(
+    data_dir, capsys, doc_id, unit_id, words
+):
+    from kb.store import read_units
+
+    argv = ["--data", str(data_dir), "obligations", "--doc", doc_id, "--unit", unit_id, "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    lead = out["lead_in"]
+    assert out["force"] == "obligation" == lead["force"] and words in lead["text"]
+    parent = next(
+        u for u in read_units(data_dir) if (u.doc_id, u.unit_id) == (doc_id, lead["unit_id"])
+    )
+    assert parent.text[lead["start"] : lead["end"]] == lead["text"]
+    assert unit_id.startswith(lead["unit_id"] + ".")
+
+
 def test_obligations_cli_json_and_batch(data_dir, capsys, tmp_path):
     assert (
         main(

@@ -103,6 +103,9 @@ CUES = [
     ("Der Bericht umfasst insbesondere X.", "de", "obligation", "other"),
     ("Die Liste enthält folgende Widgets.", "de", "none", "other"),
     ("Sie umfassen insbesondere blaue Widgets.", "de", "none", "other"),  # not a document
+    # a document named by a pronoun lists its contents; "notamment" lists examples of a thing
+    ("Il comprend les mesures suivantes :", "fr", "obligation", "other"),
+    ("Ils comprennent notamment les widgets suivants :", "fr", "none", "other"),
     (
         "The supervisory authority shall have at least the power to seize widgets.",
         "en",

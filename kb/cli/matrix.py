@@ -62,23 +62,32 @@ def _obligation(corpus, doc_id: str, unit_id: str) -> dict:
     force = corpus.principal_force(unit)
     statements = corpus.statements(unit)
     operative = [s for s in statements if s.force == force] or statements
-    return {
+    out = {
         "doc_id": doc_id,
         "unit_id": unit_id,
         "citation": unit.citation,
         "force": force,
         "addressee": operative[0].addressee if operative else "other",
-        "statements": [
-            {
-                "text": s.text,
-                "force": s.force,
-                "cue": s.cue,
-                "addressee": s.addressee,
-                "start": s.start,
-                "end": s.end,
-            }
-            for s in statements
-        ],
+        "statements": [_statement(s) for s in statements],
+    }
+    evidence = corpus.lead_in_evidence(unit)
+    if evidence is not None and not any(s.force == force for s in statements):
+        # a list point's own words carry no cue: the lead-in's sentence is the evidence
+        lead, statement = evidence
+        out["lead_in"] = {"unit_id": lead.unit_id, "citation": lead.citation} | _statement(
+            statement
+        )
+    return out
+
+
+def _statement(s) -> dict:
+    return {
+        "text": s.text,
+        "force": s.force,
+        "cue": s.cue,
+        "addressee": s.addressee,
+        "start": s.start,
+        "end": s.end,
     }
 
 

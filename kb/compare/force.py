@@ -264,6 +264,29 @@ class Provisions:
                 return self.lead_in_force(parent)
         return ""
 
+    def lead_in_evidence(self, unit: Unit) -> tuple[Unit, Statement] | None:
+        """The sentence a list point takes its force from — the last operative sentence of its
+        lead-in (CSDDD Art. 10(2): "Companies shall be required to take the following
+        appropriate measures, where relevant:") — with the unit that holds it; ``None`` for anything else."""
+        if not self._lead_in(unit):
+            return None
+        parent = self.by_id[(unit.doc_id, unit.parent)]
+        own = self.own_statements(parent)
+        operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
+        if operative:
+            return parent, operative[-1]
+        if parent.kind == "pt":
+            return self.lead_in_evidence(parent)
+        # the lead-in is a paragraph of its own before the list (C. com. L.225-102-1: "Il
+        # comprend les mesures suivantes :" closes I): the last operative sentence before it
+        at = parent.text.find(unit.text) if unit.text else -1
+        before = [
+            s
+            for s in self.statements(parent)
+            if s.force in OPERATIVE and 0 <= at and s.end <= at and not _EXCEPTION.match(s.text)
+        ]
+        return (parent, before[-1]) if before else None
+
     def lead_in_force(self, parent: Unit) -> str:
         """The force a list point inherits: the last operative sentence of its parent's own
         words (the lead-in, "Companies shall … take the following measures:"), else the

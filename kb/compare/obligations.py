@@ -341,6 +341,8 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"\b(?:comporte(?:nt)?|contien(?:nen)?t|se fonde(?:nt)? sur"
             r"|\b(?:plan|rapport|lignes directrices|déclaration|politique|stratégie|code)\b"
             r"[^.;:]{0,80}?\bcompren(?:d|nent)\b(?=[^.;:]{0,60}?(?:suivante?s\b|:))"
+            # … or of that document named by a pronoun: "Il comprend les mesures suivantes :"
+            r"|^\W*(?:Il|Elle)\s+comprend\b(?=[^.;:]{0,60}?suivante?s\b)"
             r"|(?:fait|font) l['’]objet d['’]une?|(?:est|sont) assortie?s? d(?:e|es|['’]))",
         ),
         (  # … and of what is done to it, said of the sentence's subject: "Le rapport est rédigé
