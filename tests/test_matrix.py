@@ -256,6 +256,29 @@ def test_every_shown_cell_has_a_verbatim_quote_in_its_cited_unit(data_dir, units
         assert cell["citations"][0]["unit_id"] == cell["quote_unit"]
 
 
+def test_every_automatic_quote_holds_the_words_that_decide_it(matrix, manifest):
+    """A cited cell quotes a cue of its element in its own language; a cited "no" for a period
+    out of bounds quotes that period; a cell decided on another language version says so
+    (``decided_in``), and that version's quote holds the cue. The whole corpus, not a sample."""
+    from kb.compare.matrix import elements
+
+    by_id = {e.element: e for e in elements()}
+    cells = {(c["doc_id"], c["element"]): c for c in matrix["cells"]}
+
+    def cued(cell) -> bool:
+        element, language = by_id[cell["element"]], manifest[cell["doc_id"]].language
+        tables = ("cues", "exclude", "condition")
+        return any(p.search(cell["quote"]) for t in tables for p in element.patterns(t, language))
+
+    cited = [c for c in matrix["cells"] if c["quote"] is not None]
+    assert len(cited) > 300
+    for cell in cited:
+        if cued(cell) or (cell["fact"] and cell["fact"]["text"] in cell["quote"]):
+            continue
+        assert cell["decided_in"] != cell["doc_id"], (cell["doc_id"], cell["element"])
+        assert cued(cells[(cell["decided_in"], cell["element"])]), (cell["doc_id"], cell["element"])
+
+
 def test_the_shipped_editorial_entries_apply_and_say_so(data_dir, units):
     from kb.compare.matrix import EDITORIAL_PATH, Corpus, load_matrix, read_editorial
 

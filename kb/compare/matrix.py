@@ -533,6 +533,7 @@ def document_cells(corpus: Corpus, record: DocRecord, parallel: tuple[str, ...] 
                     cell = carried
         if cell["value"] == "yes" and decided_in == record.doc_id and len(versions) > 1:
             cell = _agreed(corpus, element, cell, [corpus.decision(element, d) for d in versions])
+            decided_in = cell.get("decided_in", decided_in)
         cells.append(
             {
                 "doc_id": record.doc_id,
@@ -583,7 +584,8 @@ def _agreed(corpus: Corpus, element: Element, cell: dict, decisions: list[dict])
         }
     theirs = _cell(corpus, element, hit, "yes", force=hit.force)
     carried = _carried(corpus, element, theirs, doc_id)
-    return cell if carried is None else {**carried, "hits": own}
+    # the cue that decides it is in the other version's words: that version decided the cell
+    return cell if carried is None else {**carried, "hits": own, "decided_in": hit.unit.doc_id}
 
 
 def _pooled(own_doc: str, decisions: dict[str, dict]) -> str:
