@@ -89,6 +89,7 @@ def test_counterparts_of_one_result_open_in_place_and_keep_the_selection(monkeyp
     shown = "\n".join(texts(at))
     assert "*Counterparts in other instruments*" in shown
     assert "**LkSG**" in shown  # an LkSG counterpart of CSDDD Art. 14 (complaints)
+    assert re.search(r"\*\*LkSG\*\*: \[[^\]]+\]\(\?[^)]*page=reader[^)]*doc=de-lksg-2021", shown)
     assert any(t.startswith("**CSDDD Art\\. 14") for t in texts(at))  # the list is still there
     assert at.checkbox(key="sel-" + toggle.key[3:]).value is False
 

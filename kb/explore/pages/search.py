@@ -207,10 +207,11 @@ def render_counterparts(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
         return
     lines = []
     for match in result["matches"]:
+        # each counterpart opens in the reader
         cites = "; ".join(
-            u["citation"] + (f" ({u['heading']})" if u["heading"] else "") for u in match["units"]
+            f"[{ex.plain(u['citation'])}]({ex.reader_link(match['doc_id'], u['unit_id'], ss.lang)})"
+            + (f" ({ex.plain(u['heading'])})" if u["heading"] else "")
+            for u in match["units"]
         )
-        lines.append(
-            f"- **{ex.plain(corpus.records[match['doc_id']].short_title)}**: {ex.plain(cites)}"
-        )
+        lines.append(f"- **{ex.plain(corpus.records[match['doc_id']].short_title)}**: {cites}")
     st.markdown(f"*{T('counterparts.title')}*\n\n" + "\n".join(lines))
