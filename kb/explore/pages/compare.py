@@ -104,21 +104,26 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
         st.info(T("matrix.none"))
         return
     lang = ss.lang
-    table = {T("matrix.element"): [element_question(lang, r.element, r.question) for r in rows]}
-    for i, column in enumerate(columns):
-        marks = [r.marks[i] if r.marks and r.marks[i] else "" for r in rows]
-        table[column.label] = [
-            mv.cell_text(r.cells[i], lang) + (f" [{value_label(lang, m)}]" if m else "")
-            for r, m in zip(rows, marks, strict=True)
-        ]
-    st.dataframe(
-        pd.DataFrame(table),
-        hide_index=True,
-        key="mx-table",
-        column_config={
-            T("matrix.element"): st.column_config.TextColumn(pinned=True, width="medium")
-        },
-    )
+    for topic in dict.fromkeys(r.topic for r in rows):  # one table per topic, in topic order
+        of_topic = [r for r in rows if r.topic == topic]
+        st.markdown(f"**{ex.plain(topic_label(lang, topic))}**")
+        table = {
+            T("matrix.element"): [element_question(lang, r.element, r.question) for r in of_topic]
+        }
+        for i, column in enumerate(columns):
+            marks = [r.marks[i] if r.marks and r.marks[i] else "" for r in of_topic]
+            table[column.label] = [
+                mv.cell_text(r.cells[i], lang) + (f" [{value_label(lang, m)}]" if m else "")
+                for r, m in zip(of_topic, marks, strict=True)
+            ]
+        st.dataframe(
+            pd.DataFrame(table),
+            hide_index=True,
+            key=f"mx-table-{topic}",
+            column_config={
+                T("matrix.element"): st.column_config.TextColumn(pinned=True, width="medium")
+            },
+        )
     choices = [(r.element, i) for r in rows for i, c in enumerate(columns) if c.doc_id]
     picked = st.selectbox(
         T("matrix.open"),
