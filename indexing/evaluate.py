@@ -163,6 +163,7 @@ def evaluate(searcher, devset: list[dict], k: int = 10, modes=MODES) -> dict:
     report: dict = {"queries": len(devset), "model": searcher.index.meta["model"], "modes": {}}
     per_query: dict[str, dict[str, int | None]] = {item["id"]: {} for item in devset}
     pairs: dict[str, list[int]] = {}
+    flagged: list[str] = []  # real queries the hybrid search answers "no good match"
     for mode in modes:
         started = time.perf_counter()
         rows: dict[str, list[dict]] = {"all": []}
@@ -175,6 +176,8 @@ def evaluate(searcher, devset: list[dict], k: int = 10, modes=MODES) -> dict:
             mrr = scores["mrr@10"]
             per_query[item["id"]][mode] = round(1 / mrr) if mrr else None
             if mode == "hybrid":
+                if searcher.assess(item["query"], hits):
+                    flagged.append(item["id"])
                 matched = set(matched_labels(found[:10], item["relevant"], pinpoint=True))
                 for i, label in enumerate(item["relevant"]):
                     key = f"{item.get('language', '?')}→{label_language(label, searcher.records)}"
@@ -185,6 +188,8 @@ def evaluate(searcher, devset: list[dict], k: int = 10, modes=MODES) -> dict:
         key: {"labels": len(v), "pinpoint_recall@10": round(sum(v) / len(v), 3)}
         for key, v in sorted(pairs.items())
     }
+    if "hybrid" in modes:
+        report["wrongly_no_good_match"] = {"count": len(flagged), "ids": flagged}
     report["first_relevant_rank"] = per_query
     return report
 
@@ -213,6 +218,12 @@ def format_report(report: dict) -> str:
         q for q, ranks in report["first_relevant_rank"].items() if ranks.get("hybrid") is None
     ]
     lines.append(f"hybrid misses (no relevant hit in top 10): {', '.join(misses) or 'none'}")
+    if "wrongly_no_good_match" in report:
+        wrong = report["wrongly_no_good_match"]
+        lines.append(
+            f"real queries answered 'no good match': {wrong['count']} of {report['queries']}"
+            + (f" ({', '.join(wrong['ids'])})" if wrong["ids"] else "")
+        )
     if report.get("language_pairs"):
         lines.append("hybrid pinpoint recall@10 of the labels, query language → document language:")
         lines += [

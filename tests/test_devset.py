@@ -42,3 +42,22 @@ def test_every_label_exists_and_every_quote_is_in_its_unit(path, unit_texts):
 def test_ids_are_unique_across_the_dev_sets():
     ids = [item["id"] for path in SETS for item in load_devset(path)]
     assert len(ids) == len(set(ids))
+
+
+def test_eval_report_counts_real_queries_answered_no_good_match(indexed_data):
+    """``kb eval --json`` reports, beside the ranking measures, which real dev-set queries the
+    search would answer "no good match" (the issue allows at most 2 %)."""
+    from indexing.evaluate import evaluate, load_devsets
+    from indexing.search import Searcher
+
+    devset = load_devsets(DEVSET_PATHS, "test")[:12]
+    searcher = Searcher(indexed_data)
+    report = evaluate(searcher, devset, modes=("hybrid",))
+    wrong = report["wrongly_no_good_match"]
+    assert wrong["count"] == len(wrong["ids"]) <= 2 and set(wrong["ids"]) <= {
+        d["id"] for d in devset
+    }
+    # a query the search would answer "no good match" is counted, by its id
+    searcher.assess = lambda query, hits: query == devset[0]["query"]
+    report = evaluate(searcher, devset, modes=("hybrid",))
+    assert report["wrongly_no_good_match"] == {"count": 1, "ids": [devset[0]["id"]]}
