@@ -21,7 +21,7 @@ import numpy as np
 from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
-from indexing.lexicon import answer_kinds, instruments_named
+from indexing.lexicon import answer_kinds, instruments_named, matching_concepts
 from indexing.retrievers import BM25Retriever, DenseRetriever, LexiconRetriever, Retriever
 from kb.compare.versions import act_of, visible_at
 from kb.errors import QueryError
@@ -335,14 +335,17 @@ class Searcher:
         return query, _Fusion(fused, order, named, _ranks(dense), _ranks(bm25), date, dict(dense))
 
     def assess(self, query: str, hits: list[Hit]) -> bool:
-        """``no_good_match``: no content word once markup is stripped, or nothing in the corpus
-        near the query (``best_cosine``) for a query whose words the corpus barely knows
-        (thresholds learned on the tuning half of the dev set, ``indexing.calibration``)."""
+        """``no_good_match``: no content word once markup is stripped, or — for a query that
+        names no instrument and no concept of the lexicon — nothing in the corpus near the query
+        (``best_cosine``) and few of its words known to the corpus (thresholds learned on the
+        tuning half of the dev set, ``indexing.calibration``)."""
         from indexing.calibration import has_content
 
         if not has_content(query) or not hits:
             return True
-        if self.calibration is None:
+        if self.calibration is None or instruments_named(query) or matching_concepts(query):
+            # a query that names an instrument or a concept of the team's lexicon ("boete",
+            # "Duits") is about the law, whatever share of its words the corpus itself uses
             return False
         return self.calibration.no_good_match(query, self.best_cosine(query), self.vocabulary)
 

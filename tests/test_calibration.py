@@ -76,3 +76,7 @@ def test_search_json_has_relevance_and_no_good_match(indexed_data, capsys):
     for query, expected in (("klachtenprocedure", False), ("xkcd", True)):
         assert main([*argv, "--jurisdiction", "DE", query]) == 0
         assert json.loads(capsys.readouterr().out)["no_good_match"] is expected, query
+    # a question whose words the corpus barely uses (Dutch) but that names an instrument and a
+    # concept of the lexicon is about the law: never "no good match"
+    assert main([*argv, "welke boete riskeert een Duits bedrijf"]) == 0
+    assert json.loads(capsys.readouterr().out)["no_good_match"] is False
