@@ -103,6 +103,10 @@ CUES = [
     ("Der Bericht umfasst insbesondere X.", "de", "obligation", "other"),
     ("Die Liste enthält folgende Widgets.", "de", "none", "other"),
     ("Sie umfassen insbesondere blaue Widgets.", "de", "none", "other"),  # not a document
+    # the month is not the modal; "Es" after a point's letter is the subject of a duty
+    ("The Draft Widget Bill of 13 May 2031 lists widgets.", "en", "none", "other"),
+    ("The widget maker may paint widgets.", "en", "permission", "other"),
+    ("c. Es sorgt dafür, dass Widgets gemeldet werden können.", "de", "obligation", "other"),
     # a document named by a pronoun lists its contents; "notamment" lists examples of a thing
     ("Il comprend les mesures suivantes :", "fr", "obligation", "other"),
     ("Ils comprennent notamment les widgets suivants :", "fr", "none", "other"),

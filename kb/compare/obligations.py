@@ -253,7 +253,10 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"\bshall\b|\bmust\b|\b(?:is|are) (?:required|obliged|bound) to\b"
             r"|\b(?:has|have) to\b|\bare to\b",
         ),
-        ("permission", r"\bmay\b|\b(?:is|are) (?:entitled|permitted|allowed|empowered) to\b"),
+        (  # not the month: "of 13 May 2024"
+            "permission",
+            r"\bmay\b(?!\s+\d{4}\b)|\b(?:is|are) (?:entitled|permitted|allowed|empowered) to\b",
+        ),
     ],
     "de": [
         (  # a "kann" at the end of a relative clause says what a thing is able to do, not what
@@ -444,8 +447,10 @@ _ADDRESSEES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_PRONOUN_SUBJECT = re.compile(  # after the paragraph's number too: "4 Er legt fest"
-    r"(?:^(?:\d+[a-z]?\s+)?|[,;]\s*)(?:They|It|Ils|Elles|Il|Elle|Sie|Er|Zij|Hij|(?:il|elle)s?)\s+$"
+_PRONOUN_SUBJECT = re.compile(  # after the paragraph's number or point's letter too: "4 Er legt
+    # fest", "c. Es sorgt dafür"
+    r"(?:^(?:\d+[a-z]?\s+|\(?(?:[a-z]|\d{1,2})[.)]\s+)?|[,;]\s*)"
+    r"(?:They|It|Ils|Elles|Il|Elle|Sie|Er|Es|Zij|Hij|(?:il|elle)s?)\s+$"
 )
 #: words that open a clause which is the content of the cue before it ("shall ensure that …",
 #: "kan gi forskrift om at …", "un overtredelsesgebyr som … skal betale")
