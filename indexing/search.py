@@ -645,7 +645,7 @@ class Searcher:
             rankings.append([(r, x) for r, x in ranked if x > 0 or retriever.kind == "dense"])
             weights.append(weight)
         kinds = answer_kinds(query) if self.settings.pinpoint_answer > 0 else frozenset()
-        answering = [r for r in rows if kinds & self._fact_kinds(r)] if dense else []
+        answering = [r for r in rows if kinds & self._fact_kinds(r)] if dense and kinds else []
         if answering:
             rankings.append([(r, dense[r]) for r in sorted(answering, key=lambda r: -dense[r])])
             weights.append(self.settings.pinpoint_answer)

@@ -564,6 +564,25 @@ def test_a_wrong_editorial_entry_is_rejected_with_the_entry_named(units, tmp_pat
     assert message in str(raised.value)
 
 
+def test_an_editorial_entry_for_a_document_not_fetched_is_kept(units, manifest, tmp_path):
+    """A data folder without the LkSG (not fetched yet) still reads the overlay: its LkSG entry
+    names a document of the manifest, so it is kept and applies to no cell."""
+    from kb.compare.matrix import read_editorial
+
+    entry = {
+        "doc_id": "de-lksg-2021",
+        "element": "grievance.required",
+        "value": "yes",
+        "unit_id": "sec-8.par-1",
+        "quote": "synthetic quote of the Draft Widget Bill",
+        "reason": "synthetic test entry",
+    }
+    path = tmp_path / "editorial.json"
+    path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    without = Corpus([u for u in units if u.doc_id != "de-lksg-2021"])
+    assert read_editorial(path, without, manifest) == [entry]
+
+
 def test_matrix_cli_applies_the_editorial_file_it_is_given(data_dir, tmp_path, capsys):
     """``kb matrix --editorial PATH``: a reviewed overlay (here a synthetic one marking an LkSG
     cell no) is applied and marked editorial; ``--element`` keeps that element only."""

@@ -667,10 +667,8 @@ def read_editorial(path: Path, corpus: Corpus, manifest=None) -> list[dict]:
             raise KBError(f"{where}: unknown element {entry['element']!r}")
         if entry["value"] not in VALUES:
             raise KBError(f"{where}: value must be one of {VALUES}")
-        known_doc = entry["doc_id"] in corpus.by_doc or (
-            manifest is not None and entry["doc_id"] in manifest
-        )
-        if not known_doc:
+        present = entry["doc_id"] in corpus.by_doc
+        if not present and (manifest is None or entry["doc_id"] not in manifest):
             raise KBError(f"{where}: unknown document {entry['doc_id']!r}")
         if entry["value"] != "no" and not entry.get("unit_id"):
             raise KBError(
@@ -678,7 +676,7 @@ def read_editorial(path: Path, corpus: Corpus, manifest=None) -> list[dict]:
             )
         if entry.get("quote") and not entry.get("unit_id"):
             raise KBError(f"{where}: a quote needs the unit_id whose text holds it")
-        if entry.get("unit_id"):
+        if entry.get("unit_id") and present:
             unit = corpus.by_id.get((entry["doc_id"], entry["unit_id"]))
             if unit is None:
                 raise KBError(f"{where}: unit {entry['unit_id']!r} not in the unit table")
