@@ -8,6 +8,7 @@ a verbatim quote, not a sample.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -545,20 +546,26 @@ BAD_EDITORIAL = [
 ]
 
 
-@pytest.mark.parametrize(("change", "message"), BAD_EDITORIAL)
-def test_a_wrong_editorial_entry_is_rejected_with_the_entry_named(units, tmp_path, change, message):
-    from kb.compare.matrix import read_editorial
-    from kb.errors import KBError
-
+def _overlay(tmp_path, **fields) -> tuple[Path, dict]:
+    """A one-entry editorial overlay file (a synthetic LkSG entry with ``fields`` changed)."""
     entry = {
         "doc_id": "de-lksg-2021",
         "element": "grievance.required",
         "value": "yes",
         "reason": "synthetic test entry",
-        **change,
+        **fields,
     }
     path = tmp_path / "editorial.json"
     path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    return path, entry
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_EDITORIAL)
+def test_a_wrong_editorial_entry_is_rejected_with_the_entry_named(units, tmp_path, change, message):
+    from kb.compare.matrix import read_editorial
+    from kb.errors import KBError
+
+    path, _ = _overlay(tmp_path, **change)
     with pytest.raises(KBError, match="entry #1") as raised:
         read_editorial(path, Corpus(units))
     assert message in str(raised.value)
@@ -569,16 +576,9 @@ def test_an_editorial_entry_for_a_document_not_fetched_is_kept(units, manifest, 
     names a document of the manifest, so it is kept and applies to no cell."""
     from kb.compare.matrix import read_editorial
 
-    entry = {
-        "doc_id": "de-lksg-2021",
-        "element": "grievance.required",
-        "value": "yes",
-        "unit_id": "sec-8.par-1",
-        "quote": "synthetic quote of the Draft Widget Bill",
-        "reason": "synthetic test entry",
-    }
-    path = tmp_path / "editorial.json"
-    path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    path, entry = _overlay(
+        tmp_path, unit_id="sec-8.par-1", quote="synthetic quote of the Draft Widget Bill"
+    )
     without = Corpus([u for u in units if u.doc_id != "de-lksg-2021"])
     assert read_editorial(path, without, manifest) == [entry]
 
@@ -586,14 +586,7 @@ def test_an_editorial_entry_for_a_document_not_fetched_is_kept(units, manifest, 
 def test_matrix_cli_applies_the_editorial_file_it_is_given(data_dir, tmp_path, capsys):
     """``kb matrix --editorial PATH``: a reviewed overlay (here a synthetic one marking an LkSG
     cell no) is applied and marked editorial; ``--element`` keeps that element only."""
-    path = tmp_path / "editorial.json"
-    entry = {
-        "doc_id": "de-lksg-2021",
-        "element": "climate.transition-plan",
-        "value": "no",
-        "reason": "synthetic test entry",
-    }
-    path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    path, entry = _overlay(tmp_path, element="climate.transition-plan", value="no")
     argv = ["--data", str(data_dir), "matrix", "--json", "--element", entry["element"]]
     assert main([*argv, "--doc", "de-lksg-2021", "--editorial", str(path)]) == 0
     out = json.loads(capsys.readouterr().out)
