@@ -72,11 +72,12 @@ def _obligation(corpus, doc_id: str, unit_id: str) -> dict:
     }
     evidence = corpus.lead_in_evidence(unit)
     if evidence is not None and not any(s.force == force for s in statements):
-        # a list point's own words carry no cue: the lead-in's sentence is the evidence
+        # a list point's own words carry no cue: the lead-in's sentence, when it states that
+        # force, is the evidence
         lead, statement = evidence
-        out["lead_in"] = {"unit_id": lead.unit_id, "citation": lead.citation} | _statement(
-            statement
-        )
+        if statement.force == force:
+            out["lead_in"] = {"unit_id": lead.unit_id, "citation": lead.citation}
+            out["lead_in"] |= _statement(statement)
     return out
 
 

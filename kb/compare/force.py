@@ -272,7 +272,7 @@ class Provisions:
             return None
         parent = self.by_id[(unit.doc_id, unit.parent)]
         own = self.own_statements(parent)
-        operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
+        operative = _ruling(own)
         if operative:
             return parent, operative[-1]
         if parent.kind == "pt":
@@ -280,11 +280,7 @@ class Provisions:
         # the lead-in is a paragraph of its own before the list (C. com. L.225-102-1: "Il
         # comprend les mesures suivantes :" closes I): the last operative sentence before it
         at = parent.text.find(unit.text) if unit.text else -1
-        before = [
-            s
-            for s in self.statements(parent)
-            if s.force in OPERATIVE and 0 <= at and s.end <= at and not _EXCEPTION.match(s.text)
-        ]
+        before = [s for s in _ruling(self.statements(parent)) if 0 <= at and s.end <= at]
         return (parent, before[-1]) if before else None
 
     def lead_in_force(self, parent: Unit) -> str:
@@ -294,7 +290,7 @@ class Provisions:
         own = self.own_statements(parent)
         if any(_amending(s) for s in own):
             return "none"  # "Article 23 is amended as follows: (a) …" — the points amend
-        operative = [s for s in own if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
+        operative = _ruling(own)
         if operative:
             if operative[-1] is not own[-1] and operative[-1].force == "permission":
                 # a list opened by a sentence of its own takes a duty from before it, not a
@@ -308,6 +304,11 @@ class Provisions:
             return operative[-1].force
         inherited = self._lead_in(parent)  # a point of a point: "d'ordonner : i) …"
         return inherited or self.principal_force(parent)
+
+
+def _ruling(statements: list[Statement]) -> list[Statement]:
+    """The operative sentences that rule, not those that open an exception."""
+    return [s for s in statements if s.force in OPERATIVE and not _EXCEPTION.match(s.text)]
 
 
 def _amending(statement: Statement) -> bool:

@@ -383,9 +383,9 @@ def matrix_markdown(
     """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
     citation linked to its article-level official URL."""
     from kb.explore.matrix_view import cell_text
-    from kb.explore.ui_text import element_question, value_label
+    from kb.explore.ui_text import element_question, tr
 
-    view = value_label(lang, "view")
+    view = tr(lang, "export.view")
     out = [
         f"# {md_escape(title)}",
         "",
@@ -397,7 +397,7 @@ def matrix_markdown(
         if row.topic != topic:
             topic = row.topic
             out += ["", f"## {md_escape(topic_labels.get(topic, topic))}", ""]
-            header = md_escape(value_label(lang, "element"))
+            header = md_escape(tr(lang, "export.element"))
             out.append(f"| {header} | " + " | ".join(md_escape(c.label) for c in columns) + " |")
             out.append("|---" * (len(columns) + 1) + "|")
         cells = []
@@ -477,7 +477,7 @@ def matrix_docx(
     from docx.enum.section import WD_ORIENT
 
     from kb.explore.matrix_view import SYMBOLS
-    from kb.explore.ui_text import element_question, value_label
+    from kb.explore.ui_text import element_question, tr, value_label
 
     document = Document()
     section = document.sections[0]
@@ -486,7 +486,7 @@ def matrix_docx(
     document.core_properties.title = _x(title)[:250]
     document.add_heading(_x(title), level=0)
     document.add_paragraph().add_run(
-        _x(_stamp(lang) + (f" — {value_label(lang, 'view')}: {link}" if link else ""))
+        _x(_stamp(lang) + (f" — {tr(lang, 'export.view')}: {link}" if link else ""))
     ).italic = True
     topic = None
     table = None
@@ -496,7 +496,7 @@ def matrix_docx(
             document.add_heading(_x(topic_labels.get(topic, topic)), level=1)
             table = document.add_table(rows=1, cols=len(columns) + 1)
             table.style = "Table Grid"
-            table.rows[0].cells[0].text = value_label(lang, "element")
+            table.rows[0].cells[0].text = tr(lang, "export.element")
             for i, column in enumerate(columns, 1):
                 table.rows[0].cells[i].text = _x(column.label)
         cells = table.add_row().cells
@@ -513,7 +513,7 @@ def matrix_docx(
                 first = cell["citations"][0]
                 _hyperlink(paragraph, first["url"], first["citation"])
                 if not first.get("url_is_article", True):
-                    paragraph.add_run(f" ({value_label(lang, 'document link')})").italic = True
+                    paragraph.add_run(f" ({tr(lang, 'matrix.doc_link')})").italic = True
             if cell.get("source") == "editorial":
                 paragraph.add_run(f" ({value_label(lang, 'editorial')})").italic = True
     document.add_paragraph().add_run(disclaimer(lang)).italic = True

@@ -184,14 +184,12 @@ def _compare_facts(base: dict, fact: dict, stricter: str | None) -> str:
     """Numbers of the same kind and unit, in the element's direction: a lower employee threshold
     reaches more companies, a higher fine cap or a longer limitation period weighs more. Periods
     ("P3Y", "P36M") are compared in months; without a direction numbers are only equal or not."""
-    from kb.compare.matrix import months
-
     if (base.get("unit") or "") != (fact.get("unit") or ""):
         return "not comparable"
     x, y = str(base["value"]), str(fact["value"])
     if x == y:
         return "same"
-    a, b = _number(x, months), _number(y, months)
+    a, b = _number(x), _number(y)
     if a is None or b is None or stricter not in ("lower", "higher"):
         return "not comparable"
     if a == b:
@@ -199,8 +197,10 @@ def _compare_facts(base: dict, fact: dict, stricter: str | None) -> str:
     return "stricter" if (b < a) == (stricter == "lower") else "weaker"
 
 
-def _number(value: str, months) -> float | None:
+def _number(value: str) -> float | None:
     """A fact's value as a number: "5%" → 5, "P3Y" → 36 (months), "1000" → 1000."""
+    from kb.compare.matrix import months
+
     period = months(value)
     if period is not None:
         return period

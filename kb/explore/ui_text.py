@@ -219,6 +219,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Decided on the parallel language version {doc}; quoted here in this version's words",
         "Beslist op de parallelle taalversie {doc}; hier geciteerd in de woorden van deze versie",
     ),
+    "matrix.doc_link": ("link to the whole document", "link naar het hele document"),
+    "export.element": ("element", "element"),
+    "export.view": ("view", "weergave"),
     "matrix.md": ("Matrix (Markdown)", "Matrix (Markdown)"),
     "matrix.csv": ("Matrix (CSV)", "Matrix (CSV)"),
     "matrix.docx": ("Matrix (Word)", "Matrix (Word)"),
@@ -403,7 +406,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 LANGUAGES = ("en", "nl")
 
 
-#: manifest values shown to users — status, instrument type, language — in English and Dutch
+#: values shown to users — a manifest's status, instrument type and language; a matrix cell's
+#: mark and source — in English and Dutch
 VALUE_TEXTS = {
     "adopted": ("adopted", "aangenomen"),
     "amended": ("amended", "gewijzigd"),
@@ -426,13 +430,7 @@ VALUE_TEXTS = {
     "fr": ("French", "Frans"),
     "nb": ("Norwegian", "Noors"),
     "nl": ("Dutch", "Nederlands"),
-    # principal forces of a provision
-    "obligation": ("obligation", "verplichting"),
-    "prohibition": ("prohibition", "verbod"),
-    "recommendation": ("recommendation", "aanbeveling"),
-    "permission": ("permission", "toelating"),
-    "none": ("no duty wording", "geen verplichtende formulering"),
-    # a matrix cell against the baseline column
+    # a matrix cell against the baseline column, and its source
     "same": ("same", "gelijk"),
     "stricter": ("stricter", "strenger"),
     "weaker": ("weaker", "minder streng"),
@@ -440,9 +438,6 @@ VALUE_TEXTS = {
     "not comparable": ("not comparable", "niet vergelijkbaar"),
     "not in local corpus": ("not in local corpus", "niet in het lokale corpus"),
     "editorial": ("editorial", "redactioneel"),
-    "element": ("element", "element"),
-    "view": ("view", "weergave"),
-    "document link": ("link to the whole document", "link naar het hele document"),
 }
 
 

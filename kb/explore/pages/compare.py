@@ -147,14 +147,12 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
             first = cell["citations"][0]
             reader = ex.reader_link(cell["doc_id"], first["unit_id"], lang)
             official = T("hit.source") + (
-                ""
-                if first.get("url_is_article", True)
-                else f" ({value_label(lang, 'document link')})"
+                "" if first.get("url_is_article", True) else f" ({T('matrix.doc_link')})"
             )
             st.markdown(
                 f"**{ex.plain(mv.SYMBOLS[cell['value']])} "
                 f"[{ex.plain(first['citation'])}]({reader})** · "
-                f"{ex.plain(value_label(lang, cell['force']))} · [{official} ↗]({first['url']})"
+                f"{ex.plain(force_label(cell['force']))} · [{official} ↗]({first['url']})"
             )
             st.text(cell["quote"])
             if cell.get("fact"):

@@ -138,12 +138,16 @@ def view_url() -> str:
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
-    state = ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST)})
-    return f"{base}?{urlencode(state)}"
+    return f"{base}?{urlencode(_url_params())}"
+
+
+def _url_params() -> dict:
+    """The URL parameters of the page as it is shown now."""
+    return ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST)})
 
 
 def sync_url() -> None:
-    want = ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST)})
+    want = _url_params()
     if st.query_params.to_dict() != want:
         st.query_params.from_dict(want)
 
