@@ -200,6 +200,15 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     assert len(at.get("download_button")) == 6  # matrix (3) and comparison (3) exports
 
 
+def test_the_matrix_lists_what_the_policy_advice_says_on_the_topic(monkeypatch, indexed_data):
+    at = make_app(monkeypatch, indexed_data, topic="public-procurement")
+    assert_inert(at)
+    advice = [c.value for c in at.caption if "What the policy advice says" in c.value]
+    assert len(advice) == 1 and "[SERV\\-advies 4\\.3](?page=reader" in advice[0]
+    assert "&unit=sec-4-3)" in advice[0]
+    assert "overheidsopdrachten" in advice[0]
+
+
 @pytest.mark.slow
 def test_matrix_cell_opens_its_quote_and_differences_mark_the_baseline(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data, topic="civil-liability")

@@ -306,6 +306,47 @@ def test_column_documents_exclude_policy_texts_and_amending_acts(matrix):
     assert len(matrix["cells"]) == len(columns) * 40
 
 
+def test_what_the_policy_advice_says_is_shown_beside_the_matrix_quoted_verbatim(
+    matrix, units, manifest, data_dir, capsys
+):
+    """The SERV advice is no column; its passages on a topic are listed beside the matrix, each
+    quoting a sentence of the advice verbatim (offsets into its unit) that holds a matched word."""
+    from kb.explore import export as kx
+    from kb.explore.matrix_view import columns_for, rows_for
+
+    advice = matrix["advice"]
+    assert advice and {a["doc_id"] for a in advice} == {"be-serv-advies-2021"}
+    texts = {(u.doc_id, u.unit_id): u.text for u in units}
+    for a in advice:
+        text = texts[(a["doc_id"], a["unit_id"])]
+        assert text[a["quote_start"] : a["quote_end"]] == a["quote"] and len(a["quote"]) <= 300
+        words = [w for term in a["matched"] for w in term.lower().split()]
+        assert any(w in a["quote"].lower() for w in words) or a["quote_start"] == 0, a
+    procurement = [a for a in advice if a["topic"] == "public-procurement"]
+    assert [a["unit_id"] for a in procurement] == ["sec-4-3"]  # "Duurzame overheidsaankopen"
+    assert "overheidsopdrachten" in procurement[0]["quote"]
+    # the CLI: a topic keeps its advice; picking columns (or elements) leaves the advice out
+    argv = ["--data", str(data_dir), "matrix", "--json", "--topic", "public-procurement"]
+    assert main(argv) == 0
+    assert [a["unit_id"] for a in json.loads(capsys.readouterr().out)["advice"]] == ["sec-4-3"]
+    assert main([*argv, "--doc", "de-lksg-2021"]) == 0
+    assert json.loads(capsys.readouterr().out)["advice"] == []
+    # the exports list it under the topic's table, linked
+    columns = columns_for(manifest, matrix)
+    rows = rows_for(matrix, columns, ["public-procurement"])
+    labels = {"public-procurement": "Public procurement"}
+    markdown = kx.matrix_markdown("Matrix", columns, rows, labels, advice=advice)
+    assert markdown.index("What the policy advice says") > markdown.index("| element |")
+    assert "SERV-advies 4.3" in markdown and "SERV-advies 4.1" not in markdown
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(kx.matrix_docx("Matrix", columns, rows, labels, advice=advice)))
+    bullets = [p.text for p in document.paragraphs if "overheidsopdrachten" in p.text]
+    assert len(bullets) == 1 and bullets[0].startswith("SERV-advies 4.3")
+
+
 CELLS = [
     # the issue's examples: (doc, element, value, a unit the citation must lie in)
     ("fr-loi-vigilance-2017", "grievance.required", "yes", "art-L225-102-1"),

@@ -50,6 +50,10 @@ def cmd_matrix(args) -> int:
                 f"  {symbols[cell['value']]} {manifest[cell['doc_id']].short_title[:34]:34} "
                 f"{cite}{fact}{mark}"
             )
+    if result["advice"]:
+        print("== what the policy advice says on these topics (not law; found by topic)")
+    for entry in result["advice"]:
+        print(f"  [{entry['topic']}] {entry['citation']}: “{entry['quote']}”")
     return 0
 
 

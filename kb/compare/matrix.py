@@ -58,6 +58,7 @@ from kb.compare.force import (
     Provisions,
     clause_force,
 )
+from kb.compare.obligations import sentence_spans
 from kb.errors import KBError
 from kb.models import DocRecord, Statement, Unit
 from kb.numbering import is_within, top_level
@@ -250,6 +251,16 @@ class _Hit:
     rank: int  # index of the cue in its list (0 = the most specific)
     score: float = 0.0
     force: str = "none"
+
+
+def advice_documents(manifest: dict[str, DocRecord], present: set[str]) -> list[str]:
+    """Every present policy text (``policy-advice``): not law, so no column; what it says on a
+    topic is shown beside the matrix (``policy_advice``)."""
+    return [
+        doc_id
+        for doc_id, record in manifest.items()
+        if doc_id in present and record.instrument_type == "policy-advice"
+    ]
 
 
 def column_documents(manifest: dict[str, DocRecord], present: set[str]) -> list[str]:
@@ -487,7 +498,7 @@ def compute(
     editorial: bool = True,
     editorial_path: Path | None = None,
 ) -> dict:
-    """The whole matrix: ``{"elements": [...], "cells": [...]}`` in the CLI contract's shape."""
+    """The whole matrix, uncached: ``{"elements", "cells", "advice"}`` (``_matrix``)."""
     present = {u.doc_id for u in units}
     columns = column_documents(manifest, present)
     parallel = parallel_versions(manifest, columns)
@@ -495,7 +506,17 @@ def compute(
     cells = [c for d in columns for c in document_cells(corpus, manifest[d], parallel[d])]
     if editorial:
         apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH)
-    return {"elements": [e.to_dict() for e in elements()], "cells": cells}
+    advice = [
+        entry
+        for d in advice_documents(manifest, present)
+        for entry in policy_advice(manifest[d], [u for u in units if u.doc_id == d])
+    ]
+    return _matrix(cells, advice)
+
+
+def _matrix(cells: list[dict], advice: list[dict]) -> dict:
+    """The CLI contract's shape: the elements, the cells, and what policy texts say per topic."""
+    return {"elements": [e.to_dict() for e in elements()], "cells": cells, "advice": advice}
 
 
 def parallel_versions(manifest: dict[str, DocRecord], columns: list[str]) -> dict[str, tuple]:
@@ -792,15 +813,23 @@ def load_matrix(
     columns = column_documents(manifest, {u.doc_id for u in units})
     parallel = parallel_versions(manifest, columns)
     corpus = Corpus([u for u in units if u.doc_id in columns], parallel)
+    advising = advice_documents(manifest, {u.doc_id for u in units})
     by_doc = {d: corpus.by_doc.get(d, []) for d in columns}
+    by_doc |= {d: [u for u in units if u.doc_id == d] for d in advising}
     path = DataDir(base).matrix
     if progress is not None and not _cache_holds(path, by_doc):
         progress("computing the obligation matrix for this corpus version (once per document) …")
+
+    def work(doc_id: str, doc_units: list[Unit]) -> list[dict]:
+        if doc_id in parallel:
+            return document_cells(corpus, manifest[doc_id], parallel[doc_id])
+        return policy_advice(manifest[doc_id], doc_units)
+
     per_doc = per_document(
         path,
-        _MATRIX_CODE + ("elements.json",),
+        _MATRIX_CODE + ("elements.json", "cells.py"),
         by_doc,
-        lambda doc_id, _units: document_cells(corpus, manifest[doc_id], parallel[doc_id]),
+        work,
         # a document's cells depend on its language versions' texts too (``document_cells``)
         key=lambda doc_id: _versions_key(manifest, parallel, by_doc, doc_id),
     )
@@ -812,13 +841,68 @@ def load_matrix(
             return forces.get(f"{unit.doc_id}/{unit.unit_id}") or corpus.principal_force(unit)
 
         apply_editorial(cells, corpus, manifest, editorial_path or EDITORIAL_PATH, force_of)
-    return {"elements": [e.to_dict() for e in elements()], "cells": cells}
+    return _matrix(cells, [entry for d in advising for entry in per_doc[d]])
+
+
+def policy_advice(record: DocRecord, units: list[Unit], size: int = 2) -> list[dict]:
+    """What a policy text (``policy-advice``) says on each topic, shown beside the matrix: per
+    topic, its ``size`` provisions that the topic cells (``kb.compare.cells.Analysis.matching``)
+    match best, each with the sentence that holds the first matched word (≤ 300 characters, a
+    verbatim slice with its offsets) and the words matched. A topic match, not a decision:
+    nothing here says what the advice requires."""
+    from kb.compare.cells import Analysis
+    from kb.compare.topics import topic_ids
+
+    analysis = Analysis(units)
+    out = []
+    for topic in topic_ids():
+        for cand in analysis.matching(topic, record.doc_id)[:size]:
+            unit = cand.unit
+            terms = [term for where, term in cand.evidence.evidence if where == "text"]
+            at, length = _first_word(unit.text, terms)
+            sentence = next(
+                ((s, e) for s, e in sentence_spans(unit.text, unit.language) if s <= at < e),
+                None,
+            )
+            quote, start, end = _quote(unit, at, at + length, sentence)
+            url, is_article = article_url(record, unit.unit_id)
+            out.append(
+                {
+                    "doc_id": record.doc_id,
+                    "topic": topic,
+                    "unit_id": unit.unit_id,
+                    "citation": unit.citation,
+                    "heading": unit.heading,
+                    "url": url,
+                    "url_is_article": is_article,
+                    "quote": quote,
+                    "quote_start": start,
+                    "quote_end": end,
+                    "matched": [term for _, term in cand.evidence.evidence],
+                    "score": round(cand.score, 3),
+                }
+            )
+    return out
+
+
+def _first_word(text: str, terms: list[str]) -> tuple[int, int]:
+    """Where the first of ``terms`` (or, for a term matched word by word, its first word) starts
+    in ``text``, and its length; the opening of the text when none is found."""
+    lowered = text.lower()
+    for term in terms:
+        for needle in (term.lower(), term.lower().split()[0] if term.split() else ""):
+            at = lowered.find(needle) if needle else -1
+            if at >= 0:
+                return at, len(needle)
+    return 0, 0
 
 
 def _versions_key(manifest, parallel: dict, by_doc: dict, doc_id: str) -> str:
     """A document's manifest record and its other language versions' texts: what its cached
     results depend on besides its own units."""
-    others = "".join(u.content_hash for d in parallel[doc_id] if d != doc_id for u in by_doc[d])
+    others = "".join(
+        u.content_hash for d in parallel.get(doc_id, ()) if d != doc_id for u in by_doc[d]
+    )
     # the whole record (its URLs are in the cells), not its short repr
     record = json.dumps(manifest[doc_id].to_dict(), sort_keys=True, ensure_ascii=False)
     return record + hashlib.sha256(others.encode()).hexdigest()[:16]
@@ -910,6 +994,12 @@ def select(
             c
             for c in matrix["cells"]
             if c["element"] in wanted and (not docs or c["doc_id"] in docs)
+        ],
+        # policy texts are no column: shown for the topics asked, unless columns are picked
+        "advice": [
+            a
+            for a in matrix.get("advice", [])
+            if (not topics or a["topic"] in topics) and not docs and not only
         ],
     }
 

@@ -378,10 +378,17 @@ def disclaimer(lang: str = "en") -> str:
 
 
 def matrix_markdown(
-    title: str, columns, rows, topic_labels: dict[str, str], link: str = "", lang: str = "en"
+    title: str,
+    columns,
+    rows,
+    topic_labels: dict[str, str],
+    link: str = "",
+    lang: str = "en",
+    advice: list[dict] = (),
 ) -> str:
     """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
-    citation linked to its article-level official URL."""
+    citation linked to its article-level official URL; under it, what the policy texts say on
+    the topic (``advice``: ``kb.compare.matrix.policy_advice`` entries), quoted and linked."""
     from kb.explore.matrix_view import cell_text
     from kb.explore.ui_text import element_question, tr
 
@@ -395,6 +402,7 @@ def matrix_markdown(
     topic = None
     for row in rows:
         if row.topic != topic:
+            out += _advice_markdown(advice, topic, lang)
             topic = row.topic
             out += ["", f"## {md_escape(topic_labels.get(topic, topic))}", ""]
             header = md_escape(tr(lang, "export.element"))
@@ -408,8 +416,27 @@ def matrix_markdown(
             cells.append(f"[{text}](<{safe}>)" if safe else text)
         question = element_question(lang, row.element, row.question)
         out.append(f"| {md_escape(question)} | " + " | ".join(cells) + " |")
+    out += _advice_markdown(advice, topic, lang)
     out += ["", f"*{disclaimer(lang)}*", ""]
     return "\n".join(out)
+
+
+def topic_advice(advice: list[dict], topic: str | None) -> list[dict]:
+    """The entries of ``advice`` (``kb.compare.matrix.policy_advice``) on ``topic``."""
+    return [a for a in advice if a["topic"] == topic]
+
+
+def _advice_markdown(advice: list[dict], topic: str | None, lang: str) -> list[str]:
+    from kb.explore.ui_text import tr
+
+    entries = topic_advice(advice, topic)
+    if not entries:
+        return []
+    lines = ["", f"*{md_escape(tr(lang, 'matrix.advice'))}*", ""]
+    for a in entries:
+        cite = md_escape(f"{a['citation']} {a['heading']}".strip())
+        lines.append(f"- [{cite}]({md_url(a['url'])}): “{md_escape(a['quote'])}”")
+    return lines
 
 
 def matrix_csv(columns, rows) -> str:
@@ -469,10 +496,17 @@ def matrix_csv(columns, rows) -> str:
 
 
 def matrix_docx(
-    title: str, columns, rows, topic_labels: dict[str, str], link: str = "", lang: str = "en"
+    title: str,
+    columns,
+    rows,
+    topic_labels: dict[str, str],
+    link: str = "",
+    lang: str = "en",
+    advice: list[dict] = (),
 ) -> bytes:
     """A Word document with one real table per topic; each cell ✓/~/✗, the fact and the
-    citation as a hyperlink to its official URL."""
+    citation as a hyperlink to its official URL; under each table, what the policy texts say on
+    the topic (``advice``), quoted, with a hyperlink."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
 
@@ -492,6 +526,7 @@ def matrix_docx(
     table = None
     for row in rows:
         if row.topic != topic:
+            _advice_docx(document, advice, topic, lang)
             topic = row.topic
             document.add_heading(_x(topic_labels.get(topic, topic)), level=1)
             table = document.add_table(rows=1, cols=len(columns) + 1)
@@ -516,10 +551,23 @@ def matrix_docx(
                     paragraph.add_run(f" ({tr(lang, 'matrix.doc_link')})").italic = True
             if cell.get("source") == "editorial":
                 paragraph.add_run(f" ({value_label(lang, 'editorial')})").italic = True
+    _advice_docx(document, advice, topic, lang)
     document.add_paragraph().add_run(disclaimer(lang)).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _advice_docx(document, advice: list[dict], topic: str | None, lang: str) -> None:
+    from kb.explore.ui_text import tr
+
+    entries = topic_advice(advice, topic)
+    if entries:
+        document.add_paragraph().add_run(_x(tr(lang, "matrix.advice"))).italic = True
+    for a in entries:
+        paragraph = document.add_paragraph(style="List Bullet")
+        _hyperlink(paragraph, a["url"], f"{a['citation']} {a['heading']}".strip())
+        paragraph.add_run(_x(f": “{a['quote']}”"))
 
 
 def _hyperlink(paragraph, url: str, text: str) -> None:

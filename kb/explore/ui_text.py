@@ -220,6 +220,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Beslist op de parallelle taalversie {doc}; hier geciteerd in de woorden van deze versie",
     ),
     "matrix.doc_link": ("link to the whole document", "link naar het hele document"),
+    "matrix.advice": (
+        "What the policy advice says on this topic (not law; passages found by topic, not a decision):",
+        "Wat het beleidsadvies over dit thema zegt (geen wet; passages gevonden op thema, geen beslissing):",
+    ),
     "export.element": ("element", "element"),
     "export.view": ("view", "weergave"),
     "matrix.md": ("Matrix (Markdown)", "Matrix (Markdown)"),

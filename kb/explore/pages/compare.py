@@ -124,6 +124,17 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 T("matrix.element"): st.column_config.TextColumn(pinned=True, width="medium")
             },
         )
+        advice = kx.topic_advice(matrix["advice"], topic)
+        if advice:
+            st.caption(
+                T("matrix.advice")
+                + "\n"
+                + "\n".join(
+                    f"- [{ex.plain(a['citation'])}]({ex.reader_link(a['doc_id'], a['unit_id'], lang)})"
+                    f" {ex.plain(a['heading'])}: “{ex.plain(a['quote'])}”"
+                    for a in advice
+                )
+            )
     choices = [(r.element, i) for r in rows for i, c in enumerate(columns) if c.doc_id]
     picked = st.selectbox(
         T("matrix.open"),
@@ -167,9 +178,13 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
     title = T("matrix.title")
     link = view_url()
     makers = {
-        "md": lambda: kx.matrix_markdown(title, columns, rows, labels, link, lang).encode("utf-8"),
+        "md": lambda: kx.matrix_markdown(
+            title, columns, rows, labels, link, lang, matrix["advice"]
+        ).encode("utf-8"),
         "csv": lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
-        "docx": functools.partial(kx.matrix_docx, title, columns, rows, labels, link, lang),
+        "docx": functools.partial(
+            kx.matrix_docx, title, columns, rows, labels, link, lang, matrix["advice"]
+        ),
     }
     for col, (fmt, make) in zip(st.columns(len(makers)), makers.items(), strict=True):
         mime, extension = kx.FORMATS[fmt]
