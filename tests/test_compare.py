@@ -20,7 +20,7 @@ def test_taxonomy_is_the_contract():
     assert topic_ids() == CONTRACT_TOPICS
     for topic in topics():
         assert topic["definition"] and topic["label"]["en"] and topic["label"]["nl"]
-        assert all(topic["descriptors"][lang] for lang in ("en", "nl", "fr", "de"))
+        assert all(topic["descriptors"][lang] for lang in ("en", "nl", "fr", "de", "nb"))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,21 @@ CELLS = [
     ("sanctions", "eu-csddd-2024-1760", "art-27"),
     ("civil-liability", "eu-csddd-2024-1760", "art-29"),
     ("scope", "eu-csddd-2024-1760-consolidated-2026-03-18", "art-2"),
+    # the Norwegian text is read with Norwegian descriptors (before: no cell but two)
+    ("sanctions", "no-transparency-act-2021", "sec-14"),
+    ("supervisory-authority", "no-transparency-act-2021", "sec-9"),
+    ("sme-support", "no-transparency-act-2021", "sec-8"),
+    ("reporting", "no-transparency-act-2021", "sec-5"),
 ]
+
+
+def test_a_text_is_read_with_its_own_languages_descriptors(analysis):
+    """The French "amende" (a fine) stems like the English "amending": the CSDDD's articles
+    amending other acts (Art. 32, 33) are no sanctions provisions."""
+    ids = [c.unit.unit_id for c in analysis.matching("sanctions", "eu-csddd-2024-1760")]
+    assert "art-27" in ids and not {"art-32", "art-33"} & set(ids), ids
+    french = [c.unit.unit_id for c in analysis.matching("sanctions", "eu-csddd-2024-1760-fr")]
+    assert "art-27" in french
 
 
 @pytest.mark.parametrize(("topic", "doc_id", "expected"), CELLS)

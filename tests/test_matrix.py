@@ -428,6 +428,18 @@ def test_a_bad_bound_names_the_element(bound):
         _bound("monitoring.annual", bound)
 
 
+def test_a_cue_starts_a_word(matrix):
+    """A cue of terminating a business relationship ("terminat\\w*") is not found inside
+    "indeterminate period": the CSRD's delegated-act clause (Art. 3(29)(a)) says nothing about
+    disengagement."""
+    cell = next(
+        c
+        for c in matrix["cells"]
+        if c["doc_id"] == "eu-csrd-2022-2464" and c["element"] == "prevention.disengagement"
+    )
+    assert cell["value"] == "no" and not cell["citations"]
+
+
 @pytest.mark.parametrize(("doc_id", "element", "value", "within"), CELLS)
 def test_cells_of_the_issue(matrix, doc_id, element, value, within):
     cell = next(c for c in matrix["cells"] if c["doc_id"] == doc_id and c["element"] == element)

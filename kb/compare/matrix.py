@@ -121,7 +121,8 @@ def _compile(where: str, table: dict | None) -> dict[str, tuple[re.Pattern, ...]
     out = {}
     for language, patterns in (table or {}).items():
         try:
-            out[language] = tuple(re.compile(p, re.I) for p in patterns)
+            # a cue starts a word: "terminat\w*" is not in "indeterminate"
+            out[language] = tuple(re.compile(rf"(?<!\w)(?:{p})", re.I) for p in patterns)
         except re.error as exc:
             raise KBError(
                 f"{ELEMENTS_PATH.name}: {where}.{language}: bad pattern ({exc})"

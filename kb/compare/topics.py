@@ -1,8 +1,8 @@
 """Topic assignment: which of the 19 comparison topics a provision addresses, with evidence.
 
 Explainable by construction: a topic's score is a weighted count of its descriptors (``topics.json``,
-EN/NL/FR/DE, stemmed and accent-folded) found in the provision's heading, in its chapter/section
-context and in its text. Every score comes with the evidence that produced it. Curated corrections
+EN/NL/FR/DE/NB, stemmed and accent-folded; those of the provision's language) found in the
+provision's heading, in its chapter/section context and in its text. Every score comes with the evidence that produced it. Curated corrections
 (``gold/corrections.json``, reviewed, marked editorial) can be layered on top, never silently.
 """
 
@@ -46,7 +46,9 @@ def topics() -> list[dict]:
     if len(ids) != len(set(ids)):
         raise ValueError("topics.json: duplicate topic id")
     for topic in data["topics"]:
-        missing = [lang for lang in ("en", "nl", "fr", "de") if not topic["descriptors"].get(lang)]
+        missing = [
+            lang for lang in ("en", "nl", "fr", "de", "nb") if not topic["descriptors"].get(lang)
+        ]
         if missing:
             raise ValueError(f"topics.json: topic {topic['id']!r} has no descriptors for {missing}")
     return data["topics"]
@@ -57,15 +59,21 @@ def topic_ids() -> list[str]:
 
 
 @cache
-def _descriptors() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(topic, descriptor, stemmed tokens) for every descriptor, stemmed in its own language."""
+def _descriptors(language: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(topic, descriptor, stemmed tokens) of the descriptors that a text in ``language`` is
+    searched for, each stemmed in its own language: that language's descriptors — the others'
+    stems meet its words by accident (the French "amende", a fine, stems like the English
+    "amending") — or, for a language with none, every language's."""
     from kb.lang import tokens
 
+    described = {lang for topic in topics() for lang in topic["descriptors"]}
     out = []
     for topic in topics():
-        for language, terms in topic["descriptors"].items():
+        for lang, terms in topic["descriptors"].items():
+            if language in described and lang != language:
+                continue
             for term in terms:
-                toks = tuple(tokens(term, language))
+                toks = tuple(tokens(term, lang))
                 if toks:
                     out.append((topic["id"], term, toks))
     return out
@@ -100,7 +108,7 @@ def score_unit(unit: Unit, heading: str | None = None) -> list[TopicScore]:
     raw: dict[str, float] = {}
     evidence: dict[str, list[tuple[str, str]]] = {}
     vocabularies = {where: set(haystack) for where, haystack in fields.items()}
-    for topic, term, toks in _descriptors():
+    for topic, term, toks in _descriptors(unit.language):
         for where, haystack in fields.items():
             if haystack and _contains(haystack, vocabularies[where], toks):
                 weight = WEIGHTS[where] / (length_norm if where == "text" else 1)
