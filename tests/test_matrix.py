@@ -496,8 +496,14 @@ ARTICLE_URLS = [
     ),
     (
         "no-transparency-act-2021",
-        "sec-4",
-        "https://lovdata.no/dokument/NL/lov/2021-06-18-99",
+        "sec-4.par-1",
+        "https://lovdata.no/lov/2021-06-18-99/%C2%A74",
+        True,
+    ),
+    (
+        "un-ungps-2011",
+        "principle-29",
+        "https://www.ohchr.org/sites/default/files/documents/publications/guidingprinciplesbusinesshr_en.pdf",
         False,
     ),
 ]
@@ -742,10 +748,10 @@ def test_matrix_exports_in_dutch_link_back_and_flag_document_links(matrix, manif
     assert "niet in het lokale corpus" in markdown and "not in local corpus" not in markdown
     document = Document(io.BytesIO(kx.matrix_docx("Matrix", columns, rows, {}, link, "nl")))
     assert any(link in p.text for p in document.paragraphs)
-    # the Åpenhetsloven has no article-level link: the CSV and the Word cell say so
+    # the UNGPs (one PDF) have no article-level link: the CSV and the Word cell say so
     table = list(csv.DictReader(io.StringIO(kx.matrix_csv(columns, rows))))
-    norway = [r for r in table if r["doc_id"] == "no-transparency-act-2021" and r["citation"]]
-    assert norway and {r["url_kind"] for r in norway} == {"document"}
+    ungps = [r for r in table if r["doc_id"] == "un-ungps-2011" and r["citation"]]
+    assert ungps and {r["url_kind"] for r in ungps} == {"document"}
     lksg = [r for r in table if r["doc_id"] == "de-lksg-2021" and r["citation"]]
     assert lksg and {r["url_kind"] for r in lksg} == {"article"}
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]

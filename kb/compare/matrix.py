@@ -489,6 +489,10 @@ def article_url(record: DocRecord, unit_id: str) -> tuple[str, bool]:
         return f"{url}#annex_{number}", True
     if "legislation.gov.uk" in url and kind == "sec":
         return url, True
+    lovdata = re.match(r"https://lovdata\.no/dokument/NL/lov/(\d{4}-\d{2}-\d{2}-\d+)$", url)
+    if lovdata and kind == "sec":
+        # Lovdata's own short link to one section of a statute (Norwegian text)
+        return f"https://lovdata.no/lov/{lovdata.group(1)}/%C2%A7{number}", True
     return url, False
 
 
