@@ -14,7 +14,8 @@ How a cell is decided (automatic, explainable):
    Recitals and deleted provisions are never hits.
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
-   long compound), when the sentence is operative and when a cue is in the article's heading; less
+   long compound), when the sentence is operative (for an element about a duty) and when a cue
+   is in the article's heading; less
    in definitions, final provisions and where it only points elsewhere ("in accordance with
    Article 12", "(§ 6 Absatz 2)"), and more for each other hit in the same article (an article
    that matches in several provisions is about the element). At equal score the element's first
@@ -316,11 +317,15 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     hit.force = force
     on_topic = element.topic in corpus.topics(hit.unit)
     lead = corpus.lead_topic(hit.unit) == element.topic
+    # an operative sentence counts only for an element that asks about a duty: "is there a
+    # supervisory authority?" is answered as well by "Die behördliche Kontrolle … erfolgt durch
+    # das Bundesamt" as by a "shall"
+    operative = element.duty and force in (DUTY if element.required else OPERATIVE)
     hit.score = (
         (2.0 if on_topic else 0.0)
         + (1.5 if lead else 0.0)
         + (1.0 if hit.rank == 0 or _phrase(hit) else 0.5 / (1 + hit.rank))
-        + (1.0 if force in (DUTY if element.required else OPERATIVE) else 0.0)
+        + (1.0 if operative else 0.0)
     )
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
     if DEFINITIONS_HEADING.search(article.heading):
