@@ -47,14 +47,14 @@ def test_provisions_export_carries_citation_version_and_url(picked, records):
         assert kx.md_escape(unit.citation) in markdown
         assert record.official_url in markdown
         assert kx.md_escape(kx.version_of(record)) in markdown
-    assert "force: obligation" in markdown
+    assert "force: Obligation" in markdown
 
 
 def test_version_of_names_status_and_date(records):
     assert kx.version_of(records["eu-csddd-2024-1760-consolidated-2026-03-18"]) == (
         "consolidated, 2026-03-18"
     )
-    assert kx.version_of(records["de-lksg-2021"]) == "in-force, 2021-07-16"
+    assert kx.version_of(records["de-lksg-2021"]) == "in force, 2021-07-16"
 
 
 def test_csv_has_one_row_per_provision_and_never_a_formula(picked, records):
@@ -149,6 +149,47 @@ def test_diff_export_shows_deleted_and_changed_provisions(units, records):
     assert all(r.url == records[new].official_url for r in export.rows)
     text = kx.to_markdown(export)
     assert "**Before:**" in text and "consolidated, 2026-03-18" in text
+
+
+def test_dutch_exports_speak_dutch(units, records, picked):
+    """A Dutch export names versions, forces, changes and missing instruments in Dutch; titles
+    keep their names but not the product's English words ("consolidated")."""
+    from docx import Document
+
+    from kb.compare.diff import diff_documents, group_by_doc
+
+    old, new = "eu-csddd-2024-1760", "eu-csddd-2024-1760-consolidated-2026-03-18"
+    diffs = diff_documents(group_by_doc(units), old, new)
+    export = kx.diff_export(diffs, records[old], records[new], "CSDDD", lang="nl")
+    text = kx.to_markdown(export)
+    assert "**Vóór:**" in text and "(gewijzigd)" in text and "(geschrapt)" in text
+    assert "CSDDD (geconsolideerd 2026-03-18)" in text and "geconsolideerd, 2026-03-18" in text
+    assert not [w for w in ("**Before:**", "**After:**", "(changed)", "(deleted)") if w in text]
+    assert "consolidated" not in text.split("\n## ")[0]  # title and subtitle (the law may say it)
+    provisions = kx.provisions_export(picked, records, "K", {picked[0].key: "obligation"}, "nl")
+    markdown = kx.render(provisions, "md").decode()
+    assert "kracht: Verplichting" in markdown and "force:" not in markdown
+    assert "van kracht, 2021-07-16" in markdown
+    document = Document(io.BytesIO(kx.render(provisions, "docx")))
+    assert any("kracht: Verplichting" in p.text for p in document.paragraphs)
+    missing = kx.missing_row(records["nl-wet-zorgplicht-kinderarbeid-2019"], "x", "nl")
+    assert kx._md_row(missing, "##", "nl")[2].startswith("niet in het lokale corpus:")
+
+
+@pytest.mark.parametrize(
+    ("title", "dutch"),
+    [
+        ("CSDDD (consolidated 2026-03-18)", "CSDDD (geconsolideerd 2026-03-18)"),
+        ("CSDDD (FR, consolidated 2026-03-18)", "CSDDD (FR, geconsolideerd 2026-03-18)"),
+        ("CSDDD proposal", "CSDDD voorstel"),
+        ("UK Modern Slavery Act", "UK Modern Slavery Act"),  # a name stays as it is
+        ("Proposition CSDDD", "Proposition CSDDD"),
+    ],
+)
+def test_titles_translate_the_products_words_only(title, dutch):
+    from kb.explore.ui_text import title_label
+
+    assert title_label("nl", title) == dutch and title_label("en", title) == title
 
 
 def test_diff_redline_marks_every_word_and_loses_none(units, records):

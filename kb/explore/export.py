@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kb.explore.ui_text import title_label, tr, value_label
 from kb.models import DocRecord, ProvisionDiff, Unit
 from kb.numbering import citation as make_citation
 
@@ -65,32 +66,36 @@ class Export:
     lang: str = "en"
 
 
-def version_of(record: DocRecord) -> str:
-    """How a document's version is named in an export, e.g. ``consolidated, 2026-03-18``."""
+def version_of(record: DocRecord, lang: str = "en") -> str:
+    """How a document's version is named in an export, e.g. ``consolidated, 2026-03-18``
+    (``geconsolideerd, 2026-03-18`` in Dutch)."""
     date = record.version_date or record.adopted
-    return f"{record.status}, {date}" if date else record.status
+    status = value_label(lang, record.status)
+    return f"{status}, {date}" if date else status
 
 
-def provision_row(unit: Unit, record: DocRecord, force: str = "", topic: str = "") -> Row:
+def provision_row(
+    unit: Unit, record: DocRecord, force: str = "", topic: str = "", lang: str = "en"
+) -> Row:
     return Row(
         citation=unit.citation,
         heading=unit.heading,
         text=unit.text,
-        instrument=record.short_title,
-        version=version_of(record),
+        instrument=title_label(lang, record.short_title),
+        version=version_of(record, lang),
         url=record.official_url,
         force=force,
         topic=topic,
     )
 
 
-def missing_row(record: DocRecord, topic: str = "") -> Row:
+def missing_row(record: DocRecord, topic: str = "", lang: str = "en") -> Row:
     return Row(
         "",
         "",
         NOT_IN_CORPUS,
-        record.short_title,
-        version_of(record),
+        title_label(lang, record.short_title),
+        version_of(record, lang),
         record.official_url,
         topic=topic,
     )
@@ -105,7 +110,7 @@ def provisions_export(
 ) -> Export:
     """An export of provisions in the given order; ``forces`` maps unit keys to deontic force."""
     forces = forces or {}
-    rows = [provision_row(u, records[u.doc_id], forces.get(u.key, "")) for u in units]
+    rows = [provision_row(u, records[u.doc_id], forces.get(u.key, ""), lang=lang) for u in units]
     return Export("provisions", title, rows, _stamp(lang), lang)
 
 
@@ -126,11 +131,11 @@ def comparison_export(
         for column in topic["instruments"]:
             record = records[column["doc_id"]]
             if not record.files:
-                rows.append(missing_row(record, label))
+                rows.append(missing_row(record, label, lang))
                 continue
             for cell in column["units"]:
                 unit = units_by_key[f"{record.doc_id}/{cell['unit_id']}"]
-                rows.append(provision_row(unit, record, cell.get("force", ""), label))
+                rows.append(provision_row(unit, record, cell.get("force", ""), label, lang))
     return Export("comparison", title, rows, _stamp(lang), lang)
 
 
@@ -152,15 +157,16 @@ def diff_export(
                 citation=_cite(new, d.unit_id),
                 heading=d.heading,
                 text=d.new_text,
-                instrument=new.short_title,
-                version=f"{version_of(old)} → {version_of(new)}",
+                instrument=title_label(lang, new.short_title),
+                version=f"{version_of(old, lang)} → {version_of(new, lang)}",
                 url=new.official_url,
                 change=d.change,
                 old_text=d.old_text,
             )
         )
     subtitle = (
-        f"{old.short_title} ({version_of(old)}) → {new.short_title} ({version_of(new)}); "
+        f"{title_label(lang, old.short_title)} ({version_of(old, lang)}) → "
+        f"{title_label(lang, new.short_title)} ({version_of(new, lang)}); "
         f"{_stamp(lang)}"
     )
     return Export("diff", title, rows, subtitle, lang)
@@ -223,35 +229,54 @@ def to_markdown(export: Export) -> str:
         if export.kind == "comparison" and row.topic != topic:
             topic = row.topic
             out += [f"## {md_escape(topic)}", ""]
-        out += _md_row(row, "###" if export.kind == "comparison" else "##")
+        out += _md_row(row, "###" if export.kind == "comparison" else "##", export.lang)
     out += ["---", "", f"*{md_escape(disclaimer(export.lang))}*", ""]
     return "\n".join(out)
 
 
-def _md_row(row: Row, level: str) -> list[str]:
+def _row_words(row: Row, lang: str) -> dict[str, str]:
+    """The interface words of an export row in ``lang``: its change, its force, the labels."""
+    from kb.compare.obligations import FORCES
+
+    force = tr(lang, f"field.{row.force}") if row.force in FORCES else row.force
+    return {
+        "change": value_label(lang, row.change) if row.change else "",
+        "force": f"{tr(lang, 'export.force')}: {force}" if force else "",
+        "missing": value_label(lang, NOT_IN_CORPUS),
+        "before": tr(lang, "export.before"),
+        "after": tr(lang, "export.after"),
+        "changes": tr(lang, "export.changes"),
+        "redline_md": tr(lang, "export.redline_md"),
+        "redline_docx": tr(lang, "export.redline_docx"),
+    }
+
+
+def _md_row(row: Row, level: str, lang: str = "en") -> list[str]:
+    words = _row_words(row, lang)
     if row.text == NOT_IN_CORPUS and not row.citation:
         return [
             f"{level} {md_escape(row.instrument)}",
             "",
-            f"{md_escape(NOT_IN_CORPUS)}: {md_url(row.url)}",
+            f"{md_escape(words['missing'])}: {md_url(row.url)}",
             "",
         ]
     head = " — ".join(x for x in (md_escape(row.citation), md_escape(row.heading)) if x)
     if row.change:
-        head += f" ({md_escape(row.change)})"
+        head += f" ({md_escape(words['change'])})"
     meta = [md_escape(row.instrument), md_escape(row.version)]
     if row.force:
-        meta.append(md_escape(f"force: {row.force}"))
+        meta.append(md_escape(words["force"]))
     out = [f"{level} {head}", "", " · ".join(meta) + f" · {md_url(row.url)}", ""]
     if row.change:
         out += [
-            f"**Before:**  \n{md_escape(row.old_text) or '—'}",
+            f"**{words['before']}**  \n{md_escape(row.old_text) or '—'}",
             "",
-            f"**After:**  \n{md_escape(row.text) or '—'}",
+            f"**{words['after']}**  \n{md_escape(row.text) or '—'}",
             "",
         ]
         if row.old_text and row.text:
-            out += [f"**Changes** (~~deleted~~, <ins>inserted</ins>):  \n{md_redline(row)}", ""]
+            legend = words["redline_md"]
+            out += [f"**{words['changes']}** {legend}:  \n{md_redline(row)}", ""]
     else:
         out += ["> " + md_escape(row.text).replace("\n", "\n> "), ""]
     return out
@@ -313,33 +338,30 @@ def to_docx(export: Export) -> bytes:
         if export.kind == "comparison" and row.topic != topic:
             topic = row.topic
             document.add_heading(_x(topic), level=1)
-        _docx_row(document, row, 2 if export.kind == "comparison" else 1)
+        _docx_row(document, row, 2 if export.kind == "comparison" else 1, export.lang)
     document.add_paragraph().add_run(disclaimer(export.lang)).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _docx_row(document, row: Row, level: int) -> None:
+def _docx_row(document, row: Row, level: int, lang: str = "en") -> None:
+    words = _row_words(row, lang)
     if row.text == NOT_IN_CORPUS and not row.citation:
         document.add_heading(_x(row.instrument), level=level)
-        document.add_paragraph(_x(f"{NOT_IN_CORPUS}: {row.url}"))
+        document.add_paragraph(_x(f"{words['missing']}: {row.url}"))
         return
     head = " — ".join(x for x in (row.citation, row.heading) if x)
-    document.add_heading(_x(head + (f" ({row.change})" if row.change else "")), level=level)
-    meta = " · ".join(
-        x for x in (row.instrument, row.version, row.force and f"force: {row.force}", row.url) if x
-    )
+    document.add_heading(_x(head + (f" ({words['change']})" if row.change else "")), level=level)
+    meta = " · ".join(x for x in (row.instrument, row.version, words["force"], row.url) if x)
     document.add_paragraph().add_run(_x(meta)).italic = True
     if row.change:
-        document.add_paragraph().add_run("Before:").bold = True
+        document.add_paragraph().add_run(words["before"]).bold = True
         document.add_paragraph(_x(row.old_text) or "—")
-        document.add_paragraph().add_run("After:").bold = True
+        document.add_paragraph().add_run(words["after"]).bold = True
     document.add_paragraph(_x(row.text) or "—")
     if row.change and row.old_text and row.text:
-        document.add_paragraph().add_run(
-            "Changes (deleted struck through, inserted underlined):"
-        ).bold = True
+        document.add_paragraph().add_run(f"{words['changes']} {words['redline_docx']}:").bold = True
         _docx_redline(document.add_paragraph(), row)
 
 
@@ -361,16 +383,12 @@ def _docx_redline(paragraph, row: Row) -> None:
 
 
 def _stamp(lang: str = "en") -> str:
-    from kb.explore.ui_text import tr
-
     return tr(lang, "export.stamp", date=dt.date.today().isoformat())
 
 
 def disclaimer(lang: str = "en") -> str:
     """What every export ends with ("… Verify every provision in the official text."), in the
     interface language."""
-    from kb.explore.ui_text import tr
-
     return tr(lang, "export.disclaimer")
 
 
@@ -390,7 +408,7 @@ def matrix_markdown(
     citation linked to its article-level official URL; under it, what the policy texts say on
     the topic (``advice``: ``kb.compare.matrix.policy_advice`` entries), quoted and linked."""
     from kb.explore.matrix_view import cell_text
-    from kb.explore.ui_text import element_question, tr
+    from kb.explore.ui_text import element_question
 
     view = tr(lang, "export.view")
     out = [
@@ -427,8 +445,6 @@ def topic_advice(advice: list[dict], topic: str | None) -> list[dict]:
 
 
 def _advice_markdown(advice: list[dict], topic: str | None, lang: str) -> list[str]:
-    from kb.explore.ui_text import tr
-
     entries = topic_advice(advice, topic)
     if not entries:
         return []
@@ -511,7 +527,7 @@ def matrix_docx(
     from docx.enum.section import WD_ORIENT
 
     from kb.explore.matrix_view import SYMBOLS
-    from kb.explore.ui_text import element_question, tr, value_label
+    from kb.explore.ui_text import element_question
 
     document = Document()
     section = document.sections[0]
@@ -559,8 +575,6 @@ def matrix_docx(
 
 
 def _advice_docx(document, advice: list[dict], topic: str | None, lang: str) -> None:
-    from kb.explore.ui_text import tr
-
     entries = topic_advice(advice, topic)
     if entries:
         document.add_paragraph().add_run(_x(tr(lang, "matrix.advice"))).italic = True

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kb.explore.ui_text import title_label
 from kb.models import DocRecord
 
 SYMBOLS = {"yes": "✓", "conditional": "~", "no": "✗"}
@@ -102,24 +103,29 @@ def columns_for(
     matrix: dict,
     picks: dict[str, str] | None = None,
     with_missing: bool = True,
+    lang: str = "en",
 ) -> list[Column]:
-    """One column per act: its picked (or default) version; then acts not in the corpus."""
+    """One column per act: its picked (or default) version; then acts not in the corpus
+    (labels in the interface language ``lang``)."""
     picks = picks or {}
     present = list(dict.fromkeys(c["doc_id"] for c in matrix["cells"]))
     fams = families(records, present)
     out = []
     for act, members in fams.items():
         chosen = picks.get(act) if picks.get(act) in members else default_version(records, members)
-        out.append(Column(act, chosen, short_label(records[chosen]), records[chosen].official_url))
+        label = short_label(records[chosen], lang)
+        out.append(Column(act, chosen, label, records[chosen].official_url))
     if with_missing:
         for act in missing_families(records, set(fams)):
-            out.append(Column(act, None, short_label(records[act]), records[act].official_url))
+            out.append(
+                Column(act, None, short_label(records[act], lang), records[act].official_url)
+            )
     return out
 
 
-def short_label(record: DocRecord) -> str:
+def short_label(record: DocRecord, lang: str = "en") -> str:
     """A column label short enough for 7+ columns: the short title, plus the version if any."""
-    label = record.short_title
+    label = title_label(lang, record.short_title)
     if record.status == "consolidated" and record.version_date and record.version_date not in label:
         label += f" ({record.version_date})"
     return label

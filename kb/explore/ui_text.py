@@ -7,6 +7,8 @@ come from the corpus or the user must be escaped by the caller (``kb.explore.vie
 
 from __future__ import annotations
 
+import re
+
 TEXTS: dict[str, tuple[str, str]] = {
     # key: (English, Nederlands)
     "app.tagline": (
@@ -225,6 +227,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Wat het beleidsadvies over dit thema zegt (geen wet; passages gevonden op thema, geen beslissing):",
     ),
     "export.element": ("element", "element"),
+    "export.force": ("force", "kracht"),
+    "export.before": ("Before:", "Vóór:"),
+    "export.after": ("After:", "Na:"),
+    "export.changes": ("Changes", "Wijzigingen"),
+    "export.redline_md": (
+        "(~~deleted~~, <ins>inserted</ins>)",
+        "(~~geschrapt~~, <ins>ingevoegd</ins>)",
+    ),
+    "export.redline_docx": (
+        "(deleted struck through, inserted underlined)",
+        "(geschrapt: doorgehaald, ingevoegd: onderstreept)",
+    ),
     "export.view": ("view", "weergave"),
     "matrix.md": ("Matrix (Markdown)", "Matrix (Markdown)"),
     "matrix.csv": ("Matrix (CSV)", "Matrix (CSV)"),
@@ -442,6 +456,11 @@ VALUE_TEXTS = {
     "not comparable": ("not comparable", "niet vergelijkbaar"),
     "not in local corpus": ("not in local corpus", "niet in het lokale corpus"),
     "editorial": ("editorial", "redactioneel"),
+    # a provision's change between two versions (``kb.compare.diff.CHANGES``)
+    "added": ("added", "toegevoegd"),
+    "deleted": ("deleted", "geschrapt"),
+    "changed": ("changed", "gewijzigd"),
+    "unchanged": ("unchanged", "ongewijzigd"),
 }
 
 
@@ -452,6 +471,17 @@ def value_label(lang: str, value: str) -> str:
     if pair is None:
         return value
     return pair[LANGUAGES.index(lang)] if lang in LANGUAGES else pair[0]
+
+
+#: product words inside a manifest short title ("CSDDD (consolidated 2026-03-18)", "CSDDD
+#: proposal"); the rest of a title is a name and stays as it is
+_TITLE_WORDS = re.compile(r"\b(consolidated|proposal)\b")
+
+
+def title_label(lang: str, title: str) -> str:
+    """An instrument's short title in the interface language: its product words translated
+    ("CSDDD (geconsolideerd 2026-03-18)"), its name left alone."""
+    return _TITLE_WORDS.sub(lambda m: value_label(lang, m.group(1)), title)
 
 
 def tr(lang: str, key: str, **values) -> str:

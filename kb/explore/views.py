@@ -22,7 +22,7 @@ from pathlib import Path
 from indexing.search import MAX_QUERY_CHARS
 from kb.compare.obligations import strongest_force
 from kb.errors import StoreError
-from kb.explore.ui_text import value_label
+from kb.explore.ui_text import title_label, value_label
 from kb.models import DocRecord, Unit
 from kb.store import DataDir
 
@@ -220,7 +220,12 @@ def source_notes(data: Path, doc_id: str) -> dict[str, str]:
 
 def version_label(record: DocRecord, lang: str = "en") -> str:
     date = record.version_date or record.adopted or "—"
-    return f"{record.short_title} · {value_label(lang, record.status)} · {date}"
+    return f"{title(record, lang)} · {value_label(lang, record.status)} · {date}"
+
+
+def title(record: DocRecord, lang: str = "en") -> str:
+    """The record's short title in the interface language (``ui_text.title_label``)."""
+    return title_label(lang, record.short_title)
 
 
 def record_line(record: DocRecord, lang: str = "en") -> str:

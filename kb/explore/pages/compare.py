@@ -73,7 +73,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
     st.subheader(T("matrix.title"))
     st.caption(T("matrix.caption"))
     matrix = load_obligation_matrix(str(data), version)
-    columns = mv.columns_for(corpus.records, matrix)
+    columns = mv.columns_for(corpus.records, matrix, lang=ss.lang)
     families = mv.families(corpus.records, [c.doc_id for c in columns if c.doc_id])
     with st.expander(T("matrix.versions")):
         picks = {}
@@ -81,21 +81,21 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
             if len(members) > 1:
                 default = mv.default_version(corpus.records, members)
                 picks[act] = st.selectbox(
-                    corpus.records[act].short_title,
+                    ex.title(corpus.records[act], ss.lang),
                     members,
                     index=members.index(default),
                     format_func=lambda d, lang=ss.lang: ex.version_label(corpus.records[d], lang),
                     key=f"mx-version-{act}",
                 )
-    columns = mv.columns_for(corpus.records, matrix, picks)
+    columns = mv.columns_for(corpus.records, matrix, picks, lang=ss.lang)
     c1, c2 = st.columns([1, 2])
     differences = c1.toggle(T("matrix.differences"), key="mx_diff")
     present = [c for c in columns if c.doc_id]
     baseline = c2.selectbox(
         T("matrix.baseline"),
         [None] + [c.family for c in present],
-        format_func=lambda f: (
-            T("matrix.no_baseline") if f is None else corpus.records[f].short_title
+        format_func=lambda f, lang=ss.lang: (
+            T("matrix.no_baseline") if f is None else ex.title(corpus.records[f], lang)
         ),
         key="mx_base",
     )
@@ -172,7 +172,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
             elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:
                 other = corpus.records.get(cell["decided_in"])
-                label = other.short_title if other else cell["decided_in"]
+                label = ex.title(other, lang) if other else cell["decided_in"]
                 st.caption(T("matrix.decided_in", doc=ex.plain(label)))
     labels = {t: topic_label(lang, t) for t in topics}
     title = T("matrix.title")
@@ -214,7 +214,7 @@ def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: 
     summary = ex.playing_field_summary(rows)
     lines = [
         f"- **{T('field.' + force)}**: "
-        + ex.plain(", ".join(corpus.records[d].short_title for d in ids))
+        + ex.plain(", ".join(ex.title(corpus.records[d], ss.lang) for d in ids))
         for force, ids in summary.items()
     ]
     st.markdown(f"*{T('compare.field')}*\n\n" + "\n".join(lines))
@@ -252,7 +252,7 @@ def render_cell(
     corpus: ex.Corpus, topic: str, doc_id: str, prefix: str = "cmp", size: int | None = None
 ) -> None:
     record = corpus.records[doc_id]
-    st.markdown(f"**{ex.plain(record.short_title)}**")
+    st.markdown(f"**{ex.plain(ex.title(record, ss.lang))}**")
     st.caption(ex.plain(ex.record_line(record, ss.lang)))
     if doc_id not in corpus.by_doc:
         st.info(T("compare.not_in_corpus"))
@@ -285,7 +285,7 @@ def render_heatmap(data: Path, version: str, corpus: ex.Corpus, docs: list[str])
     topics = topic_ids()
     counts = heat_counts(str(data), version, tuple(present), tuple(topics))
     frame = pd.DataFrame(
-        [counts[d] for d in present], index=[corpus.records[d].short_title for d in present]
+        [counts[d] for d in present], index=[ex.title(corpus.records[d], ss.lang) for d in present]
     )
     frame = frame.rename(columns=lambda t: topic_label(ss.lang, t))
     event = st.dataframe(
@@ -324,5 +324,5 @@ def render_scope(data: Path, version: str, corpus: ex.Corpus, docs: list[str]) -
     missing = [corpus.records[d] for d in docs if d not in corpus.by_doc]
     for record in missing:
         st.caption(
-            f"{ex.plain(record.short_title)}: {T('compare.not_in_corpus')} {kx.md_url(record.official_url)}"
+            f"{ex.plain(ex.title(record, ss.lang))}: {T('compare.not_in_corpus')} {kx.md_url(record.official_url)}"
         )

@@ -31,7 +31,7 @@ def page_corpus(data: Path, version: str, corpus: ex.Corpus) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                T("col.instrument"): [r.short_title for r in present],
+                T("col.instrument"): [ex.title(r, ss.lang) for r in present],
                 T("col.jur"): [r.jurisdiction for r in present],
                 T("col.type"): [r.instrument_type for r in present],
                 T("col.status"): [r.status for r in present],
@@ -51,7 +51,7 @@ def page_corpus(data: Path, version: str, corpus: ex.Corpus) -> None:
             notes = ex.source_notes(data, record.doc_id)
             text = "\n".join(f"{k}: {v}" for k, v in notes.items()) or record.notes
             st.markdown(
-                f"**{ex.plain(record.short_title)}** ({ex.plain(record.doc_id)})  \n{ex.plain(text)}"
+                f"**{ex.plain(ex.title(record, ss.lang))}** ({ex.plain(record.doc_id)})  \n{ex.plain(text)}"
             )
     render_missing(corpus)
     access = ex.edit_access(os.environ)

@@ -75,7 +75,7 @@ def render_as_at(corpus: ex.Corpus, date: str) -> None:
 
     views = as_at(corpus.records, date)
     lines = [
-        f"- {ex.plain(corpus.records[d].short_title)}: {ex.plain(v.notice)}"
+        f"- {ex.plain(ex.title(corpus.records[d], ss.lang))}: {ex.plain(v.notice)}"
         for d, v in views.items()
         if v.notice and d in corpus.by_doc
     ]
@@ -140,7 +140,7 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
 def render_group(corpus: ex.Corpus, doc_id: str, hits: list) -> None:
     record = corpus.records[doc_id]
     head, link = st.columns([5, 1], vertical_alignment="bottom")
-    head.markdown(f"#### {ex.plain(record.short_title)}")
+    head.markdown(f"#### {ex.plain(ex.title(record, ss.lang))}")
     head.caption(ex.plain(ex.record_line(record, ss.lang)))
     link.link_button(T("hit.source"), record.official_url, key=f"src-{doc_id}")
     for hit in hits:
@@ -173,7 +173,7 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
             st.caption(" · ".join(notes))
         if hit.also_in:
             links = ", ".join(
-                f"[{ex.plain(corpus.records[d].short_title)}]({ex.reader_link(d, hit.unit_id, ss.lang)})"
+                f"[{ex.plain(ex.title(corpus.records[d], ss.lang))}]({ex.reader_link(d, hit.unit_id, ss.lang)})"
                 for d in hit.also_in
                 if d in corpus.records
             )
@@ -213,5 +213,7 @@ def render_counterparts(corpus: ex.Corpus, doc_id: str, unit_id: str) -> None:
             + (f" ({ex.plain(u['heading'])})" if u["heading"] else "")
             for u in match["units"]
         )
-        lines.append(f"- **{ex.plain(corpus.records[match['doc_id']].short_title)}**: {cites}")
+        lines.append(
+            f"- **{ex.plain(ex.title(corpus.records[match['doc_id']], ss.lang))}**: {cites}"
+        )
     st.markdown(f"*{T('counterparts.title')}*\n\n" + "\n".join(lines))
