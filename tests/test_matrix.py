@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from kb.cli import main
-from kb.compare.matrix import VALUES, Corpus, element_ids, elements
+from kb.compare.elements import element_ids, elements
+from kb.compare.matrix import VALUES, Corpus
 from kb.compare.topics import topic_ids
 
 
@@ -261,7 +262,7 @@ def test_every_automatic_quote_holds_the_words_that_decide_it(matrix, manifest):
     """A cited cell quotes a cue of its element in its own language; a cited "no" for a period
     out of bounds quotes that period; a cell decided on another language version says so
     (``decided_in``), and that version's quote holds the cue. The whole corpus, not a sample."""
-    from kb.compare.matrix import elements
+    from kb.compare.elements import elements
 
     by_id = {e.element: e for e in elements()}
     cells = {(c["doc_id"], c["element"]): c for c in matrix["cells"]}
@@ -414,14 +415,14 @@ def test_a_period_outside_the_elements_bound_is_a_cited_no_quoting_it(matrix):
     ],
 )
 def test_bound_compares_iso_periods(bound, period, out):
-    from kb.compare.matrix import outside
+    from kb.compare.elements import outside
 
     assert outside(bound, period) is out
 
 
 @pytest.mark.parametrize("bound", [{"max": "twelve months"}, {"most": "P12M"}])
 def test_a_bad_bound_names_the_element(bound):
-    from kb.compare.matrix import _bound
+    from kb.compare.elements import _bound
     from kb.errors import KBError
 
     with pytest.raises(KBError, match="monitoring.annual.bound"):
@@ -691,7 +692,7 @@ BASELINE_MARKS = [
 
 @pytest.mark.parametrize(("element", "base", "other", "mark"), BASELINE_MARKS)
 def test_baseline_marks_follow_each_elements_direction(element, base, other, mark):
-    from kb.compare.matrix import elements
+    from kb.compare.elements import elements
     from kb.explore.matrix_view import compare
 
     direction = next(e.stricter for e in elements() if e.element == element)
@@ -734,7 +735,7 @@ def test_matrix_exports_in_dutch_link_back_and_flag_document_links(matrix, manif
 
     from docx import Document
 
-    from kb.compare.matrix import elements
+    from kb.compare.elements import elements
     from kb.explore import export as kx
     from kb.explore.matrix_view import columns_for, rows_for
 
@@ -815,7 +816,8 @@ def test_leave_one_instrument_out_drops_only_the_cues_written_for_it(data_dir):
 
 def test_the_matrix_gold_quotes_the_texts(units):
     """Every gold cell and force label names real units and quotes their words verbatim."""
-    from kb.compare.matrix import VALUES, element_ids
+    from kb.compare.elements import element_ids
+    from kb.compare.matrix import VALUES
     from kb.compare.matrix_eval import load_gold
     from kb.compare.obligations import FORCES
 

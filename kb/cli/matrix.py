@@ -18,7 +18,8 @@ def cmd_matrix(args) -> int:
     from pathlib import Path
 
     from corpus.manifest import manifest_for
-    from kb.compare.matrix import element_ids, select
+    from kb.compare.elements import element_ids
+    from kb.compare.matrix import select
     from kb.compare.topics import topic_ids
 
     base = data_arg(args)

@@ -1,7 +1,7 @@
 """The obligation matrix: what each instrument requires, element by element, with the words of the law.
 
-An *element* (``kb/compare/elements.json``; ids and questions are PRODUCT.md's contract) is one question a
-comparative table asks of every instrument. For every column document × element the matrix holds a
+An *element* (``kb.compare.elements``; ids and questions are PRODUCT.md's contract) is one
+question a comparative table asks of every instrument. For every column document × element the matrix holds a
 cell: ``yes`` / ``conditional`` / ``no``, the deciding provision (pinpoint citation and an
 article-level official URL), the exact words that decide it (a verbatim slice of the unit text
 with its offsets), the principal force of that provision and, for elements with a number, the key
@@ -48,9 +48,9 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
+from kb.compare.elements import Element, element_ids, elements, outside
 from kb.compare.force import (
     DEFINITIONS_HEADING,
     DUTY,
@@ -66,7 +66,6 @@ from kb.numbering import is_within, top_level
 from kb.store import DataDir
 
 log = logging.getLogger(__name__)
-ELEMENTS_PATH = Path(__file__).with_name("elements.json")
 EDITORIAL_PATH = Path(__file__).parent / "gold" / "matrix_editorial.json"
 VALUES = ("yes", "conditional", "no")
 _QUOTE_MAX = 300
@@ -89,113 +88,6 @@ _CROSS_REFERENCE = re.compile(
 
 #: a summary that points to where the rule is: "die Abgabe einer Grundsatzerklärung (§ 6 Absatz 2)"
 _POINTER = re.compile(r"^[^.;()]{0,25}\((?:§|Art(?:icle|ikel|\.)?|article|art\.)\s*\d", re.I)
-
-
-@dataclass(frozen=True)
-class Element:
-    element: str
-    topic: str
-    question: str
-    #: the question in the interface's other languages ({"nl": …})
-    questions: dict[str, str]
-    duty: bool
-    required: bool  # "must there be …?": a "may" does not decide it
-    fact: str | None
-    #: for an element with a number: "lower" or "higher" — which number is the stricter rule
-    #: (a lower employee threshold covers more companies; a longer limitation period weighs more)
-    stricter: str | None
-    #: the element's own number: ``{"max": "P12M"}`` (at most), ``{"min": "P5Y"}`` (at least)
-    bound: dict[str, str]
-    cues: dict[str, tuple[re.Pattern, ...]]
-    exclude: dict[str, tuple[re.Pattern, ...]]
-    condition: dict[str, tuple[re.Pattern, ...]]
-
-    def patterns(self, table: str, language: str) -> tuple[re.Pattern, ...]:
-        by_language = getattr(self, table)
-        return by_language.get(language) or by_language.get("en", ())
-
-    def to_dict(self) -> dict:
-        return {"element": self.element, "topic": self.topic, "question": self.question}
-
-
-def _compile(where: str, table: dict | None) -> dict[str, tuple[re.Pattern, ...]]:
-    out = {}
-    for language, patterns in (table or {}).items():
-        try:
-            # a cue starts a word: "terminat\w*" is not in "indeterminate"
-            out[language] = tuple(re.compile(rf"(?<!\w)(?:{p})", re.I) for p in patterns)
-        except re.error as exc:
-            raise KBError(
-                f"{ELEMENTS_PATH.name}: {where}.{language}: bad pattern ({exc})"
-            ) from None
-    return out
-
-
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-
-
-def months(duration: str) -> float | None:
-    """An ISO 8601 period ("P5Y", "P12M", "P3W", "P30D") in months (``None`` if it is not one)."""
-    match = _DURATION.match(duration or "")
-    if not match or not any(match.groups()):
-        return None
-    y, m, w, d = (int(g) if g else 0 for g in match.groups())
-    return 12 * y + m + (7 * w + d) / 30.4375
-
-
-def _bound(name: str, raw: dict | None) -> dict[str, str]:
-    bound = dict(raw or {})
-    for key, value in bound.items():
-        if key not in ("min", "max") or months(value) is None:
-            raise KBError(
-                f"{ELEMENTS_PATH.name}: {name}.bound.{key}: expected min/max as an ISO period"
-            )
-    return bound
-
-
-def outside(bound: dict[str, str], period: str) -> bool:
-    """Whether ``period`` falls outside the element's ``bound`` (False when either is unknown)."""
-    have = months(period)
-    if have is None:
-        return False
-    low, high = months(bound.get("min", "")), months(bound.get("max", ""))
-    return (low is not None and have < low) or (high is not None and have > high)
-
-
-@cache
-def elements() -> tuple[Element, ...]:
-    """The element taxonomy, validated (each element belongs to one of the 19 topics)."""
-    from kb.compare.topics import topic_ids
-
-    data = json.loads(ELEMENTS_PATH.read_text(encoding="utf-8"))
-    out = []
-    for raw in data["elements"]:
-        name = raw["element"]
-        if raw["topic"] not in topic_ids():
-            raise KBError(f"{ELEMENTS_PATH.name}: {name}: unknown topic {raw['topic']!r}")
-        if raw.get("fact") and raw.get("stricter") not in ("lower", "higher"):
-            raise KBError(f"{ELEMENTS_PATH.name}: {name}.stricter: expected 'lower' or 'higher'")
-        out.append(
-            Element(
-                element=name,
-                topic=raw["topic"],
-                question=raw["question"],
-                questions=dict(raw.get("questions") or {}),
-                duty=bool(raw.get("duty")),
-                required=raw.get("duty") == "required",
-                fact=raw.get("fact"),
-                stricter=raw.get("stricter"),
-                bound=_bound(name, raw.get("bound")),
-                cues=_compile(f"{name}.cues", raw.get("cues")),
-                exclude=_compile(f"{name}.exclude", raw.get("exclude")),
-                condition=_compile(f"{name}.condition", raw.get("condition")),
-            )
-        )
-    return tuple(out)
-
-
-def element_ids() -> list[str]:
-    return [e.element for e in elements()]
 
 
 # --------------------------------------------------------------------------- principal force
@@ -757,7 +649,15 @@ def apply_editorial(
 # --------------------------------------------------------------------------- cache
 
 
-_MATRIX_CODE = ("matrix.py", "force.py", "obligations.py", "facts.py", "topics.py", "topics.json")
+_MATRIX_CODE = (
+    "matrix.py",
+    "elements.py",
+    "force.py",
+    "obligations.py",
+    "facts.py",
+    "topics.py",
+    "topics.json",
+)
 _FORCES_CODE = ("force.py", "obligations.py")
 
 

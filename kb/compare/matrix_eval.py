@@ -118,7 +118,8 @@ def leave_one_instrument_out(base: Path, gold: dict) -> dict:
     import dataclasses
 
     from corpus.manifest import manifest_for
-    from kb.compare.matrix import Corpus, column_documents, decide, elements, parallel_versions
+    from kb.compare.elements import elements
+    from kb.compare.matrix import Corpus, column_documents, decide, parallel_versions
     from kb.compare.versions import act_of
     from kb.store import read_units
 

@@ -140,7 +140,7 @@ def rows_for(
 ) -> list[Row]:
     """The rows of the view; ``baseline`` is a column's family; ``differences`` keeps only the
     rows where the present columns disagree."""
-    from kb.compare.matrix import elements
+    from kb.compare.elements import elements
 
     directions = {e.element: e.stricter for e in elements()}
     cells = {(c["doc_id"], c["element"]): c for c in matrix["cells"]}
@@ -205,7 +205,7 @@ def _compare_facts(base: dict, fact: dict, stricter: str | None) -> str:
 
 def _number(value: str) -> float | None:
     """A fact's value as a number: "5%" → 5, "P3Y" → 36 (months), "1000" → 1000."""
-    from kb.compare.matrix import months
+    from kb.compare.elements import months
 
     period = months(value)
     if period is not None:

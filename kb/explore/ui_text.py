@@ -494,7 +494,7 @@ def tr(lang: str, key: str, **values) -> str:
 def element_question(lang: str, element_id: str, default: str) -> str:
     """The question of a comparison element in ``lang`` (``default``, the English one, when the
     taxonomy has none)."""
-    from kb.compare.matrix import elements
+    from kb.compare.elements import elements
 
     for element in elements():
         if element.element == element_id:
