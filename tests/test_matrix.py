@@ -64,6 +64,18 @@ FORCES = [
     ("eu-csddd-2024-1760", "art-4.par-2", "permission", "shall not preclude Member States from"),
     # subject matter and purpose say what the act is about
     ("eu-csddd-2024-1760", "art-1", "none", "This Directive lays down rules on"),
+    # a power conferred is a permission, not the Commission's duty (EN, FR)
+    (
+        "eu-csddd-2024-1760-consolidated-2026-03-18",
+        "art-34.par-2",
+        "permission",
+        "The power to adopt delegated acts",
+    ),
+    ("eu-com-2022-71-fr", "art-28.par-2", "permission", "est conféré à la Commission"),
+    # a provision declared applicable "mutatis mutandis" is a cross-reference
+    ("eu-csrd-2022-2464", "art-3.pt-24", "none", "shall apply mutatis"),
+    # the statute's present: "la société sollicite au premier chef ces informations"
+    ("eu-csddd-2024-1760-fr", "art-8.par-4", "obligation", "la société sollicite"),
     ("no-transparency-act-2021", "sec-1", "none", "Loven skal fremme"),
     # a "hat … zu" whose infinitives are in the points of its list
     ("de-lksg-2021", "sec-9.par-3", "obligation", "so hat es anlassbezogen unverzüglich"),

@@ -197,7 +197,7 @@ _FR_PRESENT = (
     r"|facilite(?:nt)?|collabore(?:nt)?|conserve(?:nt)?|habilite(?:nt)?|suit|suivent"
     r"|met(?:tent)? à (?:jour|(?:la )?disposition)|documente(?:nt)?|rédige(?:nt)?|vérifie(?:nt)?"
     r"|identifie(?:nt)?|recense(?:nt)?|cite(?:nt)?|mentionne(?:nt)?"
-    r"|décri(?:t|vent)|indique(?:nt)?|édicte(?:nt)?|rapporte(?:nt)?)\b"
+    r"|décri(?:t|vent)|indique(?:nt)?|édicte(?:nt)?|rapporte(?:nt)?|sollicite(?:nt)?)\b"
 )
 
 # Per language, cue patterns in precedence order (see ``_compiled``). Kinds: a force; "scope" (a
@@ -236,6 +236,10 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|remain (?:jointly )?liable|constitute|limit|preclude|restrict|be a prerequisite"
             r"|lead to|result in|reduce|expose|give rise to|entail)\b",
         ),
+        (  # a provision declared applicable to something else is a cross-reference, not a duty
+            "never",
+            r"\bshall(?: also)? apply\s+(?:\w+\s+){0,6}?mutatis\s+mutandis\b",
+        ),
         ("scope", r"\bshall(?:\s+(?:not|also|only|no longer|continue to))*\s+apply\b"),
         (
             "prohibition",
@@ -243,9 +247,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"|\b(?:is|are|shall be) (?:prohibited|not permitted|not allowed)\b",
         ),
         (
-            "permission",
+            "permission",  # … and so is a power conferred: "The power to adopt delegated acts …
+            # shall be conferred on the Commission"
             r"\bshall (?:be (?:entitled|allowed|permitted|empowered) to"
-            r"|have (?:at least )?the (?:right|power)s? to)\b",
+            r"|have (?:at least )?the (?:right|power)s? to)\b"
+            r"|\bpowers? to\b[^.;:]{0,200}?\b(?:shall be|is|are) conferred on\b",
         ),
         ("recommendation", r"\bshould\b|\bought to\b|(?<!\bno )(?<!\bthe )(?<!\ba )\bneeds? to\b"),
         (
@@ -271,6 +277,11 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             # "müssen nicht prüfen" (need not)
             r"\bbleib(?:t|en) unberührt\b|\bbefreit\b|\bfindet keine Anwendung\b|\bgilt nicht\b"
             r"|\b(?:muss|müssen)\b[^.;:]{0,80}?\bkein(?:e|en|er|em)?\b|\b(?:muss|müssen) nicht\b(?!\s+nur\b)",
+        ),
+        (  # a power conferred: "Die Befugnis zum Erlass delegierter Rechtsakte … wird der
+            # Kommission … übertragen"
+            "permission",
+            r"\bBefugnis\b[^.;:]{0,200}?\b(?:wird|werden)\b[^.;:]{0,120}?\bübertragen\b",
         ),
         ("scope", rf"\b(?:ist|sind)\b{_GAP}\banzuwenden\b"),
         (
@@ -321,7 +332,14 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             r"\b(?:est|sont|être|soit|soient) tenue?s? (?:pour )?responsables?\b"
             r"|\bexonérée?s?\b|\bexemptée?s?\b|\bdispensée?s?\b|\blibérée?s? de\b"
             r"|\bne s['’]appliquen?t? pas\b"
-            r"|\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b",
+            r"|\bn(?:e\s+|['’])(?:est|sont) pas tenue?s?\b"
+            # a provision declared applicable to something else: a cross-reference
+            r"|\bs['’]appliquen?t?\s+(?:\w+\s+){0,6}?(?:mutatis\s+mutandis|par analogie)\b",
+        ),
+        (  # a power conferred: "Le pouvoir d'adopter des actes délégués … est conféré à la
+            # Commission"
+            "permission",
+            r"\bpouvoirs? d['’]adopter\b[^.;:]{0,200}?\b(?:est|sont) conférée?s? à\b",
         ),
         ("permission", r"\bn(?:e\s+|['’])(?:peut|peuvent)\b(?=[^.;:]{0,80}?\bqu(?:e\b|['’]))"),
         (
