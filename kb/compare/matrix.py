@@ -1,11 +1,12 @@
 """The obligation matrix: what each instrument requires, element by element, with the words of the law.
 
 An *element* (``kb.compare.elements``; ids and questions are PRODUCT.md's contract) is one
-question a comparative table asks of every instrument. For every column document × element the matrix holds a
-cell: ``yes`` / ``conditional`` / ``no``, the deciding provision (pinpoint citation and an
-article-level official URL), the exact words that decide it (a verbatim slice of the unit text
-with its offsets), the principal force of that provision and, for elements with a number, the key
-fact of the same provision.
+question a comparative table asks of every instrument. For every column document × element the
+matrix holds a cell: ``yes`` / ``conditional`` / ``no``, the deciding provision (pinpoint
+citation and an article-level official URL), the exact words that decide it (a verbatim slice of
+the unit text with its offsets), the principal force of that provision and, for elements with a
+number, the key fact of the same provision. Policy texts get no cells: what they say on each topic
+is listed beside the matrix (``policy_advice``).
 
 How a cell is decided (automatic, explainable):
 
@@ -15,11 +16,10 @@ How a cell is decided (automatic, explainable):
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
    long compound), when the sentence is operative (for an element about a duty) and when a cue
-   is in the article's heading; less
-   in definitions, final provisions and where it only points elsewhere ("in accordance with
-   Article 12", "(§ 6 Absatz 2)"), and more for each other hit in the same article (an article
-   that matches in several provisions is about the element). At equal score the element's first
-   cue wins, then the earlier provision. An element with ``duty``
+   is in the article's heading; less in definitions, final provisions and where it only points
+   elsewhere ("in accordance with Article 12", "(§ 6 Absatz 2)"), and more for each other hit in
+   the same article (an article that matches in several provisions is about the element). At
+   equal score the element's first cue wins, then the earlier provision. An element with ``duty``
    needs an operative sentence; one that asks whether something *must* be done
    (``"duty": "required"``) a duty or a recommendation, not a "may".
 3. **Value**: an exclusion cue ("begründet keine zivilrechtliche Haftung") gives a cited ``no``;
