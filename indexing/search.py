@@ -390,7 +390,7 @@ class Searcher:
         if self.settings.element_boost == 1.0:
             return frozenset()
         if self._elements is None:
-            from kb.compare.matrix import cited_by_element
+            from kb.compare.cache import cited_by_element
 
             cited = cited_by_element(self.data)
             vectors = self.embedder.encode_queries([q for q, _ in cited]) if cited else None

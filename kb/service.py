@@ -190,7 +190,8 @@ class Service:
 
     def matrix(self, topics: list[str] | None = None, docs: list[str] | None = None) -> dict:
         """The obligation matrix (every cell with its value, quote and citation)."""
-        from kb.compare.matrix import load_matrix, select
+        from kb.compare.cache import load_matrix
+        from kb.compare.matrix import select
         from kb.compare.topics import topic_ids
 
         matrix = load_matrix(self.data)

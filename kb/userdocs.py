@@ -369,7 +369,7 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
 
 def _precompute(data: Path, say) -> None:
     """Forces and matrix for the new corpus version (only the changed document is computed)."""
-    from kb.compare.matrix import precompute
+    from kb.compare.cache import precompute
 
     precompute(data, progress=say)
 

@@ -111,7 +111,7 @@ def indexed_data(data_dir) -> Path:
     what ``kb build`` derives with it (principal forces, the matrix, which search reads)."""
     from indexing.embedders import DEFAULT_MODEL, get_embedder
     from indexing.index import build_index
-    from kb.compare.matrix import precompute
+    from kb.compare.cache import precompute
 
     seed = os.environ.get("LEVELFIELD_TEST_SEED_INDEX")  # a developer's shortcut, never in CI
     if seed and not (data_dir / "index").exists():

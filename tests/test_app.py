@@ -514,7 +514,7 @@ def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch
 def test_reader_shows_what_the_instrument_requires_with_its_words(monkeypatch, indexed_data):
     """The reader's matrix section for the LkSG: the complaints element answered from § 8 with
     the deciding words, which occur verbatim in that provision."""
-    from kb.compare.matrix import load_matrix
+    from kb.compare.cache import load_matrix
 
     at = make_app(monkeypatch, indexed_data, page="reader", doc="de-lksg-2021", unit="sec-8")
     assert_inert(at)
@@ -580,9 +580,9 @@ def test_a_cell_decided_on_the_parallel_language_version_says_so(
     """A cell decided on another language version of the text (``decided_in``; the vocabulary
     now reaches every element in the corpus's own versions, so the matrix is given one such
     cell here): the opened cell says which version decided, by its title."""
-    from kb.compare import matrix as matrix_module
+    from kb.compare import cache as matrix_cache
 
-    real = matrix_module.load_matrix
+    real = matrix_cache.load_matrix
 
     def with_a_carried_cell(*args, **kwargs):
         matrix = real(*args, **kwargs)
@@ -596,7 +596,7 @@ def test_a_cell_decided_on_the_parallel_language_version_says_so(
 
     from kb.explore.pages.shared import load_obligation_matrix
 
-    monkeypatch.setattr(matrix_module, "load_matrix", with_a_carried_cell)
+    monkeypatch.setattr(matrix_cache, "load_matrix", with_a_carried_cell)
     load_obligation_matrix.clear()  # the app keeps the matrix per process
     request.addfinalizer(load_obligation_matrix.clear)
     at = make_app(monkeypatch, indexed_data, topic="public-procurement")

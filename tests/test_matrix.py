@@ -20,14 +20,14 @@ from kb.compare.topics import topic_ids
 
 @pytest.fixture(scope="module")
 def corpus(data_dir, units):
-    from kb.compare.matrix import corpus_of
+    from kb.compare.cache import corpus_of
 
     return corpus_of(data_dir, units)
 
 
 @pytest.fixture(scope="module")
 def matrix(data_dir):
-    from kb.compare.matrix import load_matrix
+    from kb.compare.cache import load_matrix
 
     return load_matrix(data_dir, editorial=False)
 
@@ -216,7 +216,7 @@ def test_language_versions_of_a_provision_agree_its_force(
     """A force that one language version reads and another misses is the force of both; where
     they read different forces each keeps its own. What the CLI and the cached forces the pages
     read give is the agreed force."""
-    from kb.compare.matrix import load_forces
+    from kb.compare.cache import load_forces
 
     unit = _unit(corpus, doc_id, unit_id)
     assert words in unit.text
@@ -253,7 +253,7 @@ def test_elements_are_the_products_contract():
 
 @pytest.mark.parametrize("editorial", [False, True])
 def test_every_shown_cell_has_a_verbatim_quote_in_its_cited_unit(data_dir, units, editorial):
-    from kb.compare.matrix import load_matrix
+    from kb.compare.cache import load_matrix
 
     matrix = load_matrix(data_dir, editorial=editorial)
     by_id = {(u.doc_id, u.unit_id): u for u in units}
@@ -294,7 +294,8 @@ def test_every_automatic_quote_holds_the_words_that_decide_it(matrix, manifest):
 
 
 def test_the_shipped_editorial_entries_apply_and_say_so(data_dir, units):
-    from kb.compare.matrix import EDITORIAL_PATH, Corpus, load_matrix, read_editorial
+    from kb.compare.cache import load_matrix
+    from kb.compare.matrix import EDITORIAL_PATH, Corpus, read_editorial
 
     entries = read_editorial(EDITORIAL_PATH, Corpus(units))
     assert entries and all(e["reason"] and e["quote"] for e in entries)
@@ -776,7 +777,7 @@ def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path
     again, the others are read; a damaged cache file is recomputed, never fatal."""
     import dataclasses
 
-    from kb.compare.matrix import per_document
+    from kb.compare.cache import per_document
 
     by_doc = {
         d: [u for u in units if u.doc_id == d] for d in ("de-lksg-2021", "fr-loi-vigilance-2017")

@@ -263,7 +263,7 @@ def test_a_query_near_an_elements_question_boosts_what_the_matrix_cites(searcher
 
 def test_without_a_matrix_cache_search_does_not_boost(indexed_data, tmp_path):
     """Search never computes the matrix: without the cache ``kb build`` writes, no boost."""
-    from kb.compare.matrix import cited_by_element
+    from kb.compare.cache import cited_by_element
 
     assert cited_by_element(tmp_path) == []
     assert cited_by_element(indexed_data)
@@ -274,12 +274,12 @@ def test_a_broken_matrix_leaves_search_without_the_prior(
 ):
     """An editorial file that cannot be read (or a read-only data folder) costs search its
     matrix prior, with a warning — not the search."""
-    from kb.compare import matrix
+    from kb.compare import cache
 
     broken = tmp_path / "matrix_editorial.json"
     broken.write_text("{not json", encoding="utf-8")
-    monkeypatch.setattr(matrix, "EDITORIAL_PATH", broken)
-    assert matrix.cited_by_element(indexed_data) == []
+    monkeypatch.setattr(cache, "EDITORIAL_PATH", broken)
+    assert cache.cited_by_element(indexed_data) == []
     assert "without the matrix prior" in caplog.text
 
 

@@ -15,8 +15,8 @@ from kb.errors import KBError, UnknownUnitError
 def _analysis(args):
     """Topic cells over the data folder, with the principal forces its ``forces.json`` caches
     (the language versions' agreed forces, as the pages show them)."""
+    from kb.compare.cache import load_forces
     from kb.compare.cells import Analysis
-    from kb.compare.matrix import load_forces
     from kb.store import read_units
 
     base = data_arg(args)

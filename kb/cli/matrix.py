@@ -2,7 +2,7 @@
 
 The parser lives in ``kb.cli.parser``; these functions load the unit table, call ``kb.compare.matrix`` and print
 JSON or a readable table. The matrix is computed once per corpus version and cached in the data
-folder by ``kb.compare.matrix.load_matrix``.
+folder by ``kb.compare.cache.load_matrix``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from kb.cli.io import check_known, data_arg, read_jsonl, say
-from kb.compare.matrix import load_matrix
+from kb.compare.cache import load_matrix
 from kb.errors import KBError
 
 
@@ -98,7 +98,7 @@ def _statement(s) -> dict:
 
 
 def cmd_obligations(args) -> int:
-    from kb.compare.matrix import corpus_of
+    from kb.compare.cache import corpus_of
 
     corpus = corpus_of(data_arg(args))
     if args.batch:

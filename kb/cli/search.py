@@ -17,7 +17,7 @@ def cmd_build(args) -> int:
     from kb.store import writer_lock
 
     with writer_lock(data_arg(args), say=say):
-        from kb.compare.matrix import precompute
+        from kb.compare.cache import precompute
 
         precompute(data_arg(args), progress=say)
         meta = build_index(

@@ -81,7 +81,7 @@ class Analysis:
     """Topic scores for every candidate of a unit table, computed once and reused.
 
     ``force`` gives the principal force of a unit; pass a lookup into a precomputed table (the
-    data folder's ``forces.json``, ``kb.compare.matrix.load_forces``, which also agrees the
+    data folder's ``forces.json``, ``kb.compare.cache.load_forces``, which also agrees the
     language versions' forces) — without one it is worked out per shown provision from its own
     document, which costs ~2 s per topic over the whole corpus.
     """

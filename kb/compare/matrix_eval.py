@@ -72,7 +72,7 @@ def _scores(cells: dict, gold_cells: list[dict]) -> dict:
 
 
 def evaluate(base: Path, load_matrix: Callable[..., dict], gold_path: Path = GOLD_PATH) -> dict:
-    from kb.compare.matrix import corpus_of
+    from kb.compare.cache import corpus_of
 
     gold = load_gold(gold_path)
     report: dict = {"gold": str(gold_path.name)}

@@ -1,6 +1,6 @@
 """The level-playing-field view of the obligation matrix: what the Compare page and the exports show.
 
-Pure functions over the cached matrix (``kb.compare.matrix.load_matrix``) and the manifest:
+Pure functions over the cached matrix (``kb.compare.cache.load_matrix``) and the manifest:
 
 - **families**: one column per act, not per version — every version and language of an act
   (consolidations, translations) belongs to the family of the act as adopted;

@@ -139,9 +139,9 @@ class Corpus:
 
     @functools.cached_property
     def forces(self) -> dict[str, str]:
-        """Principal force per unit key — the matrix's (``kb.compare.matrix.load_forces``: computed
+        """Principal force per unit key — the matrix's (``kb.compare.cache.load_forces``: computed
         once per corpus version and cached in the data folder)."""
-        from kb.compare.matrix import load_forces
+        from kb.compare.cache import load_forces
 
         return load_forces(self.data, self.units)
 

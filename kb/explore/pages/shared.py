@@ -49,7 +49,7 @@ def load_searcher(data: str, version: str):
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def load_obligation_matrix(data: str, version: str) -> dict:
-    from kb.compare.matrix import load_matrix
+    from kb.compare.cache import load_matrix
 
     return load_matrix(Path(data))
 
