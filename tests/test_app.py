@@ -308,6 +308,25 @@ def test_every_page_renders_in_dutch(monkeypatch, indexed_data, params, header):
     assert at.header[0].value == header
 
 
+def test_the_reader_speaks_dutch_and_lists_what_a_policy_text_says(monkeypatch, indexed_data):
+    """The reader's requirements of an instrument ask the element questions in Dutch; a policy
+    text (no column of the matrix) lists what it says per topic, quoted, with its citation."""
+    from kb.compare.elements import elements
+
+    at = make_app(monkeypatch, indexed_data, doc="de-lksg-2021", unit="sec-8", lang="nl")
+    assert_inert(at)
+    required = next(e for e in elements() if e.element == "grievance.required")
+    lines = texts(at)
+    assert any(ex.plain(required.questions["nl"]) in t for t in lines)
+    assert not any(ex.plain(required.question) in t for t in lines)
+    at = make_app(monkeypatch, indexed_data, doc="be-serv-advies-2021", unit="sec-4-3")
+    assert_inert(at)
+    assert "What this policy text says, topic by topic" in " ".join(e.label for e in at.expander)
+    lines = texts(at)
+    assert any("Public procurement" in t and "unit=sec-4-3" in t for t in lines), lines
+    assert any("overheidsopdrachten" in t for t in lines)
+
+
 @pytest.mark.slow
 def test_xss_in_the_query_is_inert(monkeypatch, indexed_data):
     at = make_app(monkeypatch, indexed_data, q=f"{XSS} complaints")

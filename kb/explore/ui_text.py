@@ -311,6 +311,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "What this instrument requires (obligation matrix, element by element)",
         "Wat dit instrument vereist (verplichtingenmatrix, element per element)",
     ),
+    "reader.advice": (
+        "What this policy text says, topic by topic (passages found by topic; not law)",
+        "Wat deze beleidstekst zegt, thema per thema (passages gevonden op thema; geen wet)",
+    ),
     "reader.amended_by": ("Amendment: {what} by {by}", "Wijziging: {what} door {by}"),
     "reader.markers": ("Amendment markers: {markers}", "Wijzigingsmarkeringen: {markers}"),
     "reader.page": ("Page {page} of the source file", "Pagina {page} van het bronbestand"),

@@ -45,10 +45,20 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
     answer with its fact, pinpoint citation (opens in the reader), force and the deciding
     words verbatim."""
     import kb.explore.matrix_view as mv
-    from kb.explore.ui_text import topic_label
+    from kb.explore.ui_text import element_question, topic_label
 
     matrix = load_obligation_matrix(str(data), version)
     cells = {c["element"]: c for c in matrix["cells"] if c["doc_id"] == doc_id}
+    advice = [a for a in matrix["advice"] if a["doc_id"] == doc_id]
+    if advice:  # a policy text: what it says on each topic (``kb.compare.matrix.policy_advice``)
+        with st.expander(T("reader.advice")):
+            for a in advice:
+                link = ex.reader_link(doc_id, a["unit_id"], ss.lang)
+                st.markdown(
+                    f"- **{ex.plain(topic_label(ss.lang, a['topic']))}**: "
+                    f"[{ex.plain(a['citation'])}]({link}) {ex.plain(a['heading'])}"
+                )
+                st.caption(ex.plain(f"“{a['quote']}”"))
     if not cells:
         return  # a policy text or an amending act: not a column of the matrix
     with st.expander(T("reader.requirements")):
@@ -60,7 +70,8 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
             if element["topic"] != topic:
                 topic = element["topic"]
                 st.markdown(f"**{ex.plain(topic_label(ss.lang, topic))}**")
-            line = f"{mv.SYMBOLS[cell['value']]} {ex.plain(element['question'])}"
+            question = element_question(ss.lang, element["element"], element["question"])
+            line = f"{mv.SYMBOLS[cell['value']]} {ex.plain(question)}"
             if cell.get("fact"):
                 line += f" — {ex.plain(cell['fact']['text'])}"
             if cell["citations"]:
