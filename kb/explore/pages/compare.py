@@ -136,10 +136,11 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                 )
             )
     choices = [(r.element, i) for r in rows for i, c in enumerate(columns) if c.doc_id]
+    questions = {r.element: element_question(lang, r.element, r.question) for r in rows}
     picked = st.selectbox(
         T("matrix.open"),
         [None, *choices],
-        format_func=lambda x: "—" if x is None else f"{x[0]} · {columns[x[1]].label}",
+        format_func=lambda x: "—" if x is None else f"{questions[x[0]]} · {columns[x[1]].label}",
         key="mx_open",
     )
     missing = [c for c in columns if not c.doc_id]
