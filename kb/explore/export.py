@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.explore.ui_text import title_label, tr, value_label
+from kb.explore.ui_text import force_label, title_label, tr, value_label
 from kb.models import DocRecord, ProvisionDiff, Unit
 from kb.numbering import citation as make_citation
 
@@ -236,9 +236,7 @@ def to_markdown(export: Export) -> str:
 
 def _row_words(row: Row, lang: str) -> dict[str, str]:
     """The interface words of an export row in ``lang``: its change, its force, the labels."""
-    from kb.compare.obligations import FORCES
-
-    force = tr(lang, f"field.{row.force}") if row.force in FORCES else row.force
+    force = force_label(lang, row.force)
     return {
         "change": value_label(lang, row.change) if row.change else "",
         "force": f"{tr(lang, 'export.force')}: {force}" if force else "",

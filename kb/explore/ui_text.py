@@ -488,6 +488,13 @@ def title_label(lang: str, title: str) -> str:
     return _TITLE_WORDS.sub(lambda m: value_label(lang, m.group(1)), title)
 
 
+def force_label(lang: str, force: str) -> str:
+    """A deontic force in ``lang`` (``obligation`` → ``Verplichting``); anything else as it is."""
+    from kb.compare.obligations import FORCES
+
+    return tr(lang, f"field.{force}") if force in FORCES else force
+
+
 def tr(lang: str, key: str, **values) -> str:
     """The interface text ``key`` in ``lang`` with ``values`` filled in (English by default)."""
     pair = TEXTS[key]

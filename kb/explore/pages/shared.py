@@ -13,6 +13,7 @@ import streamlit as st
 from kb.errors import StoreError
 from kb.explore import export as kx
 from kb.explore import views as ex
+from kb.explore.ui_text import force_label as ui_force_label
 from kb.explore.ui_text import tr
 
 ss = st.session_state
@@ -96,10 +97,8 @@ def labels(prefix: str, keep=frozenset()):
 
 
 def force_label(force: str) -> str:
-    """A deontic force in the interface language (``obligation`` → ``Verplichting``)."""
-    from kb.compare.obligations import FORCES
-
-    return T(f"field.{force}") if force in FORCES else force
+    """A deontic force in the interface language (``ui_text.force_label``)."""
+    return ui_force_label(ss.get("lang", "en"), force)
 
 
 # --------------------------------------------------------------------------- state and chrome
