@@ -71,11 +71,15 @@ _QUOTE_MAX = 300
 _SIBLING_HIT = 0.25
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
-    r"\breview\b|transposition|entry into force|amendments? (?:to|of)|repeal|réexamen|"
+    r"\breview\b|transposition|entry into force|repeal|réexamen|"
     r"transposition|entrée en vigueur|Überprüfung|Umsetzung|Inkrafttreten|Übergangs|"
     r"ikrafttredelse|evaluering|committee procedure|exercise of the delegation",
     re.I,
 )
+#: an article that amends another act: a final provision in an act that mostly rules on its own
+#: (CSDDD Art. 32, "Amendment to Directive (EU) 2019/1937"), the substance of an act that is mostly
+#: amendments (the CSRD's Art. 1 writes the reporting duties into Directive 2013/34/EU)
+_AMENDING_HEADING = re.compile(r"amendments? (?:to|of)|modifications? (?:de|à|du)|Änderung", re.I)
 _CROSS_REFERENCE = re.compile(
     r"^[^.;]{0,40}?\b(?:in accordance with|referred to in|pursuant to|conformément à|visée? à|"
     r"gemäß|nach|nach Maßgabe|i samsvar med|etter) (?:Article|Articles|l['’]article|§|Artikel)",
@@ -98,6 +102,7 @@ class Corpus(Provisions):
         super().__init__(units, parallel)
         self._topics: dict[tuple[str, str], set[str]] = {}
         self._decisions: dict[tuple[str, str], dict] = {}
+        self._amending: dict[str, bool] = {}
 
     def decision(self, element: Element, doc_id: str) -> dict:
         """``decide`` for one document and element, once (language versions that decide
@@ -106,6 +111,19 @@ class Corpus(Provisions):
         if key not in self._decisions:
             self._decisions[key] = decide(self, element, self.by_doc.get(doc_id, []))
         return self._decisions[key]
+
+    def mostly_amends(self, doc_id: str) -> bool:
+        """Whether most of the document's article text stands in articles that amend other acts
+        (their heading says so): then those articles are its substance, not final provisions."""
+        if doc_id not in self._amending:
+            total = amending = 0
+            for unit in self.by_doc.get(doc_id, []):
+                if unit.parent or unit.kind == "rec":
+                    continue
+                total += len(unit.text)
+                amending += len(unit.text) if _AMENDING_HEADING.search(unit.heading) else 0
+            self._amending[doc_id] = total > 0 and amending > total / 2
+        return self._amending[doc_id]
 
     def lead_topic(self, unit: Unit) -> str | None:
         """The topic the article holding ``unit`` addresses most strongly."""
@@ -219,7 +237,9 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
     if DEFINITIONS_HEADING.search(article.heading):
         hit.score -= 1.5
-    if _FINAL_HEADING.search(article.heading):
+    if _FINAL_HEADING.search(article.heading) or (
+        _AMENDING_HEADING.search(article.heading) and not corpus.mostly_amends(article.doc_id)
+    ):
         hit.score -= 2.0
     # the article is about the element: one of its cues is in the article's (or unit's) heading
     headings = f"{article.heading} {hit.unit.heading}"
