@@ -379,6 +379,11 @@ CELLS = [
     # clause excludes foreign companies
     ("ch-ddtro-2021", "value-chain.downstream", "no", "art-2.par-1.pt-b"),
     ("ch-ddtro-2021", "scope.non-domestic", "no", "art-2.par-1.pt-a"),
+    # an act that is mostly amendments has its substance in them: the CSRD's Art. 1 writes the
+    # reporting duties into Directive 2013/34/EU (its "Amendments to" heading is no final clause)
+    ("eu-csrd-2022-2464", "value-chain.direct", "yes", "art-1"),
+    # the report that is published on the website (§ 10(2)), not the one filed with the Bundesamt
+    ("de-lksg-2021", "reporting.public", "yes", "sec-10.par-2"),
 ]
 
 
@@ -452,6 +457,32 @@ def test_a_cue_starts_a_word(matrix):
         if c["doc_id"] == "eu-csrd-2022-2464" and c["element"] == "prevention.disengagement"
     )
     assert cell["value"] == "no" and not cell["citations"]
+
+
+def test_what_the_commission_or_an_authority_does_answers_no_company_element(matrix, corpus):
+    """A sentence whose subject is the Commission ("The Commission shall, at least once a year,
+    consult …") is no annual monitoring by the company; "in order to comply" is no order to
+    comply (CSRD Art. 1(8))."""
+    from kb.compare.matrix import _Hit, _public_actor
+
+    company = {e.element for e in elements() if e.company}
+    assert company and "monitoring.annual" in company and "sanctions.fines" not in company
+    public = []
+    for cell in matrix["cells"]:
+        if cell["element"] not in company or cell["source"] != "automatic" or not cell["quote"]:
+            continue
+        unit = corpus.by_id.get((cell["doc_id"], cell["quote_unit"]))
+        if unit and _public_actor(
+            corpus, _Hit(unit, cell["quote_start"], cell["quote_end"], "cues", 0)
+        ):
+            public.append((cell["doc_id"], cell["element"], cell["quote"][:80]))
+    assert public == []
+    injunction = next(
+        c
+        for c in matrix["cells"]
+        if c["doc_id"] == "eu-csrd-2022-2464" and c["element"] == "sanctions.injunction"
+    )
+    assert "in order to comply" not in (injunction["quote"] or "")
 
 
 @pytest.mark.parametrize(("doc_id", "element", "value", "within"), CELLS)

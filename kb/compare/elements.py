@@ -25,6 +25,9 @@ class Element:
     #: the question in the interface's other languages ({"nl": …})
     questions: dict[str, str]
     duty: bool
+    #: the element asks what a company does (its topic is one of ``company_topics``): a sentence
+    #: whose subject is the Commission or an authority does not answer it
+    company: bool
     required: bool  # "must there be …?": a "may" does not decide it
     fact: str | None
     #: for an element with a number: "lower" or "higher" — which number is the stricter rule
@@ -94,6 +97,11 @@ def elements() -> tuple[Element, ...]:
     from kb.compare.topics import topic_ids
 
     data = json.loads(ELEMENTS_PATH.read_text(encoding="utf-8"))
+    company = set(data.get("company_topics") or ())
+    if company - set(topic_ids()):
+        raise KBError(
+            f"{ELEMENTS_PATH.name}: company_topics: unknown topic(s) {sorted(company - set(topic_ids()))}"
+        )
     out = []
     for raw in data["elements"]:
         name = raw["element"]
@@ -108,6 +116,7 @@ def elements() -> tuple[Element, ...]:
                 question=raw["question"],
                 questions=dict(raw.get("questions") or {}),
                 duty=bool(raw.get("duty")),
+                company=raw["topic"] in company,
                 required=raw.get("duty") == "required",
                 fact=raw.get("fact"),
                 stricter=raw.get("stricter"),

@@ -271,6 +271,12 @@ def _quote(unit: Unit, start: int, end: int, span: tuple[int, int] | None) -> tu
     return text, s + lead, s + lead + len(text)
 
 
+def _public_actor(corpus: Corpus, hit: _Hit) -> bool:
+    """The cue stands in a sentence whose subject is the Commission or an authority."""
+    sentence = _sentence(corpus, hit.unit, hit.start)
+    return sentence is not None and sentence.addressee in ("commission", "authority")
+
+
 def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
     """The cell of one document for one element (without document-level fields)."""
     excluded = _hits(corpus, element, doc_units, "exclude")
@@ -278,6 +284,9 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         hit = excluded[0]
         return _cell(corpus, element, hit, "no", force=corpus.principal_force(hit.unit))
     hits = _hits(corpus, element, doc_units, "cues")
+    if element.company:
+        # what the Commission or a supervisory authority does is not what the company does
+        hits = [h for h in hits if not _public_actor(corpus, h)]
     for hit in hits:
         _score(corpus, element, hit)
     if element.duty:
