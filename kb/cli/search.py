@@ -181,6 +181,20 @@ OFF_TOPIC = (
     "football results champions league",
     "the weather in Paris tomorrow",
     "best pizza near me",
+    # added 2026-12-06 (fifth session) to probe the rule with everyday questions in every
+    # language; a rule tried on them was dropped (README "Honest scores"), so they are not held out
+    "best football team in Europe",
+    "lorem ipsum dolor sit amet",
+    "wie spät ist es",
+    "recette de crêpes",
+    "liefdesbrief aan mijn kat",
+    "how do I bake sourdough bread",
+    "mijn fiets is gestolen",
+    "quel temps fera-t-il demain",
+    "Wer hat die Fußball-WM gewonnen",
+    "hvor er nærmeste bensinstasjon",
+    "the history of the Roman empire",
+    "python list comprehension syntax",
 )
 
 
