@@ -37,24 +37,46 @@ def concepts() -> list[dict]:
 
 
 @cache
-def _term_tokens() -> list[tuple[str, frozenset[str]]]:
+def _term_tokens() -> list[tuple[str, frozenset[str], str, bool]]:
+    """(concept, the term's stems, its language, whether the term may stand inside a compound
+    word of the query: one word of four letters or more in a compounding language)."""
     out = []
     for concept in concepts():
         for language, terms in concept["terms"].items():
             for term in terms:
                 toks = frozenset(tokens(term, language))
                 if toks:
-                    out.append((concept["id"], toks, language))
+                    joinable = language in _COMPOUNDING and len(toks) == 1 and len(term) >= 4
+                    out.append((concept["id"], toks, language, joinable))
     return out
 
 
+#: languages that write a concept and what qualifies it as one word: "Bußgeldobergrenze" (cap of
+#: the fine), "bøtetak", "klachtenregeling", "Risikoanalysepflicht"
+_COMPOUNDING = ("de", "nl", "nb")
+
+
+def _in_compound(stem: str, query_stems: set[str]) -> bool:
+    """``stem`` begins or ends a longer word of the query (by three letters or more)."""
+    return any(
+        len(word) >= len(stem) + 3 and (word.startswith(stem) or word.endswith(stem))
+        for word in query_stems
+    )
+
+
 def matching_concepts(query: str) -> list[str]:
-    """Ids of the concepts whose terms occur in ``query`` (in lexicon order)."""
+    """Ids of the concepts whose terms occur in ``query`` (in lexicon order): every word of a
+    term among the query's words, or — in German, Dutch and Norwegian — a one-word term inside a
+    compound word of the query ("Bußgeld" in "Bußgeldobergrenze")."""
     by_language = {lang: set(tokens(query, lang)) for lang in LANGUAGES}
     by_language.setdefault("nb", set())
     found = []
-    for concept_id, toks, language in _term_tokens():
-        if concept_id not in found and toks <= by_language[language]:
+    for concept_id, toks, language, joinable in _term_tokens():
+        if concept_id in found:
+            continue
+        if toks <= by_language[language] or (
+            joinable and _in_compound(next(iter(toks)), by_language[language])
+        ):
             found.append(concept_id)
     return found
 

@@ -166,6 +166,29 @@ def test_instruments_named(query, named):
     assert instruments_named(query) == named
 
 
+# A concept of the team's lexicon in a query: every word of one of its terms, or — in German,
+# Dutch and Norwegian — a one-word term inside a compound word of the query.
+CONCEPTS = [
+    ("Beschwerdeverfahren nach dem LkSG", "complaints"),
+    ("Bußgeldobergrenze nach der Richtlinie", "sanctions"),
+    ("bøtetak etter åpenhetsloven", "sanctions"),
+    ("Kinderarbeitsverbot in der Lieferkette", "child-forced-labour"),
+    ("klachtenregeling voor werknemers", "complaints"),
+    # a term of three letters stands only as a word of its own ("bot", not "botanikk")
+    ("botanikk og hagebruk", None),
+    # compounds are read in the compounding languages only: not the English "finest"
+    ("the finest hour", None),
+]
+
+
+@pytest.mark.parametrize(("query", "concept"), CONCEPTS)
+def test_matching_concepts_reads_compound_words(query, concept):
+    from indexing.lexicon import matching_concepts
+
+    found = matching_concepts(query)
+    assert (concept in found) if concept else found == [], found
+
+
 @pytest.mark.parametrize(("query", "kinds"), [(q, k) for q, k in ANSWER_KINDS if k])
 def test_a_query_asking_for_a_number_gets_a_provision_stating_one(searcher, query, kinds):
     from indexing.lexicon import answer_kinds
