@@ -12,12 +12,14 @@ How a cell is decided (automatic, explainable):
 
 1. **Hits**: a cue of the element (team-written multilingual vocabulary) found in the *own* words
    of a unit — the innermost provision that holds it, so the cell cites the paragraph or point.
-   Recitals and deleted provisions are never hits.
+   Recitals and deleted provisions are never hits; nor, for an element about what a company
+   does (``Element.company``), a cue in a sentence whose subject is the Commission or an authority.
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
    long compound), when the sentence is operative (for an element about a duty) and when a cue
    is in the article's heading; less in definitions, final provisions and where it only points
-   elsewhere ("in accordance with Article 12", "(§ 6 Absatz 2)"), and more for each other hit in
+   elsewhere ("in accordance with Article 12", "(§ 6 Absatz 2)"), in an article amending another
+   act unless the document is mostly such articles (the CSRD), and more for each other hit in
    the same article (an article that matches in several provisions is about the element). At
    equal score the element's first cue wins, then the earlier provision. An element with ``duty``
    needs an operative sentence; one that asks whether something *must* be done
