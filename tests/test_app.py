@@ -198,6 +198,11 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     heat_keys = [b.key for b in at.button if b.key and b.key.startswith("heat-grievance")]
     assert len(heat_keys) == count > 1, count
     assert len(at.get("download_button")) == 6  # matrix (3) and comparison (3) exports
+    # the instruments' cards stand at most four in a row, however many instruments are compared
+    from kb.explore.pages.compare import CARDS_PER_ROW
+
+    assert len(matrix.columns) - 1 > CARDS_PER_ROW
+    assert min(c.weight for c in at.columns) >= 1 / CARDS_PER_ROW - 1e-9
 
 
 def test_the_matrix_lists_what_the_policy_advice_says_on_the_topic(monkeypatch, indexed_data):

@@ -30,6 +30,10 @@ from kb.store import data_version
 ss = st.session_state
 
 
+#: instrument cards per row under each topic (the topic cells, one card per instrument)
+CARDS_PER_ROW = 4
+
+
 def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
     from kb.compare.topics import topic_ids
 
@@ -244,9 +248,13 @@ def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: 
             T("col.facts"): st.column_config.TextColumn(width="large"),
         },
     )
-    for col, doc_id in zip(st.columns(len(docs)), docs, strict=True):
-        with col:
-            render_cell(corpus, topic, doc_id)
+    # at most four cards side by side: with seven instruments in one row, headings and
+    # citations broke one word (or half a word) per line
+    for start in range(0, len(docs), CARDS_PER_ROW):
+        row = docs[start : start + CARDS_PER_ROW]
+        for col, doc_id in zip(st.columns(CARDS_PER_ROW), row, strict=False):
+            with col:
+                render_cell(corpus, topic, doc_id)
 
 
 def render_cell(
