@@ -133,6 +133,9 @@ ANSWER_KINDS = [
     ("innen hvilken frist må virksomheten svare på et informasjonskrav", {"period", "date"}),
     ("wie lange muss die Dokumentation aufbewahrt werden", {"period", "date"}),
     ("hoe hoog kan de boete zijn onder de Duitse wet", {"fine-max", "fine-percent", "amount"}),
+    # "which fine" asks for the fine (the definitions of § 2 had come first, for "riskeert")
+    ("welke boete riskeert een Duits bedrijf", {"fine-max", "fine-percent", "amount"}),
+    ("quelle amende pour une entreprise allemande", {"fine-max", "fine-percent", "amount"}),
     ("binnen welke termijn moet een Noors bedrijf antwoorden op een informatieverzoek", {"period"}),
     ("à partir de combien de salariés la loi allemande s'applique-t-elle", {"employees"}),
     ("Anwendungsbereich: Schwellenwert Arbeitnehmer", {"employees"}),
