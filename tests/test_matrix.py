@@ -384,6 +384,8 @@ CELLS = [
     ("eu-csrd-2022-2464", "value-chain.direct", "yes", "art-1"),
     # the report that is published on the website (§ 10(2)), not the one filed with the Bundesamt
     ("de-lksg-2021", "reporting.public", "yes", "sec-10.par-2"),
+    # the company's own grievance mechanism, not the criteria for State-based ones (Principle 31)
+    ("un-ungps-2011", "grievance.required", "yes", "principle-29"),
 ]
 
 
@@ -459,10 +461,13 @@ def test_a_cue_starts_a_word(matrix):
     assert cell["value"] == "no" and not cell["citations"]
 
 
-def test_what_the_commission_or_an_authority_does_answers_no_company_element(matrix, corpus):
+def test_what_the_commission_an_authority_or_a_state_does_answers_no_company_element(
+    matrix, corpus
+):
     """A sentence whose subject is the Commission ("The Commission shall, at least once a year,
-    consult …") is no annual monitoring by the company; "in order to comply" is no order to
-    comply (CSRD Art. 1(8))."""
+    consult …") is no annual monitoring by the company, nor one whose subject is a State (the
+    UNGPs' Principle 31 on State-based mechanisms) the company's grievance mechanism; "in order
+    to comply" is no order to comply (CSRD Art. 1(8))."""
     from kb.compare.matrix import _Hit, _public_actor
 
     company = {e.element for e in elements() if e.company}

@@ -26,7 +26,7 @@ class Element:
     questions: dict[str, str]
     duty: bool
     #: the element asks what a company does (its topic is one of ``company_topics``): a sentence
-    #: whose subject is the Commission or an authority does not answer it
+    #: whose subject is the Commission, an authority or a State does not answer it
     company: bool
     required: bool  # "must there be …?": a "may" does not decide it
     fact: str | None

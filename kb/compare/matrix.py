@@ -13,7 +13,8 @@ How a cell is decided (automatic, explainable):
 1. **Hits**: a cue of the element (team-written multilingual vocabulary) found in the *own* words
    of a unit — the innermost provision that holds it, so the cell cites the paragraph or point.
    Recitals and deleted provisions are never hits; nor, for an element about what a company
-   does (``Element.company``), a cue in a sentence whose subject is the Commission or an authority.
+   does (``Element.company``), a cue in a sentence whose subject is the Commission, an authority
+   or a State (the UNGPs' first pillar).
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
    long compound), when the sentence is operative (for an element about a duty) and when a cue
@@ -274,9 +275,9 @@ def _quote(unit: Unit, start: int, end: int, span: tuple[int, int] | None) -> tu
 
 
 def _public_actor(corpus: Corpus, hit: _Hit) -> bool:
-    """The cue stands in a sentence whose subject is the Commission or an authority."""
+    """The cue stands in a sentence whose subject is the Commission, an authority or a State."""
     sentence = _sentence(corpus, hit.unit, hit.start)
-    return sentence is not None and sentence.addressee in ("commission", "authority")
+    return sentence is not None and sentence.addressee in ("commission", "authority", "state")
 
 
 def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
@@ -287,7 +288,7 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         return _cell(corpus, element, hit, "no", force=corpus.principal_force(hit.unit))
     hits = _hits(corpus, element, doc_units, "cues")
     if element.company:
-        # what the Commission or a supervisory authority does is not what the company does
+        # what the Commission, a supervisory authority or a State does is not what the company does
         hits = [h for h in hits if not _public_actor(corpus, h)]
     for hit in hits:
         _score(corpus, element, hit)
