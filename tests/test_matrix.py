@@ -449,6 +449,19 @@ def test_a_bad_bound_names_the_element(bound):
         _bound("monitoring.annual", bound)
 
 
+def test_an_unknown_company_topic_is_named(tmp_path, monkeypatch):
+    import kb.compare.elements as taxonomy
+    from kb.errors import KBError
+
+    data = json.loads(taxonomy.ELEMENTS_PATH.read_text(encoding="utf-8"))
+    data["company_topics"] = [*data["company_topics"], "widget-care"]
+    path = tmp_path / "elements.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(taxonomy, "ELEMENTS_PATH", path)
+    with pytest.raises(KBError, match=r"company_topics: unknown topic\(s\) \['widget-care'\]"):
+        taxonomy.elements.__wrapped__()
+
+
 def test_a_cue_starts_a_word(matrix):
     """A cue of terminating a business relationship ("terminat\\w*") is not found inside
     "indeterminate period": the CSRD's delegated-act clause (Art. 3(29)(a)) says nothing about
