@@ -125,7 +125,7 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
             hide_index=True,
             key=f"mx-table-{topic}",
             column_config={
-                T("matrix.element"): st.column_config.TextColumn(pinned=True, width="medium")
+                T("matrix.element"): st.column_config.TextColumn(pinned=True, width="large")
             },
         )
         advice = kx.topic_advice(matrix["advice"], topic)
