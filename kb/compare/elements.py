@@ -98,10 +98,9 @@ def elements() -> tuple[Element, ...]:
 
     data = json.loads(ELEMENTS_PATH.read_text(encoding="utf-8"))
     company = set(data.get("company_topics") or ())
-    if company - set(topic_ids()):
-        raise KBError(
-            f"{ELEMENTS_PATH.name}: company_topics: unknown topic(s) {sorted(company - set(topic_ids()))}"
-        )
+    unknown = sorted(company - set(topic_ids()))
+    if unknown:
+        raise KBError(f"{ELEMENTS_PATH.name}: company_topics: unknown topic(s) {unknown}")
     out = []
     for raw in data["elements"]:
         name = raw["element"]
