@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kb.compare.versions import act_of
 from kb.explore.ui_text import title_label
 from kb.models import DocRecord
 
@@ -27,24 +28,11 @@ SYMBOLS = {"yes": "✓", "conditional": "~", "no": "✗"}
 _RANK = {"no": 0, "conditional": 1, "yes": 2}
 
 
-def root(records: dict[str, DocRecord], doc_id: str) -> str:
-    """The act a document is a version or language of (following consolidates/translation_of)."""
-    seen = set()
-    while doc_id in records and doc_id not in seen:
-        seen.add(doc_id)
-        record = records[doc_id]
-        parent = record.consolidates or record.translation_of
-        if not parent or parent not in records:
-            return doc_id
-        doc_id = parent
-    return doc_id
-
-
 def families(records: dict[str, DocRecord], columns: list[str]) -> dict[str, list[str]]:
     """``{root doc_id: [column doc_ids of that act]}`` in manifest order."""
     out: dict[str, list[str]] = {}
     for doc_id in columns:
-        out.setdefault(root(records, doc_id), []).append(doc_id)
+        out.setdefault(act_of(records, doc_id), []).append(doc_id)
     return out
 
 
@@ -55,7 +43,7 @@ def default_version(
     language, else the first member."""
     today = today or dt.date.today().isoformat()
     language = records[members[0]].language if members else None
-    act = root(records, members[0]) if members else None
+    act = act_of(records, members[0]) if members else None
     if act in records:
         language = records[act].language
     dated = [
@@ -75,7 +63,7 @@ def missing_families(records: dict[str, DocRecord], present_roots: set[str]) -> 
     for doc_id, record in records.items():
         if record.files or record.instrument_type == "policy-advice" or record.amends:
             continue
-        act = root(records, doc_id)
+        act = act_of(records, doc_id)
         if act not in present_roots and act not in out:
             out.append(act)
     return out
