@@ -24,7 +24,7 @@ from kb.errors import StoreError
 
 DEFAULT_MODEL = "e5"
 #: a second model whose ranking is fused with the main one's (``indexing.index.build_index``):
-#: USE beside e5 raised tuning-half success@1 0.507 → 0.556 (README, "Search")
+#: USE beside e5 raised tuning-half success@1 0.507 → 0.556 (docs/MEASURED.md, "Search")
 COMPANIONS = {"e5": "use"}
 
 

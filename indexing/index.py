@@ -35,9 +35,9 @@ from kb.store import DataDir, corpus_hash, read_units
 
 FORMAT_VERSION = 2  # 2: paragraph/point rows (``Chunk.part``)
 #: characters of each chunk that are embedded (heading + opening words). The dense model's cost
-#: grows with input length; BM25 sees the whole chunk. Measured trade-off: README, "Search".
+#: grows with input length; BM25 sees the whole chunk. Measured trade-off: docs/MEASURED.md.
 EMBED_CHARS = 600
-#: exact inner-product search; "hnsw" becomes worth it past ~10^6 chunks (see README)
+#: exact inner-product search; "hnsw" becomes worth it past ~10^6 chunks (docs/MEASURED.md, "Search speed")
 FAISS_KINDS = ("flat", "hnsw")
 
 

@@ -12,7 +12,7 @@ Fitted by ``python -m kb eval --fit-reranker`` on the **tuning half** of the dev
 relevance, class-balanced, L2-regularised, plain NumPy gradient descent) and stored with the
 embedder it was fitted for in ``indexing/reranker.json``; the command reports the test half with
 and without it. ``RankingSettings.rerank`` switches it on; it is only kept on when it beats the
-hand weights on the test half (README, "Search").
+hand weights on the test half (docs/MEASURED.md, "learned reranker").
 """
 
 from __future__ import annotations

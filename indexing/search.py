@@ -41,7 +41,7 @@ class RankingSettings:
     """How hybrid search ranks: one object, injected into ``Searcher`` (``settings=``), so an
     evaluation can sweep any value without patching a module (``benchmarks/sweep_ranking.py``,
     ``kb eval --setting``). The defaults were chosen on the tuning half of the dev sets
-    (``indexing/devset*.jsonl``, split by ``kb.split``); README "Search" reports the test half."""
+    (``indexing/devset*.jsonl``, split by ``kb.split``); README "Measured" reports the test half."""
 
     #: candidates taken from each ranker before fusion
     candidates: int = 200

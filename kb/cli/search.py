@@ -182,7 +182,7 @@ OFF_TOPIC = (
     "the weather in Paris tomorrow",
     "best pizza near me",
     # added 2026-12-06 (fifth session) to probe the rule with everyday questions in every
-    # language; a rule tried on them was dropped (README "Honest scores"), so they are not held out
+    # language; a rule tried on them was dropped (docs/MEASURED.md, "Honest scores"), so they are not held out
     "best football team in Europe",
     "lorem ipsum dolor sit amet",
     "wie spät ist es",
