@@ -18,7 +18,7 @@ How a cell is decided (automatic, explainable):
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
    long compound), when the sentence is operative (for an element about a duty) and when a cue
-   is in the article's heading; less in definitions, final provisions and where it only points
+   is in the article's heading; less in definitions, a principle's commentary, final provisions and where it only points
    elsewhere ("in accordance with Article 12", "(§ 6 Absatz 2)"), in an article amending another
    act unless the document is mostly such articles (the CSRD), and more for each other hit in
    the same article (an article that matches in several provisions is about the element). At
@@ -72,6 +72,10 @@ _QUOTE_MAX = 300
 #: score added to a cue hit per other hit in its article (at most 1). Tuning half, citation:
 #: 0 0.850, 0.1 0.850, 0.25 0.867, 0.5 0.867 (value 0.913 throughout)
 _SIBLING_HIT = 0.25
+#: a soft-law principle's commentary explains the principle, as a recital explains an article:
+#: its hits count this much less. Tuning half, value / citation for 0 / 1 / 1.5 / 2 / 3: 0.939 /
+#: 0.872, 0.939 / 0.879, 0.943 / 0.893, 0.939 / 0.892, 0.939 / 0.885
+_COMMENTARY = 1.5
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
     r"\breview\b|transposition|entry into force|repeal|réexamen|"
@@ -240,6 +244,8 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
     if DEFINITIONS_HEADING.search(article.heading):
         hit.score -= 1.5
+    if hit.unit.kind == "commentary":
+        hit.score -= _COMMENTARY
     if _FINAL_HEADING.search(article.heading) or (
         _AMENDING_HEADING.search(article.heading) and not corpus.mostly_amends(article.doc_id)
     ):
