@@ -386,6 +386,11 @@ CELLS = [
     ("de-lksg-2021", "reporting.public", "yes", "sec-10.par-2"),
     # the company's own grievance mechanism, not the criteria for State-based ones (Principle 31)
     ("un-ungps-2011", "grievance.required", "yes", "principle-29"),
+    # a principle is cited before its commentary (Principle 18(b) "meaningful consultation", not
+    # the commentary to Principle 21); what only a commentary says still counts (Principle 13's
+    # "business relationships … entities in its value chain")
+    ("un-ungps-2011", "stakeholder-engagement.consultation", "yes", "principle-18"),
+    ("un-ungps-2011", "value-chain.direct", "yes", "principle-13.commentary"),
 ]
 
 

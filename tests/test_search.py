@@ -279,6 +279,38 @@ def test_a_result_shows_the_version_in_force(searcher, date):
     assert not any(d in in_force and searcher.records[d].language == "en" for d in hit.also_in)
 
 
+def test_a_question_naming_a_foreign_law_reaches_its_paragraph(searcher, indexed_data):
+    """A question about an instrument in another language: the rankings within the instrument
+    the query names (``RankingSettings.named_rankings``) rank its paragraphs against each
+    other, which the whole corpus's first candidates do not (the issue's own example, and a
+    Norwegian question whose answer, a point of CSDDD Art. 3(1), is first only with them)."""
+    import dataclasses
+
+    from indexing.search import DEFAULT_RANKING
+
+    office = "which German federal office supervises compliance with supply chain due diligence"
+    first = [(h.doc_id, h.unit_id) for h in searcher.search(office, k=3)]
+    assert any(d == "de-lksg-2021" and is_within(u, "sec-19") for d, u in first), first
+
+    severe = "hva regnes som en alvorlig negativ påvirkning i EUs aktsomhetsdirektiv?"
+    top = searcher.search(severe, k=1)[0]
+    assert top.unit_id == "art-3.par-1.pt-l" and act_of(searcher.records, top.doc_id) == (
+        "eu-csddd-2024-1760"
+    ), (top.doc_id, top.unit_id)
+    off = Searcher(indexed_data, settings=dataclasses.replace(DEFAULT_RANKING, named_rankings=0))
+    assert off.search(severe, k=1)[0].unit_id != "art-3.par-1.pt-l"
+
+
+def test_rankings_within_named_instruments_keep_to_the_filters(searcher):
+    rows = searcher._doc_rows
+    lksg, other = rows["de-lksg-2021"][:5], rows["eu-csddd-2024-1760"][:5]
+    allowed = np.array(sorted(lksg + other), dtype=np.int64)
+    assert searcher._named_rows(["de-lksg-2021"], allowed).tolist() == sorted(lksg)
+    assert searcher._named_rows(["de-lksg-2021"], None).tolist() == sorted(rows["de-lksg-2021"])
+    assert searcher._named_rows([], None) is None
+    assert searcher._named_rows(["uk-*"], np.array(lksg, dtype=np.int64)) is None
+
+
 def test_a_query_near_an_elements_question_boosts_what_the_matrix_cites(searcher):
     """``_answering``: the provisions the matrix cites for the nearest comparison element
     (here "Is there a turnover-based fine cap? (…)") — those search counts ``element_boost``."""

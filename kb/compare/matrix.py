@@ -73,8 +73,12 @@ _QUOTE_MAX = 300
 #: 0 0.850, 0.1 0.850, 0.25 0.867, 0.5 0.867 (value 0.913 throughout)
 _SIBLING_HIT = 0.25
 #: a soft-law principle's commentary explains the principle, as a recital explains an article:
-#: its hits count this much less. Tuning half, value / citation for 0 / 1 / 1.5 / 2 / 3: 0.939 /
-#: 0.872, 0.939 / 0.879, 0.943 / 0.893, 0.939 / 0.892, 0.939 / 0.885
+#: among the hits that decide a cell, its hits count this much less, so the principle is cited
+#: when both match; a cell only the commentary answers keeps it. Tuning half, citation for 0 / 1
+#: / 1.5 / 2 / 3: 0.872 / 0.879 / 0.887 / 0.887 / 0.887 (value 0.939 throughout). Subtracted
+#: before the 2.0 floor instead, it also silenced cells (value 0.943, citation 0.893 on the
+#: tuning half), among them the UNGPs' "direct business partners", which their commentary to
+#: Principle 13 answers
 _COMMENTARY = 1.5
 #: final and transitional provisions mention everything in passing (review, transposition dates)
 _FINAL_HEADING = re.compile(
@@ -244,8 +248,6 @@ def _score(corpus: Corpus, element: Element, hit: _Hit) -> None:
     article = corpus.by_id.get((hit.unit.doc_id, top_level(hit.unit.unit_id)), hit.unit)
     if DEFINITIONS_HEADING.search(article.heading):
         hit.score -= 1.5
-    if hit.unit.kind == "commentary":
-        hit.score -= _COMMENTARY
     if _FINAL_HEADING.search(article.heading) or (
         _AMENDING_HEADING.search(article.heading) and not corpus.mostly_amends(article.doc_id)
     ):
@@ -303,6 +305,9 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         # ("the statement may include … its policies") does not make it required
         hits = [h for h in hits if h.force in (DUTY if element.required else OPERATIVE)]
     hits = [h for h in hits if h.score >= 2.0 or h.rank == 0 or _phrase(h)]
+    for h in hits:
+        if h.unit.kind == "commentary":
+            h.score -= _COMMENTARY  # after the floor: it orders, it does not silence
     if not hits:
         return {
             "value": "no",
