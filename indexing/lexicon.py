@@ -9,7 +9,7 @@ relative aux plaintes" and "Beschwerdeverfahren".
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kb.lang import LANGUAGES, tokens
@@ -68,6 +68,11 @@ def matching_concepts(query: str) -> list[str]:
     """Ids of the concepts whose terms occur in ``query`` (in lexicon order): every word of a
     term among the query's words, or — in German, Dutch and Norwegian — a one-word term inside a
     compound word of the query ("Bußgeld" in "Bußgeldobergrenze")."""
+    return list(_matching_concepts(query))
+
+
+@lru_cache(maxsize=256)  # one search asks several times
+def _matching_concepts(query: str) -> tuple[str, ...]:
     by_language = {lang: set(tokens(query, lang)) for lang in LANGUAGES}
     by_language.setdefault("nb", set())
     found = []
@@ -78,7 +83,7 @@ def matching_concepts(query: str) -> list[str]:
             joinable and _in_compound(next(iter(toks)), by_language[language])
         ):
             found.append(concept_id)
-    return found
+    return tuple(found)
 
 
 def expand(query: str) -> list[tuple[str, str]]:
@@ -100,6 +105,7 @@ def instruments_named(query: str) -> list[str]:
     return [doc_id for doc_id, aliases in _instruments() if _says(folded, aliases)]
 
 
+@lru_cache(maxsize=256)  # one search asks once per provision it cites
 def answer_kinds(query: str) -> frozenset[str]:
     """The kinds of key fact (``kb.compare.facts``) that would answer ``query``, from the
     lexicon's ``answers`` table: "how long …", "binnen welke termijn", "wie hoch …", "seuils" ask

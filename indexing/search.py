@@ -263,6 +263,20 @@ class Searcher:
             self._doc_rows.setdefault(chunk.doc_id, []).append(i)
         self._passage_of = _passages_of_parts(self.index.chunks)
         self._act = {doc_id: act_of(self.records, doc_id) for doc_id in self._doc_rows}
+        self._top = [top_level(chunk.unit_id) for chunk in self.index.chunks]  # by row
+        #: a document's weight when the query does not name it (``_prior``)
+        self._doc_weight: dict[str, float] = {}
+        for doc_id in self._doc_rows:
+            record = self.records.get(doc_id)
+            self._doc_weight[doc_id] = (
+                1.0
+                if record is None
+                else settings.not_law_weight
+                if record.instrument_type == "policy-advice" or record.adopted_as
+                else settings.amending_weight
+                if record.amends
+                else 1.0
+            )
         self._in_force: dict[str, set[str]] = {}
         self._provision_rows: dict[tuple[str, str], list[int]] = {}  # (doc, top unit) → rows
         for i, chunk in enumerate(self.index.chunks):
@@ -450,25 +464,23 @@ class Searcher:
         out = []
         asks_recitals = bool(set(words(query)) & set(self.settings.recital_words))
         kinds = answer_kinds(query) if self.settings.answer_boost != 1.0 else frozenset()
+        # each document's weight for this query: named, not law, amending, or 1
+        weight = {
+            doc_id: self.settings.named_boost
+            if any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
+            else self._doc_weight[doc_id]
+            for doc_id in self._doc_rows
+        }
+        chunks, tops = self.index.chunks, self._top
         for row, score in fused:
-            chunk = self.index.chunks[row]
+            chunk = chunks[row]
             if kinds and kinds & self._fact_kinds(row):
                 score *= self.settings.answer_boost
-            if answering and (chunk.doc_id, top_level(chunk.unit_id)) in answering:
+            if answering and (chunk.doc_id, tops[row]) in answering:
                 score *= self.settings.element_boost
-            if chunk.unit_id.startswith("rec-") and not asks_recitals:
+            if not asks_recitals and tops[row].startswith("rec-"):
                 score *= self.settings.recital_weight
-            if any(fnmatch.fnmatchcase(chunk.doc_id, pattern) for pattern in named):
-                score *= self.settings.named_boost
-            else:
-                record = self.records.get(chunk.doc_id)
-                if record is not None and (
-                    record.instrument_type == "policy-advice" or record.adopted_as
-                ):
-                    score *= self.settings.not_law_weight
-                elif record is not None and record.amends:
-                    score *= self.settings.amending_weight
-            out.append((row, score))
+            out.append((row, score * weight[chunk.doc_id]))
         return sorted(out, key=lambda item: -item[1])
 
     def _collapse(self, ranking: list[tuple[int, float]]) -> list[tuple[tuple, float]]:
@@ -486,8 +498,7 @@ class Searcher:
     def _key_of(self, row: int) -> tuple[str, str]:
         """The provision a row belongs to: its act (any version, any language) and top-level
         unit."""
-        chunk = self.index.chunks[row]
-        return (self._act[chunk.doc_id], top_level(chunk.unit_id))
+        return (self._act[self.index.chunks[row].doc_id], self._top[row])
 
     def _shown_doc(self, group: _Group, date: str | None) -> str:
         """The version a grouped hit shows: among the versions that matched, the one in force
