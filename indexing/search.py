@@ -416,15 +416,19 @@ class Searcher:
         ``settings.named_rankings`` is off)."""
         if not named or self.settings.named_rankings <= 0:
             return None
-        rows = [
-            i
-            for doc_id, doc_rows in self._doc_rows.items()
-            if any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
-            for i in doc_rows
-        ]
+        rows = [i for doc_id in self._named_docs(named) for i in self._doc_rows[doc_id]]
         if allowed is not None:
             rows = sorted(set(rows) & set(allowed.tolist()))
         return np.array(sorted(rows), dtype=np.int64) if rows else None
+
+    def _named_docs(self, named: list[str]) -> frozenset[str]:
+        """The indexed documents of the instruments the query names (``named``: doc_id patterns,
+        ``indexing.lexicon.instruments_named``)."""
+        return frozenset(
+            doc_id
+            for doc_id in self._doc_rows
+            if any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
+        )
 
     def _answering(self, query: str) -> frozenset[tuple[str, str]]:
         """The provisions (document, top-level unit) that the obligation matrix cites for the
@@ -465,12 +469,9 @@ class Searcher:
         asks_recitals = bool(set(words(query)) & set(self.settings.recital_words))
         kinds = answer_kinds(query) if self.settings.answer_boost != 1.0 else frozenset()
         # each document's weight for this query: named, not law, amending, or 1
-        weight = {
-            doc_id: self.settings.named_boost
-            if any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named)
-            else self._doc_weight[doc_id]
-            for doc_id in self._doc_rows
-        }
+        weight = self._doc_weight | dict.fromkeys(
+            self._named_docs(named), self.settings.named_boost
+        )
         chunks, tops = self.index.chunks, self._top
         for row, score in fused:
             chunk = chunks[row]
@@ -553,6 +554,7 @@ class Searcher:
         (``settings.siblings``)."""
         ranked = self._ranked(query, fusion)
         named, date = fusion.named, fusion.date
+        named_docs = self._named_docs(named)
         per_doc: dict[str, int] = {}
         first, rest = [], []
         for group in ranked:
@@ -562,7 +564,7 @@ class Searcher:
             # a query that names one instrument asks about it (no cap); one that names several
             # compares them, and each gets its turn
             cap = self.settings.per_doc
-            if any(fnmatch.fnmatchcase(doc_id, pattern) for pattern in named):
+            if doc_id in named_docs:
                 cap = len(ranked) if len(named) == 1 else self.settings.per_named_doc
             (first if per_doc[act] <= cap else rest).append(group)
         highlight = _highlighter(query)
@@ -606,6 +608,7 @@ class Searcher:
         if not groups:
             return np.zeros((0, len(FEATURES)))
         rows = [g.best for g in groups]
+        named_docs = self._named_docs(named)
 
         def scores(i: int) -> np.ndarray:
             scorer = (
@@ -630,7 +633,7 @@ class Searcher:
                     dense[i],
                     bm25[i] / (bm25.max() or 1.0),
                     lexicon[i] / (lexicon.max() or 1.0),
-                    float(any(fnmatch.fnmatchcase(chunk.doc_id, p) for p in named)),
+                    float(chunk.doc_id in named_docs),
                     float(self.records[chunk.doc_id].language == language),
                     float(chunk.unit_id.startswith("rec-")),
                     heading_overlap(query_words, set(words(chunk.heading))),

@@ -18,10 +18,11 @@ How a cell is decided (automatic, explainable):
 2. **Score**: a hit counts more when the unit's article addresses the element's topic
    (``kb.compare.topics``), when the cue is the element's most specific one (or a phrase, or a
    long compound), when the sentence is operative (for an element about a duty) and when a cue
-   is in the article's heading; less in definitions, a principle's commentary, final provisions and where it only points
+   is in the article's heading; less in definitions, final provisions and where it only points
    elsewhere ("in accordance with Article 12", "(§ 6 Absatz 2)"), in an article amending another
    act unless the document is mostly such articles (the CSRD), and more for each other hit in
-   the same article (an article that matches in several provisions is about the element). At
+   the same article (an article that matches in several provisions is about the element); a
+   principle's commentary is cited only when its principle does not answer (``_COMMENTARY``). At
    equal score the element's first cue wins, then the earlier provision. An element with ``duty``
    needs an operative sentence; one that asks whether something *must* be done
    (``"duty": "required"``) a duty or a recommendation, not a "may".
