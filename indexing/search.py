@@ -323,7 +323,8 @@ class Searcher:
         filters.validate(self.records)
         allowed = self._allowed_rows(filters)
         named = instruments_named(query)
-        within = self._named_rows(named, allowed)
+        named_docs = self._named_docs(named)
+        within = self._named_rows(named_docs, allowed)
         rankings: list[list[tuple[int, float]]] = []
         weights: list[float] = []
         first: dict[str, list[tuple[int, float]]] = {}  # each kind's first ranking (ranks shown)
@@ -346,7 +347,7 @@ class Searcher:
         dense, bm25 = first.get("dense", []), first.get("bm25", [])
         answering = self._answering(query) if mode == "hybrid" else frozenset()
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
-        fused = self._prior(query, fused, named, answering)
+        fused = self._prior(query, fused, named_docs, answering)
         rows: dict[tuple, int] = {}  # each provision's best row
         for row, _ in fused:
             rows.setdefault(self._key_of(row), row)
@@ -357,10 +358,12 @@ class Searcher:
             collapsed = [self._collapse(ranking) for ranking in rankings]
             fused_keys = reciprocal_rank_fusion(collapsed, k=self.settings.rrf_k, weights=weights)
             order = self._prior(
-                query, [(rows[key], score) for key, score in fused_keys], named, answering
+                query, [(rows[key], score) for key, score in fused_keys], named_docs, answering
             )
         date = filters.as_at or dt.date.today().isoformat()
-        return query, _Fusion(fused, order, named, _ranks(dense), _ranks(bm25), date, dict(dense))
+        return query, _Fusion(
+            fused, order, named, named_docs, _ranks(dense), _ranks(bm25), date, dict(dense)
+        )
 
     def assess(self, query: str, hits: list[Hit]) -> bool:
         """``no_good_match``: no content word once markup is stripped, or — for a query that
@@ -411,15 +414,16 @@ class Searcher:
             raise QueryError("no document matches these filters")
         return np.array(sorted(rows), dtype=np.int64)
 
-    def _named_rows(self, named: list[str], allowed: np.ndarray | None) -> np.ndarray | None:
-        """The allowed rows of the instruments the query names (``None``: it names none, or
+    def _named_rows(
+        self, named_docs: frozenset[str], allowed: np.ndarray | None
+    ) -> np.ndarray | None:
+        """The allowed rows of the documents the query names (``None``: it names none, or
         ``settings.named_rankings`` is off)."""
-        if not named or self.settings.named_rankings <= 0:
+        if not named_docs or self.settings.named_rankings <= 0:
             return None
-        rows = [i for doc_id in self._named_docs(named) for i in self._doc_rows[doc_id]]
-        if allowed is not None:
-            rows = sorted(set(rows) & set(allowed.tolist()))
-        return np.array(sorted(rows), dtype=np.int64) if rows else None
+        rows = np.array([i for d in named_docs for i in self._doc_rows[d]], dtype=np.int64)
+        rows = np.sort(rows) if allowed is None else np.intersect1d(rows, allowed)
+        return rows if rows.size else None
 
     def _named_docs(self, named: list[str]) -> frozenset[str]:
         """The indexed documents of the instruments the query names (``named``: doc_id patterns,
@@ -456,7 +460,7 @@ class Searcher:
         self,
         query: str,
         fused: list,
-        named: list[str],
+        named_docs: frozenset[str],
         answering: frozenset[tuple[str, str]] = frozenset(),
     ) -> list[tuple[int, float]]:
         """Re-weight fused scores: recitals (explanations, not rules) count
@@ -469,9 +473,7 @@ class Searcher:
         asks_recitals = bool(set(words(query)) & set(self.settings.recital_words))
         kinds = answer_kinds(query) if self.settings.answer_boost != 1.0 else frozenset()
         # each document's weight for this query: named, not law, amending, or 1
-        weight = self._doc_weight | dict.fromkeys(
-            self._named_docs(named), self.settings.named_boost
-        )
+        weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
         chunks, tops = self.index.chunks, self._top
         for row, score in fused:
             chunk = chunks[row]
@@ -553,8 +555,7 @@ class Searcher:
         ``settings.per_named_doc`` each); then the first result's next parts
         (``settings.siblings``)."""
         ranked = self._ranked(query, fusion)
-        named, date = fusion.named, fusion.date
-        named_docs = self._named_docs(named)
+        named, named_docs, date = fusion.named, fusion.named_docs, fusion.date
         per_doc: dict[str, int] = {}
         first, rest = [], []
         for group in ranked:
@@ -777,6 +778,8 @@ class _Fusion:
     fused: list[tuple[int, float]]
     order: list[tuple[int, float]] | None
     named: list[str]
+    #: the indexed documents of those instruments (``Searcher._named_docs``)
+    named_docs: frozenset[str]
     dense: dict[int, int]
     bm25: dict[int, int]
     date: str

@@ -305,10 +305,13 @@ def test_rankings_within_named_instruments_keep_to_the_filters(searcher):
     rows = searcher._doc_rows
     lksg, other = rows["de-lksg-2021"][:5], rows["eu-csddd-2024-1760"][:5]
     allowed = np.array(sorted(lksg + other), dtype=np.int64)
-    assert searcher._named_rows(["de-lksg-2021"], allowed).tolist() == sorted(lksg)
-    assert searcher._named_rows(["de-lksg-2021"], None).tolist() == sorted(rows["de-lksg-2021"])
-    assert searcher._named_rows([], None) is None
-    assert searcher._named_rows(["uk-*"], np.array(lksg, dtype=np.int64)) is None
+    named = searcher._named_docs(["de-lksg-2021"])
+    assert named == {"de-lksg-2021"}
+    assert searcher._named_rows(named, allowed).tolist() == sorted(lksg)
+    assert searcher._named_rows(named, None).tolist() == sorted(rows["de-lksg-2021"])
+    assert searcher._named_rows(frozenset(), None) is None
+    uk = searcher._named_docs(["uk-*"])
+    assert uk and searcher._named_rows(uk, np.array(lksg, dtype=np.int64)) is None
 
 
 def test_a_query_near_an_elements_question_boosts_what_the_matrix_cites(searcher):
