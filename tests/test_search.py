@@ -320,6 +320,25 @@ def test_a_query_near_an_elements_question_boosts_what_the_matrix_cites(searcher
     answering = searcher._answering("what is the maximum fine as a percentage of turnover?")
     assert ("eu-csddd-2024-1760", "art-27") in answering
     assert all(top_level(unit) == unit for _, unit in answering)
+    # each mapped to the unit the matrix cites, inside that provision
+    assert all(top_level(cited) == unit for (_, unit), cited in answering.items())
+
+
+def test_a_provision_the_matrix_cites_is_cited_at_the_matrix_paragraph(searcher):
+    """``pinpoint_matrix``: a hit on a provision the matrix cites for the element the query asks
+    about cites the paragraph/point the matrix cites (it read the parts for the element's
+    cues), not the one the dense model prefers."""
+    query = "what is the maximum fine as a percentage of turnover?"
+    answering = searcher._answering(query)
+    hits = searcher.search(query, k=10)
+    pinned = [
+        h for h in hits if h.sibling_of is None and (h.doc_id, top_level(h.unit_id)) in answering
+    ]
+    assert pinned, "no hit on a provision the matrix cites"
+    for hit in pinned:
+        cited = answering[(hit.doc_id, top_level(hit.unit_id))]
+        if cited != top_level(cited):  # the matrix cites a part
+            assert hit.unit_id == cited, (hit.doc_id, hit.unit_id, cited)
 
 
 def test_without_a_matrix_cache_search_does_not_boost(indexed_data, tmp_path):

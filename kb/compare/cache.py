@@ -201,11 +201,12 @@ def precompute(base: Path, progress=None) -> None:
     load_matrix(base, progress=progress, units=units)
 
 
-def cited_by_element(base: Path) -> list[tuple[str, frozenset[tuple[str, str]]]]:
+def cited_by_element(base: Path) -> list[tuple[str, dict[tuple[str, str], str]]]:
     """Each element's question with the provisions (document, top-level unit) that its ``yes``
-    and ``conditional`` cells cite first — what search boosts for a query near that question.
-    Read from the matrix cache that ``kb build`` writes; empty when there is none (search does
-    not compute the matrix)."""
+    and ``conditional`` cells cite first, each mapped to the unit cited (the paragraph or point
+    that answers) — what search boosts, and cites, for a query near that question. Read from the
+    matrix cache that ``kb build`` writes; empty when there is none (search does not compute the
+    matrix)."""
     if not DataDir(base).matrix.is_file():
         return []
     try:
@@ -213,8 +214,9 @@ def cited_by_element(base: Path) -> list[tuple[str, frozenset[tuple[str, str]]]]
     except (OSError, KBError) as exc:  # a read-only data folder, a broken editorial file
         log.warning("search runs without the matrix prior: %s", exc)
         return []
-    cited: dict[str, set[tuple[str, str]]] = {e.element: set() for e in elements()}
+    cited: dict[str, dict[tuple[str, str], str]] = {e.element: {} for e in elements()}
     for cell in matrix["cells"]:
         if cell["value"] != "no" and cell["citations"] and cell["element"] in cited:
-            cited[cell["element"]].add((cell["doc_id"], top_level(cell["citations"][0]["unit_id"])))
-    return [(e.question, frozenset(cited[e.element])) for e in elements()]
+            unit = cell["citations"][0]["unit_id"]
+            cited[cell["element"]][(cell["doc_id"], top_level(unit))] = unit
+    return [(e.question, cited[e.element]) for e in elements()]
