@@ -457,7 +457,7 @@ class Searcher:
         comparison element whose question is nearest the query, if near enough
         (``settings.element_similarity``), each mapped to the unit it cites; empty without a
         cached matrix or a dense model."""
-        if self.settings.element_boost == 1.0 and not self.settings.pinpoint_matrix:
+        if self.settings.element_boost == 1.0 and self.settings.pinpoint_matrix < 0:
             return _NOTHING
         if self._elements is None:
             from kb.compare.cache import cited_by_element
@@ -687,7 +687,8 @@ class Searcher:
         ranker ranks the provision's parts, the ranks are fused as the rows were — or a part
         inside that one that scores nearly as well (``_innermost``); else, or when the provision
         has no parts, the passage. The part the matrix cites for the element the query asks
-        about (``answering``, ``settings.pinpoint_matrix``) goes first. Then up to ``more``
+        about (``answering``) instead, when the dense model scores it within
+        ``settings.pinpoint_matrix`` of that choice. Then up to ``more``
         further parts, next in that ranking, none holding another of the list or lying inside
         it."""
         best = self.index.chunks[group.best]
