@@ -693,7 +693,8 @@ class Searcher:
         it."""
         best = self.index.chunks[group.best]
         passage = self._passage_of.get(group.best, group.best) if best.part else group.best
-        rows = self._parts_of.get((best.doc_id, top_level(best.unit_id)), [])
+        provision = (best.doc_id, self._top[group.best])
+        rows = self._parts_of.get(provision, [])
         if not self.settings.pinpoint or not rows:
             return [passage]
         rankings, weights, dense = [], [], {}
@@ -725,7 +726,7 @@ class Searcher:
         if not fused:
             return [passage]
         first = [self._innermost(fused[0][0], rows, dense)]
-        pinned = answering.get((best.doc_id, top_level(best.unit_id)))
+        pinned = answering.get(provision)
         if pinned and self.settings.pinpoint_matrix >= 0:
             # when the dense model scores it nearly as well, and unless the query asks for a
             # number that part does not state ("within what period …" near an element whose
