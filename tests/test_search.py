@@ -428,3 +428,25 @@ def test_reranked_search_keeps_the_contract(indexed_data):
         len(hits) == 10 and len(set(provisions)) == len(provisions) >= 10 - DEFAULT_RANKING.siblings
     )
     assert all(h.citation for h in hits)
+
+
+def test_a_cosine_vote_discounts_an_acts_extra_language_versions(searcher):
+    """``language_spread``: an act in two languages gets two draws of the dense model at every
+    query; its vote is its best row's cosine less a share of the gap to the mean of its
+    languages' best rows, so one lucky language version does not outvote an act in one."""
+
+    def row(doc_id, unit_id):
+        chunks = searcher.index.chunks
+        return next(r for r in searcher._doc_rows[doc_id] if chunks[r].unit_id == unit_id)
+
+    en, fr = row("eu-csddd-2024-1760", "art-27"), row("eu-csddd-2024-1760-fr", "art-27")
+    lksg = row("de-lksg-2021", "sec-24")
+    ranking = [(en, 0.90), (lksg, 0.88), (fr, 0.80)]  # synthetic cosines
+    csddd, german = searcher._key_of(en), searcher._key_of(lksg)
+    assert searcher._key_of(fr) == csddd  # one provision of one act
+    assert [key for key, _ in searcher._collapse(ranking)] == [csddd, german]
+    spread = searcher._collapse(ranking, 0.5)
+    assert [key for key, _ in spread] == [german, csddd]
+    assert dict(spread)[csddd] == pytest.approx(0.90 - 0.5 * (0.90 - 0.85))
+    # an act in one language keeps its best row's cosine
+    assert dict(spread)[german] == pytest.approx(0.88)
