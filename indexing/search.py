@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import html
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -26,11 +27,12 @@ from indexing.index import load_index
 from indexing.lexicon import answer_kinds, instruments_named, matching_concepts
 from indexing.retrievers import BM25Retriever, DenseRetriever, LexiconRetriever, Retriever
 from kb.compare.versions import act_of, visible_at
-from kb.errors import QueryError
+from kb.errors import KBError, QueryError
 from kb.lang import query_tokens, words
 from kb.models import DocRecord
 from kb.numbering import is_within, top_level
 
+log = logging.getLogger(__name__)
 #: a paragraph of a draft bill fits (to find its counterparts); the dense model reads its first
 #: 512 tokens, BM25 all of it
 MAX_QUERY_CHARS = 4000
@@ -90,6 +92,12 @@ class RankingSettings:
     #: ``pinpoint_answer`` 1), S@1 / MRR for 1 / 1.1 / 1.25 / 1.5 / 2: 0.599 / 0.604 / 0.614 /
     #: 0.618 / 0.609, 0.705 / 0.708 / 0.713 / 0.716 / 0.712
     answer_boost: float = 1.5
+    #: a query that names an amending act ("Omnibus", "stop-the-clock") asks what it changed: the
+    #: amending provision that replaces, deletes or inserts a provision of the act it amends
+    #: (``kb.compare.diff.amendment_links``) ranks with that provision's score × this, under the
+    #: amending act's own weight, and cites the amending point ("Article 22 is deleted"), whose
+    #: few words no ranker matches to the question (0: off)
+    amendment_bridge: float = 3.0
     #: at most this many results per instrument among the first k (when enough others match)
     per_doc: int = 2
     #: … per instrument the query names, when it names several (one named instrument: no cap)
@@ -275,6 +283,8 @@ class Searcher:
         #: embeddings, loaded at the first query (``_answering``)
         self._elements: tuple[list, np.ndarray | None] | None = None
         self._kinds: dict[int, frozenset[str]] = {}  # row → kinds of fact (``_fact_kinds``)
+        #: amended act → its provisions' amending units (``_amendments``), read at first need
+        self._amending: dict[str, list[tuple[str, str, str]]] | None = None
         self._doc_rows: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
             self._doc_rows.setdefault(chunk.doc_id, []).append(i)
@@ -366,6 +376,7 @@ class Searcher:
                     cosine.append(isinstance(retriever, DenseRetriever))
         dense, bm25 = first.get("dense", []), first.get("bm25", [])
         answering = self._answering(query) if mode == "hybrid" else _NOTHING
+        amending: Mapping[tuple[str, str], tuple[str, ...]] = _NOTHING
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         fused = self._prior(query, fused, named_docs, answering)
         rows: dict[tuple, int] = {}  # each provision's best row
@@ -384,6 +395,8 @@ class Searcher:
             order = self._prior(
                 query, [(rows[key], score) for key, score in fused_keys], named_docs, answering
             )
+            if mode == "hybrid":
+                order, amending = self._bridge(order, named_docs)
         date = filters.as_at or dt.date.today().isoformat()
         return query, _Fusion(
             fused,
@@ -395,6 +408,7 @@ class Searcher:
             date,
             dict(dense),
             answering,
+            amending,
         )
 
     def assess(self, query: str, hits: list[Hit]) -> bool:
@@ -519,6 +533,89 @@ class Searcher:
             out.append((row, score * weight[chunk.doc_id]))
         return sorted(out, key=lambda item: -item[1])
 
+    def _bridge(
+        self, order: list[tuple[int, float]], named_docs: frozenset[str]
+    ) -> tuple[list[tuple[int, float]], Mapping[tuple[str, str], tuple[str, ...]]]:
+        """``order`` (provisions, best first) with the provisions of the amending acts the query
+        names that amend a provision in it ranked at that provision's score × the bridge, under
+        the amending act's weight instead of the amended act's; and, per such amending provision
+        (its act and top-level unit), its units that amend that provision, the one to cite
+        first — whose target is nearest in depth to what matched ("Article 27(4) is replaced"
+        for Art. 27(4))."""
+        bridge = self.settings.amendment_bridge
+        acts = {
+            self._act[d]
+            for d in named_docs
+            if (record := self.records.get(d)) is not None and record.amends
+        }
+        if bridge <= 0 or not acts:
+            return order, _NOTHING
+        links = self._amendments()
+        weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
+        scores = {self._key_of(row): (score, row) for row, score in order}
+        cite: dict[tuple[str, str], tuple[float, str]] = {}
+        for row, score in order:
+            chunk = self.index.chunks[row]
+            matched = [
+                (target, doc_id, unit)
+                for target, doc_id, unit in links.get(self._act[chunk.doc_id], ())
+                if self._act[doc_id] in acts and top_level(target) == self._top[row]
+            ]
+            if not matched:
+                continue
+            depth = chunk.unit_id.count(".")
+            matched.sort(key=lambda m: abs(m[0].count(".") - depth))
+            doc_id, unit = matched[0][1:]
+            key = (self._act[doc_id], top_level(unit))
+            bridged = score / weight[chunk.doc_id] * weight[doc_id] * bridge
+            if bridged > scores.get(key, (-1.0, 0))[0]:
+                rows = self._provision_rows.get((doc_id, top_level(unit)))
+                if rows:
+                    scores[key] = (bridged, scores.get(key, (0.0, rows[0]))[1])
+                    cite[key] = (bridged, tuple(m[2] for m in matched))
+        if not cite:
+            return order, _NOTHING
+        ranked = sorted(scores.values(), key=lambda item: -item[0])
+        return [(row, score) for score, row in ranked], {k: u for k, (_, u) in cite.items()}
+
+    def _amendments(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Per amended act: ``(target unit, amending document, amending unit)`` for each
+        provision that an amending act in the index replaces, deletes, inserts or amends (read
+        from the amending act's original text, ``kb.compare.diff.amendment_links``), once."""
+        if self._amending is None:
+            from kb.compare.diff import amendment_links
+            from kb.store import read_units
+
+            amending = {
+                doc_id
+                for doc_id in self._doc_rows
+                if (record := self.records.get(doc_id)) is not None
+                and record.amends
+                and not record.translation_of
+            }
+            self._amending = {}
+            try:
+                units = (
+                    [u for u in read_units(self.data) if u.doc_id in amending] if amending else []
+                )
+            except (OSError, KBError) as exc:
+                log.warning("search runs without the links of amending acts: %s", exc)
+                units = []
+            for doc_id in sorted(amending):
+                own = [u for u in units if u.doc_id == doc_id]
+                for target in self.records[doc_id].amends:
+                    if target not in self.records:
+                        continue
+                    try:
+                        links = amendment_links(own, target)
+                    except ValueError:  # no act number in the target's id (a user's document)
+                        continue
+                    for link in links:
+                        self._amending.setdefault(act_of(self.records, target), []).append(
+                            (link["target_unit"], doc_id, link["amending_unit"])
+                        )
+        return self._amending
+
     def _collapse(
         self, ranking: list[tuple[int, float]], spread: float = 0.0
     ) -> list[tuple[tuple, float]]:
@@ -577,7 +674,8 @@ class Searcher:
         ranked = list(groups.values())
         if fusion.order is not None:
             for row, score in fusion.order:
-                groups[self._key_of(row)].score = score
+                # an amending provision that only the bridge ranked (``_bridge``)
+                groups.setdefault(self._key_of(row), _Group(row, score)).score = score
             ranked = [groups[self._key_of(row)] for row, _ in fusion.order]
         if self.settings.rerank and self.reranker is not None:
             from indexing.rerank import DEPTH
@@ -614,7 +712,13 @@ class Searcher:
             group.cosine = fusion.cosines.get(group.best)  # the match's, before the switch
             self._show(group, date)
         cited = [
-            self._cited_rows(query, g, self.settings.siblings if i == 0 else 0, fusion.answering)
+            self._cited_rows(
+                query,
+                g,
+                self.settings.siblings if i == 0 else 0,
+                fusion.answering,
+                fusion.amending,
+            )
             for i, g in enumerate(chosen)
         ]
         shown: list[tuple[int, _Group, int | None]] = [
@@ -702,6 +806,7 @@ class Searcher:
         group: _Group,
         more: int = 0,
         answering: Mapping[tuple[str, str], str] = _NOTHING,
+        amending: Mapping[tuple[str, str], tuple[str, ...]] = _NOTHING,
     ) -> list[int]:
         """The row a grouped hit cites: with ``settings.pinpoint``, the paragraph/point of the
         provision (in the best row's document) that the rankers score best within it — each
@@ -709,7 +814,9 @@ class Searcher:
         inside that one that scores nearly as well (``_innermost``); else, or when the provision
         has no parts, the passage. The part the matrix cites for the element the query asks
         about (``answering``) instead, when the dense model scores it within
-        ``settings.pinpoint_matrix`` of that choice. Then up to ``more``
+        ``settings.pinpoint_matrix`` of that choice; an amending provision ranked for what it
+        amends (``amending``), the point that amends it unless the choice is one that does.
+        Then up to ``more``
         further parts, next in that ranking, none holding another of the list or lying inside
         it."""
         best = self.index.chunks[group.best]
@@ -759,6 +866,9 @@ class Searcher:
                 and (not kinds or kinds & self._fact_kinds(r))
                 and dense.get(r, -1.0) >= dense.get(first[0], 1.0) - self.settings.pinpoint_matrix
             ][:1] or first
+        bridged = amending.get(self._key_of(group.best), ())
+        if bridged and not any(is_within(self.index.chunks[first[0]].unit_id, u) for u in bridged):
+            first = [r for r in rows if self.index.chunks[r].unit_id == bridged[0]][:1] or first
         out = first
         for row, _ in fused:
             if len(out) > more:
@@ -851,6 +961,9 @@ class _Fusion:
     #: the provisions the matrix cites for the element nearest the query → the unit cited
     #: (``Searcher._answering``)
     answering: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: the amending provisions ranked for what they amend → the amending unit to cite
+    #: (``Searcher._bridge``)
+    amending: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

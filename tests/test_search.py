@@ -450,3 +450,26 @@ def test_a_cosine_vote_discounts_an_acts_extra_language_versions(searcher):
     assert dict(spread)[csddd] == pytest.approx(0.90 - 0.5 * (0.90 - 0.85))
     # an act in one language keeps its best row's cosine
     assert dict(spread)[german] == pytest.approx(0.88)
+
+
+def test_a_query_naming_an_amending_act_gets_the_amending_provision(searcher, indexed_data):
+    """``amendment_bridge``: a question that names an amending act asks what it changed. The
+    Omnibus point that deletes CSDDD Art. 22 says only "Article 22 is deleted"; no ranker
+    matches those words to the question, the link to the article it amends does."""
+    import dataclasses
+
+    from indexing.search import DEFAULT_RANKING
+
+    links = searcher._amendments()[act_of(searcher.records, "eu-csddd-2024-1760")]
+    assert ("art-22", "eu-omnibus-2026-470", "art-4.pt-16") in links
+    query = "Omnibus deletion of the CSDDD climate transition plan obligation"
+    first = searcher.search(query, k=5)[0]
+    assert (act_of(searcher.records, first.doc_id), first.unit_id) == (
+        act_of(searcher.records, "eu-omnibus-2026-470"),
+        "art-4.pt-16",
+    )
+    off = Searcher(indexed_data, settings=dataclasses.replace(DEFAULT_RANKING, amendment_bridge=0))
+    assert "art-4.pt-16" not in [h.unit_id for h in off.search(query, k=5)[:1]]
+    # a query that names no amending act is not bridged
+    plain = searcher.search("climate transition plan obligation of the CSDDD", k=10)
+    assert not any(h.doc_id.startswith("eu-omnibus") for h in plain[:1])
