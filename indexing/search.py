@@ -553,7 +553,7 @@ class Searcher:
         links = self._amendments()
         weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
         scores = {self._key_of(row): (score, row) for row, score in order}
-        cite: dict[tuple[str, str], tuple[float, str]] = {}
+        cite: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
         for row, score in order:
             chunk = self.index.chunks[row]
             matched = [
@@ -580,40 +580,32 @@ class Searcher:
 
     def _amendments(self) -> dict[str, list[tuple[str, str, str]]]:
         """Per amended act: ``(target unit, amending document, amending unit)`` for each
-        provision that an amending act in the index replaces, deletes, inserts or amends (read
-        from the amending act's original text, ``kb.compare.diff.amendment_links``), once."""
+        provision that an amending act in the index replaces, deletes, inserts or amends
+        (``kb.compare.diff.links_by_act``), read once, at the first query that names one."""
         if self._amending is None:
-            from kb.compare.diff import amendment_links
+            from kb.compare.diff import links_by_act
             from kb.store import read_units
 
             amending = {
                 doc_id
                 for doc_id in self._doc_rows
-                if (record := self.records.get(doc_id)) is not None
-                and record.amends
-                and not record.translation_of
+                if (record := self.records.get(doc_id)) is not None and record.amends
             }
-            self._amending = {}
+            units: dict[str, list] = {}
             try:
-                units = (
-                    [u for u in read_units(self.data) if u.doc_id in amending] if amending else []
-                )
+                for unit in read_units(self.data) if amending else ():
+                    if unit.doc_id in amending:
+                        units.setdefault(unit.doc_id, []).append(unit)
             except (OSError, KBError) as exc:
                 log.warning("search runs without the links of amending acts: %s", exc)
-                units = []
-            for doc_id in sorted(amending):
-                own = [u for u in units if u.doc_id == doc_id]
-                for target in self.records[doc_id].amends:
-                    if target not in self.records:
-                        continue
-                    try:
-                        links = amendment_links(own, target)
-                    except ValueError:  # no act number in the target's id (a user's document)
-                        continue
-                    for link in links:
-                        self._amending.setdefault(act_of(self.records, target), []).append(
-                            (link["target_unit"], doc_id, link["amending_unit"])
-                        )
+                units = {}
+            self._amending = {
+                act_of(self.records, act): [
+                    (link["target_unit"], link["amending_doc"], link["amending_unit"])
+                    for link in links
+                ]
+                for act, links in links_by_act(self.records, units).items()
+            }
         return self._amending
 
     def _collapse(

@@ -16,9 +16,9 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from kb.models import ProvisionDiff, Unit
+from kb.models import DocRecord, ProvisionDiff, Unit
 from kb.numbering import is_within
 
 log = logging.getLogger(__name__)
@@ -298,6 +298,29 @@ def amendment_links(
         else:
             links.extend(_links(top, paths, action, instruction, target_doc_id))
     return links
+
+
+def links_by_act(
+    records: Mapping[str, DocRecord], units_of: Mapping[str, Sequence[Unit]]
+) -> dict[str, list[dict[str, str]]]:
+    """Per amended act (its doc_id as adopted): the links from the amending acts whose units
+    ``units_of`` holds to its provisions (``amendment_links``, read from each amending act's
+    original-language text; its translations repeat them), in the amending acts' order. A
+    target whose doc_id names no act number (a user's document) has none."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for record in records.values():
+        if not record.amends or record.translation_of or record.doc_id not in units_of:
+            continue
+        for act in record.amends:
+            if act not in records:
+                continue
+            try:
+                links = amendment_links(units_of[record.doc_id], act)
+            except ValueError as exc:
+                log.info("no amendment links from %s: %s", record.doc_id, exc)
+                continue
+            out.setdefault(act, []).extend(links)
+    return out
 
 
 def _act_number(doc_id: str) -> str:

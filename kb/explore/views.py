@@ -160,16 +160,9 @@ class Corpus:
         """Per act (its doc_id as adopted): the links from the amending acts in the corpus to
         its provisions (``kb.compare.diff.amendment_links``, read from the amending acts'
         original-language text), in the amending acts' order."""
-        from kb.compare.diff import amendment_links
+        from kb.compare.diff import links_by_act
 
-        out: dict[str, list[dict]] = {}
-        for record in self.records.values():
-            if not record.amends or record.translation_of or record.doc_id not in self.by_doc:
-                continue
-            for act in record.amends:
-                if act in self.records:
-                    out.setdefault(act, []).extend(amendment_links(self.by_doc[record.doc_id], act))
-        return out
+        return links_by_act(self.records, self.by_doc)
 
     def amended_by(self, doc_id: str, unit_id: str) -> list[dict]:
         """The amending provisions that replaced, deleted, inserted or amended provision
