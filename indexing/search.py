@@ -376,7 +376,7 @@ class Searcher:
                     cosine.append(isinstance(retriever, DenseRetriever))
         dense, bm25 = first.get("dense", []), first.get("bm25", [])
         answering = self._answering(query) if mode == "hybrid" else _NOTHING
-        amending: Mapping[tuple[str, str], tuple[str, ...]] = _NOTHING
+        amending: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = _NOTHING
         fused = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
         fused = self._prior(query, fused, named_docs, answering)
         rows: dict[tuple, int] = {}  # each provision's best row
@@ -535,13 +535,13 @@ class Searcher:
 
     def _bridge(
         self, order: list[tuple[int, float]], named_docs: frozenset[str]
-    ) -> tuple[list[tuple[int, float]], Mapping[tuple[str, str], tuple[str, ...]]]:
+    ) -> tuple[list[tuple[int, float]], Mapping[tuple[str, str], tuple[tuple[str, ...], ...]]]:
         """``order`` (provisions, best first) with the provisions of the amending acts the query
         names that amend a provision in it ranked at that provision's score × the bridge, under
         the amending act's weight instead of the amended act's; and, per such amending provision
-        (its act and top-level unit), its units that amend that provision, the one to cite
-        first — whose target is nearest in depth to what matched ("Article 27(4) is replaced"
-        for Art. 27(4))."""
+        (its act and top-level unit), for each provision it amends, best first, its units that
+        amend it, the one to cite first — whose target is nearest in depth to what matched
+        ("Article 27(4) is replaced" for Art. 27(4))."""
         bridge = self.settings.amendment_bridge
         acts = {
             self._act[d]
@@ -553,7 +553,7 @@ class Searcher:
         links = self._amendments()
         weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
         scores = {self._key_of(row): (score, row) for row, score in order}
-        cite: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
+        cite: dict[tuple[str, str], list[tuple[float, tuple[str, ...]]]] = {}
         for row, score in order:
             chunk = self.index.chunks[row]
             matched = [
@@ -568,15 +568,26 @@ class Searcher:
             doc_id, unit = matched[0][1:]
             key = (self._act[doc_id], top_level(unit))
             bridged = score / weight[chunk.doc_id] * weight[doc_id] * bridge
+            rows = self._provision_rows.get((doc_id, top_level(unit)))
+            if not rows:
+                continue
             if bridged > scores.get(key, (-1.0, 0))[0]:
-                rows = self._provision_rows.get((doc_id, top_level(unit)))
-                if rows:
-                    scores[key] = (bridged, scores.get(key, (0.0, rows[0]))[1])
-                    cite[key] = (bridged, tuple(m[2] for m in matched))
+                scores[key] = (bridged, scores.get(key, (0.0, rows[0]))[1])
+            cite.setdefault(key, []).append((bridged, tuple(m[2] for m in matched)))
+        # an amending provision that ranks above what it amends on its own words cites as usual
+        own = {self._key_of(row): score for row, score in order}
+        cite = {
+            key: found
+            for key, found in cite.items()
+            if max(bridged for bridged, _ in found) > own.get(key, -1.0)
+        }
         if not cite:
             return order, _NOTHING
         ranked = sorted(scores.values(), key=lambda item: -item[0])
-        return [(row, score) for score, row in ranked], {k: u for k, (_, u) in cite.items()}
+        return [(row, score) for score, row in ranked], {
+            key: tuple(units for _, units in sorted(found, key=lambda item: -item[0]))
+            for key, found in cite.items()
+        }
 
     def _amendments(self) -> dict[str, list[tuple[str, str, str]]]:
         """Per amended act: ``(target unit, amending document, amending unit)`` for each
@@ -798,7 +809,7 @@ class Searcher:
         group: _Group,
         more: int = 0,
         answering: Mapping[tuple[str, str], str] = _NOTHING,
-        amending: Mapping[tuple[str, str], tuple[str, ...]] = _NOTHING,
+        amending: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = _NOTHING,
     ) -> list[int]:
         """The row a grouped hit cites: with ``settings.pinpoint``, the paragraph/point of the
         provision (in the best row's document) that the rankers score best within it — each
@@ -807,8 +818,8 @@ class Searcher:
         has no parts, the passage. The part the matrix cites for the element the query asks
         about (``answering``) instead, when the dense model scores it within
         ``settings.pinpoint_matrix`` of that choice; an amending provision ranked for what it
-        amends (``amending``), the point that amends it unless the choice is one that does.
-        Then up to ``more``
+        amends (``amending``), the point that amends it unless the choice is one that does, and
+        as its further parts the points that amend the next provisions matched. Then up to ``more``
         further parts, next in that ranking, none holding another of the list or lying inside
         it."""
         best = self.index.chunks[group.best]
@@ -859,9 +870,16 @@ class Searcher:
                 and dense.get(r, -1.0) >= dense.get(first[0], 1.0) - self.settings.pinpoint_matrix
             ][:1] or first
         bridged = amending.get(self._key_of(group.best), ())
-        if bridged and not any(is_within(self.index.chunks[first[0]].unit_id, u) for u in bridged):
-            first = [r for r in rows if self.index.chunks[r].unit_id == bridged[0]][:1] or first
-        out = first
+        if bridged:
+            unit = self.index.chunks[first[0]].unit_id
+            if not any(is_within(unit, u) for u in bridged[0]):
+                first = [r for r in rows if self.index.chunks[r].unit_id == bridged[0][0]] or first
+            # its next parts: the points that amend the next provisions the query matched
+            wanted = [units[0] for units in bridged[1:]]
+            fused = [
+                (r, 0.0) for u in wanted for r in rows if self.index.chunks[r].unit_id == u
+            ] + fused
+        out = first[:1]
         for row, _ in fused:
             if len(out) > more:
                 break
@@ -953,9 +971,9 @@ class _Fusion:
     #: the provisions the matrix cites for the element nearest the query → the unit cited
     #: (``Searcher._answering``)
     answering: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    #: the amending provisions ranked for what they amend → the amending unit to cite
-    #: (``Searcher._bridge``)
-    amending: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    #: the amending provisions ranked for what they amend → per provision amended, best first,
+    #: the amending units to cite (``Searcher._bridge``)
+    amending: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass

@@ -470,6 +470,11 @@ def test_a_query_naming_an_amending_act_gets_the_amending_provision(searcher, in
     )
     off = Searcher(indexed_data, settings=dataclasses.replace(DEFAULT_RANKING, amendment_bridge=0))
     assert "art-4.pt-16" not in [h.unit_id for h in off.search(query, k=5)[:1]]
+    # Omnibus Art. 4 amends many CSDDD articles and is one result: its further parts are the
+    # points amending the next provisions the query matched (Art. 27(4), the fine cap, after the
+    # supervisory authorities' powers of Art. 25 that matched first)
+    fine = searcher.search("amende max CSDDD après l'Omnibus", k=10)
+    assert "art-4.pt-19" in [h.unit_id for h in fine if h.sibling_of == 1]
     # a query that names no amending act is not bridged
     plain = searcher.search("climate transition plan obligation of the CSDDD", k=10)
     assert not any(h.doc_id.startswith("eu-omnibus") for h in plain[:1])
