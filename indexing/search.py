@@ -396,7 +396,7 @@ class Searcher:
                 query, [(rows[key], score) for key, score in fused_keys], named_docs, answering
             )
             if mode == "hybrid":
-                order, amending = self._bridge(order, named_docs)
+                order, amending = self._bridge(order, named_docs, allowed)
         date = filters.as_at or dt.date.today().isoformat()
         return query, _Fusion(
             fused,
@@ -534,14 +534,18 @@ class Searcher:
         return sorted(out, key=lambda item: -item[1])
 
     def _bridge(
-        self, order: list[tuple[int, float]], named_docs: frozenset[str]
+        self,
+        order: list[tuple[int, float]],
+        named_docs: frozenset[str],
+        allowed: np.ndarray | None = None,
     ) -> tuple[list[tuple[int, float]], Mapping[tuple[str, str], tuple[tuple[str, ...], ...]]]:
         """``order`` (provisions, best first) with the provisions of the amending acts the query
         names that amend a provision in it ranked at that provision's score × the bridge, under
         the amending act's weight instead of the amended act's; and, per such amending provision
         (its act and top-level unit), for each provision it amends, best first, its units that
         amend it, the one to cite first — whose target is nearest in depth to what matched
-        ("Article 27(4) is replaced" for Art. 27(4))."""
+        ("Article 27(4) is replaced" for Art. 27(4)). Only versions of the amending act among
+        the ``allowed`` rows (the filters) are ranked."""
         bridge = self.settings.amendment_bridge
         acts = {
             self._act[d]
@@ -551,6 +555,11 @@ class Searcher:
         if bridge <= 0 or not acts:
             return order, _NOTHING
         links = self._amendments()
+        admitted = (
+            set(self._doc_rows)
+            if allowed is None
+            else {self.index.chunks[r].doc_id for r in allowed}
+        )
         weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
         scores = {self._key_of(row): (score, row) for row, score in order}
         cite: dict[tuple[str, str], list[tuple[float, tuple[str, ...]]]] = {}
@@ -565,12 +574,17 @@ class Searcher:
                 continue
             depth = chunk.unit_id.count(".")
             matched.sort(key=lambda m: abs(m[0].count(".") - depth))
-            doc_id, unit = matched[0][1:]
-            key = (self._act[doc_id], top_level(unit))
-            bridged = score / weight[chunk.doc_id] * weight[doc_id] * bridge
-            rows = self._provision_rows.get((doc_id, top_level(unit)))
-            if not rows:
+            original, unit = matched[0][1:]
+            key = (self._act[original], top_level(unit))
+            # the amending act's text as adopted, else an allowed translation of it
+            versions = [original, *(d for d in sorted(named_docs) if self._act[d] == key[0])]
+            doc_id = next(
+                (d for d in versions if d in admitted and (d, key[1]) in self._provision_rows), None
+            )
+            if doc_id is None:
                 continue
+            rows = self._provision_rows[(doc_id, key[1])]
+            bridged = score / weight[chunk.doc_id] * weight[doc_id] * bridge
             if bridged > scores.get(key, (-1.0, 0))[0]:
                 scores[key] = (bridged, scores.get(key, (0.0, rows[0]))[1])
             cite.setdefault(key, []).append((bridged, tuple(m[2] for m in matched)))

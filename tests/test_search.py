@@ -475,6 +475,11 @@ def test_a_query_naming_an_amending_act_gets_the_amending_provision(searcher, in
     # supervisory authorities' powers of Art. 25 that matched first)
     fine = searcher.search("amende max CSDDD après l'Omnibus", k=10)
     assert "art-4.pt-19" in [h.unit_id for h in fine if h.sibling_of == 1]
+    # filters hold: only an admitted version of the amending act is ranked
+    french = searcher.search(query, k=5, filters=Filters.of(language=["fr"]))
+    assert (french[0].doc_id, french[0].unit_id) == ("eu-omnibus-2026-470-fr", "art-4.pt-16")
+    csddd = Filters.of(doc_id=["eu-csddd-2024-1760"])
+    assert {h.doc_id for h in searcher.search(query, k=5, filters=csddd)} == {"eu-csddd-2024-1760"}
     # a query that names no amending act is not bridged
     plain = searcher.search("climate transition plan obligation of the CSDDD", k=10)
     assert not any(h.doc_id.startswith("eu-omnibus") for h in plain[:1])
