@@ -535,6 +535,25 @@ def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "lang, amends, deleted", [("en", "Amends:", "deleted"), ("nl", "Wijzigt:", "geschrapt")]
+)
+def test_a_result_in_an_amending_act_names_what_it_changes(
+    monkeypatch, indexed_data, lang, amends, deleted
+):
+    """An amending point says only "Article 22 is deleted": the result names and links the
+    provision it changes, in the interface's language."""
+    query = "Omnibus deletion of the CSDDD climate transition plan obligation"
+    at = make_app(monkeypatch, indexed_data, q=query, lang=lang)
+    assert_inert(at)
+    notes = [c.value for c in at.caption if c.value.startswith(amends)]
+    assert any(
+        "CSDDD Art\\. 22" in n and f") {deleted}" in n and "doc=eu-csddd-2024-1760&unit=art-22" in n
+        for n in notes
+    ), notes
+
+
+@pytest.mark.slow
 def test_reader_shows_what_the_instrument_requires_with_its_words(monkeypatch, indexed_data):
     """The reader's matrix section for the LkSG: the complaints element answered from § 8 with
     the deciding words, which occur verbatim in that provision."""

@@ -316,6 +316,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Wat deze beleidstekst zegt, thema per thema (passages gevonden op thema; geen wet)",
     ),
     "reader.amended_by": ("Amendment: {what} by {by}", "Wijziging: {what} door {by}"),
+    "hit.amends": ("Amends:", "Wijzigt:"),
     "reader.markers": ("Amendment markers: {markers}", "Wijzigingsmarkeringen: {markers}"),
     "reader.page": ("Page {page} of the source file", "Pagina {page} van het bronbestand"),
     "reader.footnotes": ("Footnotes", "Voetnoten"),
@@ -464,6 +465,9 @@ VALUE_TEXTS = {
     "added": ("added", "toegevoegd"),
     "deleted": ("deleted", "geschrapt"),
     "changed": ("changed", "gewijzigd"),
+    # what an amending provision does (``kb.compare.diff.amendment_links``; "amended" above)
+    "replaced": ("replaced", "vervangen"),
+    "inserted": ("inserted", "ingevoegd"),
     "unchanged": ("unchanged", "ongewijzigd"),
 }
 

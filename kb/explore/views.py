@@ -164,6 +164,26 @@ class Corpus:
 
         return links_by_act(self.records, self.by_doc)
 
+    def amends(self, doc_id: str, unit_id: str) -> list[dict]:
+        """What provision ``unit_id`` of an amending act (any version, any language) changes:
+        the links (``amendments``) from it, a provision inside it or the one holding it, each
+        with the amended provision's citation, in the amending act's order."""
+        from kb.compare.versions import act_of
+        from kb.numbering import is_within
+
+        act = act_of(self.records, doc_id)
+        out = []
+        for links in self.amendments.values():
+            for link in links:
+                by = link["amending_unit"]
+                if act_of(self.records, link["amending_doc"]) == act and (
+                    is_within(by, unit_id) or is_within(unit_id, by)
+                ):
+                    target = self.unit(link["target_doc"], link["target_unit"])
+                    citation = target.citation if target else link["target_unit"]
+                    out.append({**link, "citation": citation})
+        return out
+
     def amended_by(self, doc_id: str, unit_id: str) -> list[dict]:
         """The amending provisions that replaced, deleted, inserted or amended provision
         ``unit_id`` of ``doc_id``'s act (or the provision holding it, or one inside it), each with

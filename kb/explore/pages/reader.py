@@ -234,7 +234,7 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
 
 def amendment_note(link: dict) -> str:
     """``Amendment: art-22 deleted by [Directive 2026/470 Art. 4(16)](reader link)``."""
-    what = ex.plain(f"{link['target_unit']} {link['action']}")
+    what = ex.plain(f"{link['target_unit']} {value_label(ss.lang, link['action'])}")
     target = ex.reader_link(link["amending_doc"], link["amending_unit"], ss.lang)
     return T("reader.amended_by", what=what, by=f"[{ex.plain(link['citation'])}]({target})")
 

@@ -171,6 +171,15 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
             notes.append(T("hit.relevance", r=f"{hit.relevance:.2f}"))
         if notes:
             st.caption(" · ".join(notes))
+        changes = corpus.amends(hit.doc_id, hit.unit_id)
+        if changes:
+            # an amending point's few words ("Article 22 is deleted") name what it changes
+            shown = "; ".join(
+                f"[{ex.plain(c['citation'])}]({ex.reader_link(c['target_doc'], c['target_unit'], ss.lang)})"
+                f" {value_label(ss.lang, c['action'])}"
+                for c in changes[:3]
+            )
+            st.caption(f"{T('hit.amends')} {shown}" + (" …" if len(changes) > 3 else ""))
         if hit.also_in:
             links = ", ".join(
                 f"[{ex.plain(ex.title(corpus.records[d], ss.lang))}]({ex.reader_link(d, hit.unit_id, ss.lang)})"
