@@ -534,6 +534,37 @@ def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch
     assert "deleted" in words  # the amending point itself says so
 
 
+@pytest.mark.parametrize(
+    "doc, unit, expected",
+    [
+        # the point itself
+        (
+            "eu-omnibus-2026-470",
+            "art-4.pt-16",
+            [("CSDDD Art. 22", "deleted", "eu-csddd-2024-1760")],
+        ),
+        # a point of "Article 6 is amended as follows": its own link, not its holder's
+        (
+            "eu-omnibus-2026-470",
+            "art-4.pt-5.pt-a",
+            [("CSDDD Art. 6(1)", "replaced", "eu-csddd-2024-1760")],
+        ),
+        # an inserted provision is cited in the latest consolidation in the result's language
+        (
+            "eu-omnibus-2026-470-fr",
+            "art-4.pt-6.pt-b",
+            [("CSDDD art. 8(2a)", "inserted", "eu-csddd-2024-1760-consolidated-2026-03-18-fr")],
+        ),
+        ("eu-omnibus-2026-470", "rec-47", []),  # a recital amends nothing
+        ("eu-csddd-2024-1760", "art-22", []),  # nor does the amended act
+    ],
+)
+def test_an_amending_provision_names_what_it_changes(indexed_data, doc, unit, expected):
+    corpus = ex.load_corpus(indexed_data)
+    found = [(c["citation"], c["action"], c["shown_doc"]) for c in corpus.amends(doc, unit)]
+    assert found == expected
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "lang, amends, deleted", [("en", "Amends:", "deleted"), ("nl", "Wijzigt:", "geschrapt")]

@@ -166,22 +166,42 @@ class Corpus:
 
     def amends(self, doc_id: str, unit_id: str) -> list[dict]:
         """What provision ``unit_id`` of an amending act (any version, any language) changes:
-        the links (``amendments``) from it, a provision inside it or the one holding it, each
-        with the amended provision's citation, in the amending act's order."""
+        the links (``amendments``) from it or the provisions inside it, in the amending act's
+        order; else from the provision holding it, the nearest ("Article 6(1) is replaced" for a
+        point of "Article 6 is amended as follows"). Each with the amended provision's citation
+        and the version that holds it (``shown_doc``: the act as adopted, else the latest
+        version, for an inserted provision)."""
         from kb.compare.versions import act_of
         from kb.numbering import is_within
 
         act = act_of(self.records, doc_id)
+        language = self.records[doc_id].language if doc_id in self.records else None
+        mine = [
+            link
+            for links in self.amendments.values()
+            for link in links
+            if act_of(self.records, link["amending_doc"]) == act
+        ]
+        found = [link for link in mine if is_within(link["amending_unit"], unit_id)]
+        if not found:
+            holding = [link for link in mine if is_within(unit_id, link["amending_unit"])]
+            deepest = max((link["amending_unit"].count(".") for link in holding), default=0)
+            found = [link for link in holding if link["amending_unit"].count(".") == deepest]
         out = []
-        for links in self.amendments.values():
-            for link in links:
-                by = link["amending_unit"]
-                if act_of(self.records, link["amending_doc"]) == act and (
-                    is_within(by, unit_id) or is_within(unit_id, by)
-                ):
-                    target = self.unit(link["target_doc"], link["target_unit"])
-                    citation = target.citation if target else link["target_unit"]
-                    out.append({**link, "citation": citation})
+        for link in found:
+            # an inserted provision is in the consolidated versions only: the latest, in this
+            # result's language if there is one
+            versions = [link["target_doc"]] + sorted(
+                (d for d in self.records if act_of(self.records, d) == link["target_doc"]),
+                key=lambda d: (self.records[d].language == language, d),
+                reverse=True,
+            )
+            shown = next(
+                (d for d in versions if self.unit(d, link["target_unit"])), link["target_doc"]
+            )
+            target = self.unit(shown, link["target_unit"])
+            citation = target.citation if target else link["target_unit"]
+            out.append({**link, "citation": citation, "shown_doc": shown})
         return out
 
     def amended_by(self, doc_id: str, unit_id: str) -> list[dict]:

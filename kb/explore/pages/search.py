@@ -175,7 +175,7 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
         if changes:
             # an amending point's few words ("Article 22 is deleted") name what it changes
             shown = "; ".join(
-                f"[{ex.plain(c['citation'])}]({ex.reader_link(c['target_doc'], c['target_unit'], ss.lang)})"
+                f"[{ex.plain(c['citation'])}]({ex.reader_link(c['shown_doc'], c['target_unit'], ss.lang)})"
                 f" {value_label(ss.lang, c['action'])}"
                 for c in changes[:3]
             )
