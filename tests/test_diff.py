@@ -330,6 +330,27 @@ def test_links_agree_with_the_diff(links, adopted_to_2026):
     assert touched == modified
 
 
+def test_links_into_the_csrd_follow_its_first_subparagraph_only(by_doc):
+    """ "Article 5(2) … is amended as follows: (a) the first subparagraph …: (i) in point (b) …"
+    links the point; the points below "the third subparagraph is amended" are not followed, since
+    the units do not model that subparagraph (its point (b) is not Art. 5(2)(b))."""
+    csrd = "eu-csrd-2022-2464"
+    stop = {
+        (lk["amending_unit"], lk["target_unit"], lk["action"])
+        for lk in amendment_links(by_doc[STOP_THE_CLOCK], csrd)
+    }
+    assert ("art-1.pt-a.pt-i", "art-5.par-2.pt-b", "replaced") in stop
+    assert ("art-1.pt-a.pt-ii", "art-5.par-2.pt-c", "replaced") in stop
+    assert ("art-1.pt-b", "art-5.par-2", "amended") in stop
+    omnibus = amendment_links(by_doc[OMNIBUS], csrd)
+    later = [
+        lk
+        for lk in stop | {(lk["amending_unit"],) for lk in omnibus}
+        if lk[0].startswith(("art-1.pt-b.", "art-3.pt-1.pt-b."))
+    ]
+    assert later == []
+
+
 def test_links_ignore_other_directives(by_doc):
     assert amendment_links(by_doc[OMNIBUS], "eu-csrd-2022-2464")  # its Article 3
     targets = {

@@ -263,6 +263,9 @@ _REF = re.compile(rf"\b(Article|paragraph|point)s?\s+({_NUM}(?:(?:\s*,\s*|\s+and
 _NEW_KIND = re.compile(r"\bfollowing\s+(Article|paragraph|point|subparagraph)s?\b")
 _NEW_LABEL = re.compile(r"^\s*(?:Article\s+(\d+[a-z]*)|(\d+[a-z]*)\.|\(([a-z0-9]+)\))")
 _KIND = {"Article": "art", "paragraph": "par", "point": "pt"}
+#: a subparagraph after the first: the units do not model it (its points are not the paragraph's
+#: points of the same letter), so the instructions below it are not followed
+_LATER_SUBPARAGRAPH = re.compile(r"\b(?:second|third|fourth|fifth|sixth|last)\s+subparagraph", re.I)
 _QUOTES = "‘“"
 
 
@@ -297,7 +300,15 @@ def amendment_links(
             links.extend(_walk(top.unit_id, [], kids, by_id, target_doc_id))
         else:
             links.extend(_links(top, paths, action, instruction, target_doc_id))
+            if _descends(action, paths, instruction):  # "Article 5(2) … is amended as follows"
+                links.extend(_walk(top.unit_id, paths[0], kids, by_id, target_doc_id))
     return links
+
+
+def _descends(action: str, paths: list, instruction: str) -> bool:
+    """Whether the points below an instruction amend inside its one target (not below a later
+    subparagraph, which the units do not model)."""
+    return action == "amended" and len(paths) == 1 and not _LATER_SUBPARAGRAPH.search(instruction)
 
 
 def links_by_act(
@@ -359,7 +370,7 @@ def _walk(
         if action == "inserted":
             paths = [_inserted(path, instruction, child) for path in paths]
         links.extend(_links(child, paths, action, instruction, target_doc))
-        if action == "amended" and len(paths) == 1:
+        if _descends(action, paths, instruction):
             links.extend(_walk(child_id, paths[0], kids, by_id, target_doc))
     return links
 
