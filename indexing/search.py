@@ -291,6 +291,9 @@ class Searcher:
         self._passage_of = _passages_of_parts(self.index.chunks)
         self._act = {doc_id: act_of(self.records, doc_id) for doc_id in self._doc_rows}
         self._top = [top_level(chunk.unit_id) for chunk in self.index.chunks]  # by row
+        self._language = [  # by row: its document's language (``_collapse``)
+            getattr(self.records.get(chunk.doc_id), "language", "") for chunk in self.index.chunks
+        ]
         #: a document's weight when the query does not name it (``_prior``)
         self._doc_weight: dict[str, float] = {}
         for doc_id in self._doc_rows:
@@ -562,6 +565,7 @@ class Searcher:
         )
         weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
         scores = {self._key_of(row): (score, row) for row, score in order}
+        own = {key: score for key, (score, _) in scores.items()}  # before any is bridged
         cite: dict[tuple[str, str], list[tuple[float, tuple[str, ...]]]] = {}
         for row, score in order:
             chunk = self.index.chunks[row]
@@ -589,7 +593,6 @@ class Searcher:
                 scores[key] = (bridged, scores.get(key, (0.0, rows[0]))[1])
             cite.setdefault(key, []).append((bridged, tuple(m[2] for m in matched)))
         # an amending provision that ranks above what it amends on its own words cites as usual
-        own = {self._key_of(row): score for row, score in order}
         cite = {
             key: found
             for key, found in cite.items()
@@ -641,8 +644,7 @@ class Searcher:
         the best row and the mean of the best rows of each language the provision matched in."""
         best: dict[tuple, dict[str, float]] = {}
         for row, score in ranking:
-            record = self.records.get(self.index.chunks[row].doc_id) if spread else None
-            language = record.language if record else ""
+            language = self._language[row] if spread else ""
             best.setdefault(self._key_of(row), {}).setdefault(language, score)
         out = []
         for key, scores in best.items():

@@ -187,15 +187,19 @@ class Corpus:
             holding = [link for link in mine if is_within(unit_id, link["amending_unit"])]
             deepest = max((link["amending_unit"].count(".") for link in holding), default=0)
             found = [link for link in holding if link["amending_unit"].count(".") == deepest]
+        family: dict[str, list[str]] = {}  # amended act → its versions to look in, in order
         out = []
         for link in found:
             # an inserted provision is in the consolidated versions only: the latest, in this
             # result's language if there is one
-            versions = [link["target_doc"]] + sorted(
-                (d for d in self.records if act_of(self.records, d) == link["target_doc"]),
-                key=lambda d: (self.records[d].language == language, d),
-                reverse=True,
-            )
+            act_of_target = link["target_doc"]
+            if act_of_target not in family:
+                family[act_of_target] = [act_of_target] + sorted(
+                    (d for d in self.records if act_of(self.records, d) == act_of_target),
+                    key=lambda d: (self.records[d].language == language, d),
+                    reverse=True,
+                )
+            versions = family[act_of_target]
             shown = next(
                 (d for d in versions if self.unit(d, link["target_unit"])), link["target_doc"]
             )
