@@ -48,8 +48,9 @@ def has_content(query: str) -> bool:
 
 
 def features(hits) -> np.ndarray:
-    """``FEATURES`` of a result list (best first): cosine (a result that only BM25 found gets
-    the list's lowest cosine), 1/rank, score / the first's score."""
+    """``FEATURES`` of a result list (best first): cosine (every result of a search that ran
+    the dense model has its own; in a BM25-only search none has, and each gets the list's lowest,
+    0), 1/rank, score / the first's score."""
     top = max((h.score for h in hits), default=1.0) or 1.0
     lowest = min((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
     return np.array(

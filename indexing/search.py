@@ -760,7 +760,7 @@ class Searcher:
                 del shown[spare]
             shown.append((row, chosen[0], 1))
         return [
-            self._hit(rank, row, g, highlight, fusion, sibling_of=of)
+            self._hit(query, rank, row, g, highlight, fusion, sibling_of=of)
             for rank, (row, g, of) in enumerate(shown, start=1)
         ]
 
@@ -907,6 +907,12 @@ class Searcher:
                 out.append(row)
         return out
 
+    def _row_cosines(self, query: str, rows: list[int]) -> list[float]:
+        for retriever, _ in self.retrievers:
+            if retriever.kind == "dense":
+                return retriever.row_scores(query, rows) or []
+        return []
+
     def _fact_kinds(self, row: int) -> frozenset[str]:
         """The kinds of key fact a row's text states (``kb.compare.facts.scan``), once per row."""
         from kb.compare.facts import scan
@@ -939,7 +945,14 @@ class Searcher:
         return best if dense[best] >= dense[row] - margin else row
 
     def _hit(
-        self, rank, row, group: _Group, highlight, fusion: _Fusion, sibling_of: int | None = None
+        self,
+        query: str,
+        rank: int,
+        row: int,
+        group: _Group,
+        highlight,
+        fusion: _Fusion,
+        sibling_of: int | None = None,
     ) -> Hit:
         chunk = self.index.chunks[row]
         record = self.records[chunk.doc_id]
@@ -947,6 +960,11 @@ class Searcher:
         cosines = [fusion.cosines[r] for r in rows if r in fusion.cosines]
         if group.cosine is not None:
             cosines.append(group.cosine)
+        if not cosines and fusion.cosines:
+            # a row the dense ranker did not return (an amending provision the bridge lifted, a
+            # BM25-only match) still has a cosine: the relevance reads it, and must not depend on
+            # which other results are shown
+            cosines = self._row_cosines(query, sorted(rows))
         return Hit(
             rank=rank,
             doc_id=chunk.doc_id,

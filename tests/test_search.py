@@ -430,6 +430,23 @@ def test_reranked_search_keeps_the_contract(indexed_data):
     assert all(h.citation for h in hits)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fine cap after the Omnibus",  # first result: an amending point only the bridge ranks
+        "civil liability of companies for damage",
+    ],
+)
+def test_a_results_relevance_does_not_depend_on_how_many_are_shown(searcher, query):
+    """The relevance of the first result is the same at k 1, 3 and 10: every shown result has
+    its own query cosine, also one the dense ranker did not return (it used to get the lowest
+    cosine of the list shown, so "fine cap after the Omnibus" read 0.43 at k 1, 0.66 at k 3)."""
+    firsts = [searcher.search(query, k=k)[0] for k in (1, 3, 10)]
+    assert len({(h.doc_id, h.unit_id) for h in firsts}) == 1
+    assert firsts[0].dense_score is not None
+    assert len({h.relevance for h in firsts}) == 1
+
+
 def test_a_cosine_vote_discounts_an_acts_extra_language_versions(searcher):
     """``language_spread``: an act in two languages gets two draws of the dense model at every
     query; its vote is its best row's cosine less a share of the gap to the mean of its
