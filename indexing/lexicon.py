@@ -146,3 +146,9 @@ def _folded_words(text: str) -> list[str]:
     from kb.lang import fold, words
 
     return [fold(w) for w in words(text)]
+
+
+def names_the_law(query: str) -> bool:
+    """A query that names an instrument or a concept of the team's lexicon ("boete", "Duits") is
+    about the law, whatever share of its words the corpus itself uses: never "no good match"."""
+    return bool(instruments_named(query) or matching_concepts(query))

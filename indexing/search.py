@@ -24,7 +24,7 @@ import numpy as np
 from corpus.manifest import manifest_for
 from indexing.fusion import reciprocal_rank_fusion
 from indexing.index import load_index
-from indexing.lexicon import answer_kinds, instruments_named, matching_concepts
+from indexing.lexicon import answer_kinds, instruments_named, names_the_law
 from indexing.retrievers import BM25Retriever, DenseRetriever, LexiconRetriever, Retriever
 from kb.compare.versions import act_of, visible_at
 from kb.errors import KBError, QueryError
@@ -423,19 +423,25 @@ class Searcher:
 
         if not has_content(query) or not hits:
             return True
-        if self.calibration is None or instruments_named(query) or matching_concepts(query):
-            # a query that names an instrument or a concept of the team's lexicon ("boete",
-            # "Duits") is about the law, whatever share of its words the corpus itself uses
+        if self.calibration is None or names_the_law(query):
             return False
-        return self.calibration.no_good_match(query, self.best_cosine(query), self.vocabulary)
+        margin = self.calibration.margin(self.best_cosine(query), self.query_vector(query))
+        return self.calibration.no_good_match(query, margin, self.vocabulary)
+
+    @property
+    def _dense(self) -> DenseRetriever | None:
+        return next((r for r, _ in self.retrievers if r.kind == "dense"), None)
 
     def best_cosine(self, query: str) -> float:
         """The cosine of the query's nearest chunk in the whole corpus (no filter)."""
-        for retriever, _ in self.retrievers:
-            if retriever.kind == "dense":
-                best = retriever.candidates(_check_query(query), None, 1)
-                return float(best[0][1]) if best else 0.0
-        return 0.0
+        if self._dense is None:
+            return 0.0
+        best = self._dense.candidates(_check_query(query), None, 1)
+        return float(best[0][1]) if best else 0.0
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The dense model's embedding of the query (normalised), as the dense ranker uses it."""
+        return self._dense.query_vector(_check_query(query))[0]
 
     @property
     def vocabulary(self) -> set[str]:
@@ -497,7 +503,7 @@ class Searcher:
             vectors = self.embedder.encode_queries([q for q, _ in cited]) if cited else None
             self._elements = (cited, vectors)
         questions, vectors = self._elements
-        dense = next((r for r, _ in self.retrievers if r.kind == "dense"), None)
+        dense = self._dense
         if not questions or dense is None:
             return _NOTHING
         similarity = vectors @ dense.query_vector(query)[0]
@@ -908,10 +914,7 @@ class Searcher:
         return out
 
     def _row_cosines(self, query: str, rows: list[int]) -> list[float]:
-        for retriever, _ in self.retrievers:
-            if retriever.kind == "dense":
-                return retriever.row_scores(query, rows) or []
-        return []
+        return (self._dense.row_scores(query, rows) or []) if self._dense else []
 
     def _fact_kinds(self, row: int) -> frozenset[str]:
         """The kinds of key fact a row's text states (``kb.compare.facts.scan``), once per row."""

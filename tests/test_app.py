@@ -74,6 +74,22 @@ def test_search_from_the_url_shows_cited_results(monkeypatch, indexed_data):
 
 
 @pytest.mark.slow
+def test_an_everyday_question_gets_no_good_match_and_its_results_one_click_away(
+    monkeypatch, indexed_data
+):
+    at = make_app(monkeypatch, indexed_data, q="recipe for chocolate cake")
+    assert_inert(at)
+    assert any(i.value.startswith("No good match") for i in at.info)
+    assert not any(SNIPPET_HTML.fullmatch(m.value) for m in at.markdown)  # no result list
+    at.toggle[0].set_value(True).run()
+    assert any(SNIPPET_HTML.fullmatch(m.value) for m in at.markdown)
+    # a question about the law gets its results and no such switch
+    at = make_app(monkeypatch, indexed_data, q="complaints procedure")
+    assert not any(i.value.startswith("No good match") for i in at.info)
+    assert not any(t.label.startswith("Show the nearest") for t in at.toggle)
+
+
+@pytest.mark.slow
 def test_counterparts_of_one_result_open_in_place_and_keep_the_selection(monkeypatch, indexed_data):
     """The counterparts toggle lives in a fragment: the result list and the export stay."""
     at = make_app(monkeypatch, indexed_data, q="complaints procedure")

@@ -67,7 +67,8 @@ def test_search_json_has_relevance_and_no_good_match(indexed_data, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["no_good_match"] is False
     assert all(0.0 <= r["relevance"] <= 1.0 for r in out["results"])
-    for noise in ("!!!???...", "asdkjh qwe zzxq"):
+    # noise, and everyday questions nearer to everyday life than to the corpus
+    for noise in ("!!!???...", "asdkjh qwe zzxq", "recipe for chocolate cake", "wie spät ist es"):
         assert main([*argv, noise]) == 0
         out = json.loads(capsys.readouterr().out)
         assert out["no_good_match"] is True, noise
@@ -80,3 +81,23 @@ def test_search_json_has_relevance_and_no_good_match(indexed_data, capsys):
     # concept of the lexicon is about the law: never "no good match"
     assert main([*argv, "welke boete riskeert een Duits bedrijf"]) == 0
     assert json.loads(capsys.readouterr().out)["no_good_match"] is False
+
+
+def test_the_calibration_is_refused_when_its_everyday_questions_changed(tmp_path):
+    """The stored embeddings belong to the stored questions: edited questions without a refit
+    give no calibration (so no stale rule), not a wrong one."""
+    import shutil
+
+    from indexing.calibration import EVERYDAY_PATH, EVERYDAY_VECTORS, PATH
+
+    for source in (PATH, EVERYDAY_PATH, EVERYDAY_VECTORS):
+        shutil.copy(source, tmp_path / source.name)
+    fingerprint = json.loads(PATH.read_text(encoding="utf-8"))["fingerprint"]
+    copy = tmp_path / PATH.name
+    calibration = load_calibration(fingerprint, copy)
+    assert calibration is not None and len(calibration.everyday) > 50
+    # a query that is one of the everyday questions: its corpus cosine less 1
+    assert calibration.margin(0.9, calibration.everyday[0]) == pytest.approx(0.9 - 1.0, abs=1e-3)
+    edited = tmp_path / EVERYDAY_PATH.name
+    edited.write_text(edited.read_text(encoding="utf-8") + "how tall is a giraffe\n", "utf-8")
+    assert load_calibration(fingerprint, copy) is None

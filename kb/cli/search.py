@@ -196,11 +196,35 @@ OFF_TOPIC = (
     "the history of the Roman empire",
     "python list comprehension syntax",
 )
+#: written on 2026-12-07 once the everyday questions (``indexing/everyday_questions.txt``) were
+#: fixed and before the margin rule was tried; no setting was chosen on them, so they are held out
+OFF_TOPIC_HELD_OUT = (
+    "how do I change a flat tyre on my bike",
+    "which planets can be seen without a telescope",
+    "what should I wear to a summer wedding",
+    "solve the equation 3x plus 7 equals 22",
+    "best video games released this year",
+    "how much does it cost to paint a living room",
+    "hoe maak ik een goede cappuccino thuis",
+    "welke sterrenbeelden zie je in de winter",
+    "hoeveel kost een nieuwe elektrische auto",
+    "comment choisir un matelas pour le dos",
+    "quelle est la meilleure saison pour visiter la Grèce",
+    "comment calculer l'aire d'un cercle",
+    "wie backe ich glutenfreies Brot",
+    "welche Zimmerpflanzen brauchen wenig Licht",
+    "wie wechsle ich den Reifen am Fahrrad",
+    "hvordan lager man vafler",
+    "hva er den høyeste fjelltoppen i Norge",
+    "når begynner skisesongen i Trysil",
+    "tips for taking better photos at night",
+    "what is the plot of the latest superhero movie",
+)
 
 
 def cmd_calibrate(args) -> int:
     """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
-    from indexing.calibration import PATH, brier, fit, labelled_results, load_calibration
+    from indexing.calibration import brier, fit, labelled_results, load_calibration, save
     from indexing.evaluate import DEVSET_PATHS, load_devsets
     from indexing.search import Searcher
     from kb.service import search_hits
@@ -208,14 +232,15 @@ def cmd_calibrate(args) -> int:
 
     devset = load_devsets((args.devset,) if args.devset else DEVSET_PATHS)
     searcher = Searcher(data_arg(args))
-    calibration = fit(searcher, devset)
-    PATH.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")
+    calibration, vectors = fit(searcher, devset)
+    save(calibration, vectors)
     searcher.calibration = load_calibration(searcher.embedder.fingerprint)
     test = [d for d in devset if split_of(d["id"]) == "test"]
     flagged = [
         d["id"] for d in test if searcher.assess(d["query"], search_hits(searcher, d["query"]))
     ]
     caught = [q for q in OFF_TOPIC if searcher.assess(q, search_hits(searcher, q))]
+    held = [q for q in OFF_TOPIC_HELD_OUT if searcher.assess(q, search_hits(searcher, q))]
     lists, per_query = labelled_results(searcher, test)
     relevances = [h.relevance or 0.0 for hits in lists for h in hits]
     labels = [y for ys in per_query for y in ys]
@@ -234,6 +259,8 @@ def cmd_calibrate(args) -> int:
         "test_wrongly_no_good_match_ids": flagged,
         "off_topic_caught": f"{len(caught)}/{len(OFF_TOPIC)}",
         "off_topic_missed": [q for q in OFF_TOPIC if q not in caught],
+        "held_out_off_topic_caught": f"{len(held)}/{len(OFF_TOPIC_HELD_OUT)}",
+        "held_out_off_topic_missed": [q for q in OFF_TOPIC_HELD_OUT if q not in held],
     }
     print(json.dumps(report, indent=1, ensure_ascii=False))
     return 0

@@ -130,6 +130,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Geen goede treffer: geen bepaling beantwoordt dit goed genoeg. Gebruik de woorden van de "
         "wet, of noem het instrument (bv. 'LkSG', 'CSDDD').",
     ),
+    "search.show_anyway": (
+        "Show the nearest provisions anyway",
+        "Toon toch de dichtstbijzijnde bepalingen",
+    ),
     "search.limit": (
         "Up to {n} characters: a question, or a paragraph of a draft text to find its counterparts.",
         "Tot {n} tekens: een vraag, of een lid van een ontwerptekst om de tegenhangers te vinden.",
