@@ -275,6 +275,17 @@ def test_corpus_page_lists_present_and_missing_instruments(monkeypatch, indexed_
         missing["Official source"]
     )
     assert at.file_uploader(key="add_file") is not None
+    lksg = present[present["Instrument"] == "LkSG"].iloc[0]
+    assert (lksg["Type"], lksg["Status"], lksg["Language"]) == (
+        "national law",
+        "in force",
+        "German",
+    )
+    # the Dutch interface shows the manifest's values in Dutch, in the table and the form
+    at = make_app(monkeypatch, indexed_data, page="corpus", lang="nl")
+    lksg = at.dataframe[0].value.iloc[[list(at.dataframe[0].value.iloc[:, 0]).index("LkSG")]]
+    assert list(lksg.iloc[0, 2:5]) == ["nationale wet", "van kracht", "Duits"]
+    assert at.selectbox(key="add_type").format_func("bill") == "wetsvoorstel"
 
 
 @pytest.mark.slow

@@ -131,7 +131,9 @@ def test_search_from_a_link_then_from_the_box(server, page, shots):
     assert page.get_by_text(re.compile(r"^CSDDD Art\. 14(\(|$)")).first.is_visible()
     assert page.locator(".lf-snippet mark").count() > 0
     page.screenshot(path=str(shots / "search.png"))
-    box = page.get_by_role("textbox", name="Your question, in English, Dutch, French or German")
+    box = page.get_by_role(
+        "textbox", name="Your question, in English, Dutch, French, German or Norwegian"
+    )
     box.fill("Beschwerdeverfahren")
     page.get_by_role("button", name="Search", exact=True).click()
     # the first results may already hold LkSG § 8: wait for the new query's run, then its results
@@ -152,7 +154,7 @@ def test_hostile_query_is_shown_as_text(server, page):
         page.evaluate("() => [...document.scripts].some(s => s.text.includes('alert(1)'))") is False
     )
     value = page.get_by_role(
-        "textbox", name="Your question, in English, Dutch, French or German"
+        "textbox", name="Your question, in English, Dutch, French, German or Norwegian"
     ).input_value()
     assert value == XSS + " complaints"
 

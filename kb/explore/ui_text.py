@@ -104,8 +104,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loading.search": ("Loading the search index and model…", "Zoekindex en model laden…"),
     "search.title": ("Search the provisions", "Zoek in de bepalingen"),
     "search.query": (
-        "Your question, in English, Dutch, French or German",
-        "Uw vraag, in het Nederlands, Engels, Frans of Duits",
+        "Your question, in English, Dutch, French, German or Norwegian",
+        "Uw vraag, in het Nederlands, Engels, Frans, Duits of Noors",
     ),
     "search.placeholder": (
         "e.g. complaints procedure for trade unions",

@@ -33,9 +33,9 @@ def page_corpus(data: Path, version: str, corpus: ex.Corpus) -> None:
             {
                 T("col.instrument"): [ex.title(r, ss.lang) for r in present],
                 T("col.jur"): [r.jurisdiction for r in present],
-                T("col.type"): [r.instrument_type for r in present],
-                T("col.status"): [r.status for r in present],
-                T("col.lang"): [r.language for r in present],
+                T("col.type"): [value_label(ss.lang, r.instrument_type) for r in present],
+                T("col.status"): [value_label(ss.lang, r.status) for r in present],
+                T("col.lang"): [value_label(ss.lang, r.language) for r in present],
                 T("col.version"): [r.version_date or r.adopted or "—" for r in present],
                 T("col.units"): [len(corpus.by_doc[r.doc_id]) for r in present],
                 T("col.source"): [r.official_url for r in present],
@@ -128,11 +128,17 @@ def render_add(data: Path) -> None:
         c2.text_input(T("add.short"), key="add_short", max_chars=120)
         c1.text_input(T("add.cite_as"), key="add_cite", max_chars=60)
         c2.text_input(T("add.jur"), key="add_jur", max_chars=12)
+        lang = ss.lang
+        value = lambda v: value_label(lang, v)  # noqa: E731
         c1.selectbox(
-            T("add.type"), INSTRUMENT_TYPES, key="add_type", index=INSTRUMENT_TYPES.index("bill")
+            T("add.type"),
+            INSTRUMENT_TYPES,
+            key="add_type",
+            index=INSTRUMENT_TYPES.index("bill"),
+            format_func=value,
         )
-        c2.selectbox(T("add.status"), userdocs.STATUSES, key="add_status")
-        c1.selectbox(T("add.lang"), userdocs.LANGUAGES, key="add_lang")
+        c2.selectbox(T("add.status"), userdocs.STATUSES, key="add_status", format_func=value)
+        c1.selectbox(T("add.lang"), userdocs.LANGUAGES, key="add_lang", format_func=value)
         c2.text_input(T("add.url"), key="add_url", max_chars=500)
         c1.text_input(T("add.adopted"), key="add_adopted", max_chars=10)
         none = T("add.no_second")
@@ -140,7 +146,7 @@ def render_add(data: Path) -> None:
             T("add.second_lang"),
             [None, *userdocs.LANGUAGES],
             key="add_lang2",
-            format_func=lambda v: none if v is None else v,
+            format_func=lambda v: none if v is None else value(v),
         )
         c2.selectbox(
             T("add.parser"),
