@@ -258,6 +258,11 @@ def test_reader_opens_csddd_article_14_with_parallel_french_and_diff(monkeypatch
     assert headings[1].startswith("### CSDDD art\\. 14 — Mécanisme de notification")
     assert any("Member States shall ensure that companies enable" in t for t in texts(at))
     assert any(re.search(r"\d+ changed, \d+ added, \d+ deleted", t) for t in texts(at))
+    # each change is headed by the provision's citation (also one this version lacks), not its id
+    changes = [
+        t for t in texts(at) if re.match(r"\*\*[^*]+\*\* .* — \*(changed|added|deleted)\*", t)
+    ]
+    assert changes and all(t.startswith("**CSDDD Art\\. ") for t in changes), changes[:3]
     at.radio(key="r_version").set_value("eu-csddd-2024-1760-consolidated-2026-03-18").run()
     assert_inert(at)
     assert param(at, "doc") == "eu-csddd-2024-1760-consolidated-2026-03-18"
@@ -551,12 +556,25 @@ def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch
     assert_inert(at)
     notes = [c.value for c in at.caption if c.value.startswith("Amendment:")]
     assert any("deleted" in n and "Directive 2026/470 Art\\. 4\\(16\\)" in n for n in notes), notes
+    # the consolidated version shows it deleted, with no force label
+    at = make_app(
+        monkeypatch,
+        indexed_data,
+        page="reader",
+        doc="eu-csddd-2024-1760-consolidated-2026-03-18",
+        unit="art-22",
+    )
+    assert at.warning and not any(c.value.startswith("Deontic force:") for c in at.caption)
+    notes = [c.value for c in at.caption if c.value.startswith("Amendment:")]
+    # the amended provision by its citation, not its unit id ("art-22")
+    assert any(n.startswith("Amendment: CSDDD Art\\. 22 deleted") for n in notes), notes
     assert any("?page=reader&doc=eu-omnibus-2026-470&unit=art-4.pt-16" in n for n in notes), notes
     # the version diff names the amending provision of each change, the most specific first
     corpus = ex.load_corpus(indexed_data)
     consolidated = "eu-csddd-2024-1760-consolidated-2026-03-18"
     first = corpus.amended_by(consolidated, "art-29.par-1")[0]
     assert (first["action"], first["citation"]) == ("deleted", "Directive 2026/470 Art. 4(20)(a)")
+    assert first["target_citation"].startswith("CSDDD Art. 29(")
     words = corpus.unit("eu-omnibus-2026-470", first["amending_unit"]).text
     assert "deleted" in words  # the amending point itself says so
 

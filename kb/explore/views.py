@@ -208,10 +208,23 @@ class Corpus:
             out.append({**link, "citation": citation, "shown_doc": shown})
         return out
 
+    def cite(self, doc_id: str, unit_id: str) -> str:
+        """The citation of provision ``unit_id`` of ``doc_id``: the unit's own, or — for one this
+        version does not hold (deleted before it, inserted after it) — made from the unit id in
+        the instrument's convention."""
+        from kb.numbering import citation
+
+        unit = self.unit(doc_id, unit_id)
+        if unit is not None:
+            return unit.citation
+        record = self.records[doc_id]
+        return citation(record.cite_as, unit_id, record.language, record.citation_style)
+
     def amended_by(self, doc_id: str, unit_id: str) -> list[dict]:
         """The amending provisions that replaced, deleted, inserted or amended provision
         ``unit_id`` of ``doc_id``'s act (or the provision holding it, or one inside it), each with
-        the amending provision's citation; the most specific first."""
+        the amending provision's citation and the amended provision's citation in ``doc_id``
+        (``target_citation``); the most specific first."""
         from kb.compare.versions import act_of
         from kb.numbering import is_within
 
@@ -221,7 +234,9 @@ class Corpus:
             if is_within(unit_id, target) or is_within(target, unit_id):
                 amending = self.unit(link["amending_doc"], link["amending_unit"])
                 citation = amending.citation if amending else link["amending_unit"]
-                out.append({**link, "citation": citation})
+                out.append(
+                    {**link, "citation": citation, "target_citation": self.cite(doc_id, target)}
+                )
         return sorted(out, key=lambda link: -link["target_unit"].count("."))
 
 

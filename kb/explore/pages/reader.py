@@ -182,11 +182,11 @@ def render_provision(corpus: ex.Corpus, unit, suffix: str = "main") -> None:
     if unit.markers:
         st.caption(T("reader.markers", markers=ex.plain(", ".join(unit.markers))))
     for link in corpus.amended_by(unit.doc_id, unit.unit_id):
-        st.caption(amendment_note(link))  # "art-22 deleted by Directive 2026/470 Art. 4(16)"
+        st.caption(amendment_note(link))  # "CSDDD Art. 22 deleted by Directive 2026/470 Art. 4(16)"
     if unit.page:
         st.caption(T("reader.page", page=unit.page))
     st.markdown(ex.plain(unit.text))
-    force = corpus.force(unit)
+    force = corpus.force(unit) if unit.status != "deleted" else None  # a deleted rule binds no one
     if force:
         st.caption(T("force", force=force_label(force)))
     if unit.footnotes:
@@ -233,8 +233,8 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
 
 
 def amendment_note(link: dict) -> str:
-    """``Amendment: art-22 deleted by [Directive 2026/470 Art. 4(16)](reader link)``."""
-    what = ex.plain(f"{link['target_unit']} {value_label(ss.lang, link['action'])}")
+    """``Amendment: CSDDD Art. 22 deleted by [Directive 2026/470 Art. 4(16)](reader link)``."""
+    what = ex.plain(f"{link['target_citation']} {value_label(ss.lang, link['action'])}")
     target = ex.reader_link(link["amending_doc"], link["amending_unit"], ss.lang)
     return T("reader.amended_by", what=what, by=f"[{ex.plain(link['citation'])}]({target})")
 
@@ -255,7 +255,8 @@ def render_diff_list(diffs: list, corpus: ex.Corpus, doc_id: str, limit: int = 3
             folded = folded or cut
             words.append(f"~~{piece}~~" if op == "-" else f"**{piece}**" if op == "+" else piece)
         st.markdown(
-            f"**{ex.plain(d.unit_id)}** {ex.plain(d.heading)} — *{d.change}*  \n" + " ".join(words)
+            f"**{ex.plain(corpus.cite(doc_id, d.unit_id))}** {ex.plain(d.heading)} — "
+            f"*{value_label(ss.lang, d.change)}*  \n" + " ".join(words)
         )
         for link in corpus.amended_by(doc_id, d.unit_id)[:2]:  # the amending provision
             st.caption(amendment_note(link))
