@@ -150,6 +150,11 @@ def test_a_shared_link_opens_the_verdicts_and_the_timeline(monkeypatch, indexed_
     assert table["Applies"][lksg].endswith("yes")
     assert at.get("vega_lite_chart"), "no timeline chart"
     assert {k: param(at, k) for k in link} == link  # the URL still describes this profile
+    # the Dutch interface gives the verdicts in Dutch, in the table and the expanders
+    nl = make_app(monkeypatch, indexed_data, **link, lang="nl")
+    table = frame_with(nl, "Van toepassing")
+    assert table["Van toepassing"][list(table["Instrument"]).index("LkSG")] == "✓ ja"
+    assert any(e.label == "LkSG — ja" for e in nl.expander)
     bad = make_app(monkeypatch, indexed_data, page="applies", employees="-5", date="someday")
     assert_inert(bad)
     assert not bad.get("arrow_vega_lite_chart")  # nothing usable in the link: the empty form

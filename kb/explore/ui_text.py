@@ -434,7 +434,7 @@ LANGUAGES = ("en", "nl")
 
 
 #: values shown to users — a manifest's status, instrument type and language; a matrix cell's
-#: mark and source — in English and Dutch
+#: mark and source; a verdict of "does it apply to us?" — in English and Dutch
 VALUE_TEXTS = {
     "adopted": ("adopted", "aangenomen"),
     "amended": ("amended", "gewijzigd"),
@@ -444,6 +444,11 @@ VALUE_TEXTS = {
     "not-in-force": ("not in force", "niet van kracht"),
     "proposal": ("proposal", "voorstel"),
     "superseded": ("superseded", "vervangen"),
+    # "does it apply to us?": each instrument's verdict for the profile
+    "yes": ("yes", "ja"),
+    "no": ("no", "nee"),
+    "unknown": ("unknown", "onbekend"),
+    "not-yet": ("not yet", "nog niet"),
     "bill": ("bill", "wetsvoorstel"),
     "directive": ("directive", "richtlijn"),
     "guidance": ("guidance", "richtsnoeren"),

@@ -9,6 +9,7 @@ import streamlit as st
 
 from kb.explore import views as ex
 from kb.explore.pages.shared import T, open_in_reader
+from kb.explore.ui_text import value_label
 
 ss = st.session_state
 VERDICT_ICONS = {"yes": "✓", "no": "✗", "unknown": "?"}
@@ -45,7 +46,8 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
     rows = [
         {
             T("applies.instrument"): entry["short_title"],
-            T("applies.verdict"): f"{VERDICT_ICONS.get(entry['applies'], '')} {entry['applies']}",
+            T("applies.verdict"): f"{VERDICT_ICONS.get(entry['applies'], '')} "
+            + value_label(ss.lang, entry["applies"]),
             T("applies.from"): entry.get("from") or "",
             T("applies.why"): "; ".join(
                 f"{r['text']} ({r['citation']})" for r in entry["reasons"][:2]
@@ -56,7 +58,7 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
     st.dataframe(rows, hide_index=True)
     render_timeline(corpus, result)
     for entry in result["instruments"]:
-        label = f"{entry['short_title']} — {entry['applies']}"
+        label = f"{entry['short_title']} — {value_label(ss.lang, entry['applies'])}"
         with st.expander(ex.plain(label)):
             for n, reason in enumerate(entry["reasons"]):
                 st.markdown(f"- {ex.plain(reason['text'])} — **{ex.plain(reason['citation'])}**")
@@ -131,7 +133,7 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
                     "instrument": line["short_title"],
                     "from": seg["from"],
                     "to": seg["to"],
-                    "verdict": seg["applies"],
+                    "verdict": value_label(ss.lang, seg["applies"]),
                     "why": f"{why.get('text', '')} ({why.get('citation', '')})" if why else "",
                 }
             )
@@ -147,7 +149,10 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
     y = alt.Y("instrument:N", sort=order, title=None)
     colour = alt.Color(
         "verdict:N",
-        scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
+        scale=alt.Scale(
+            domain=[value_label(ss.lang, v) for v in VERDICT_COLOURS],
+            range=list(VERDICT_COLOURS.values()),
+        ),
         title=T("applies.verdict"),
     )
     chart = (
