@@ -126,6 +126,15 @@ def test_does_it_apply_to_us_cites_the_deciding_provision_verbatim(monkeypatch, 
     corpus = ex.load_corpus(indexed_data)
     words = ex.plain(corpus.unit("de-lksg-2021", "sec-1.par-1").text[:1500])
     assert words in [c.value for c in at.caption]  # the provision's words, verbatim
+    # a missing input is named by its form field, not by the CLI's option ("--eu-turnover")
+    at.text_input(key="ap_country").input("US")
+    at.number_input(key="ap_employees").set_value(20000)
+    at.number_input(key="ap_turnover").set_value(2_000_000_000.0)
+    at.button(key="applies_go").click().run()
+    table = frame_with(at, "Applies")
+    why = table["Why (provision)"][list(table["Instrument"]).index("CSDDD")]
+    assert "the field “Net turnover in the EU (EUR, non-EU companies)”" in why, why
+    assert "--" not in "".join(table["Why (provision)"])
     at.text_input(key="ap_country").input("D1")
     at.button(key="applies_go").click().run()
     assert_inert(at)
@@ -155,6 +164,9 @@ def test_a_shared_link_opens_the_verdicts_and_the_timeline(monkeypatch, indexed_
     table = frame_with(nl, "Van toepassing")
     assert table["Van toepassing"][list(table["Instrument"]).index("LkSG")] == "✓ ja"
     assert any(e.label == "LkSG — ja" for e in nl.expander)
+    assert table["Waarom (bepaling)"][list(table["Instrument"]).index("LkSG")].startswith(
+        "voldaan: "
+    )
     bad = make_app(monkeypatch, indexed_data, page="applies", employees="-5", date="someday")
     assert_inert(bad)
     assert not bad.get("arrow_vega_lite_chart")  # nothing usable in the link: the empty form

@@ -166,3 +166,21 @@ def test_timeline_marks_cite_the_provision_where_a_threshold_starts(records_and_
     assert "2024" in units[("de-lksg-2021", "sec-1.par-1")].text  # the date is in its words
     with pytest.raises(ValueError):
         timeline(profile, records, units, "2032-01-01", "2015-01-01")
+
+
+@pytest.mark.parametrize(
+    ("missing", "is_an_input", "cli_words"),
+    [
+        ("eu_turnover", True, "--eu-turnover"),
+        ("employees_in:DE", True, "employees in DE (--employees-in DE=N)"),
+        # synthetic words of a rule ("needs"): shown as they are
+        ("the widget register's size", False, "the widget register's size"),
+    ],
+)
+def test_a_missing_input_is_named_for_the_cli_and_kept_apart_for_the_explorer(
+    missing, is_an_input, cli_words
+):
+    from kb.compare.applies import is_input, needs_text
+
+    assert is_input(missing) is is_an_input
+    assert needs_text(missing) == cli_words

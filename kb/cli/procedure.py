@@ -7,12 +7,18 @@ import json
 from kb.cli.io import data_arg
 from kb.errors import KBError
 
+#: a reason in ``kb applies --json`` (PRODUCT.md's contract)
+REASON_FIELDS = ("text", "citation", "doc_id", "unit_id")
+
 
 def cmd_applies(args) -> int:
     from kb.service import PROFILE_FIELDS, Service
 
     result = Service(data_arg(args)).applies(**{f: getattr(args, f) for f in PROFILE_FIELDS})
     if args.json:
+        # the contract's reason fields (the explorer also reads a condition's parts)
+        for entry in result["instruments"]:
+            entry["reasons"] = [{f: r[f] for f in REASON_FIELDS} for r in entry["reasons"]]
         print(json.dumps(result, ensure_ascii=False))
         return 0
     for entry in result["instruments"]:

@@ -36,6 +36,12 @@ EU = frozenset(
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq}
 
 
+#: the profile's inputs a rule can read (``Profile``'s fields; ``employees_in:XX`` besides)
+PROFILE_INPUTS = frozenset(
+    {"country", "employees", "turnover", "employees_in_country", "eu_turnover", "royalties"}
+)
+
+
 @dataclass(frozen=True)
 class Profile:
     country: str
@@ -77,14 +83,11 @@ def load_rules(path: Path = RULES_PATH) -> list[dict]:
 
 
 def _value(profile: Profile, name: str) -> tuple[object, str | None]:
-    """The profile's value for a condition input, or (None, what is missing)."""
+    """The profile's value for a condition input, or (None, the input that is missing: its
+    name, ``employees_in:DE`` …)."""
     if name.startswith("employees_in:"):
-        country = name.split(":", 1)[1]
-        value = profile.employees_in_(country)
-        missing = (
-            None if value is not None else f"employees in {country} (--employees-in {country}=N)"
-        )
-        return value, missing
+        value = profile.employees_in_(name.split(":", 1)[1])
+        return value, (None if value is not None else name)
     if name == "country":
         return profile.country, None
     if name == "in_eu":
@@ -92,7 +95,22 @@ def _value(profile: Profile, name: str) -> tuple[object, str | None]:
     value = getattr(profile, name, None)
     if name == "royalties" and value is None:
         return 0.0, None  # no royalties given: none
-    return value, (None if value is not None else f"--{name.replace('_', '-')}")
+    return value, (None if value is not None else name)
+
+
+def is_input(missing: str) -> bool:
+    """Whether what ``check`` says is missing is a profile input (else it is the rule's words:
+    "public-interest status, balance-sheet total …")."""
+    return missing.startswith("employees_in:") or missing in PROFILE_INPUTS
+
+
+def needs_text(missing: str) -> str:
+    """What is missing, in the CLI's words: an input as its option ("--eu-turnover",
+    "employees in DE (--employees-in DE=N)"), else the rule's words."""
+    if missing.startswith("employees_in:"):
+        country = missing.split(":", 1)[1]
+        return f"employees in {country} (--employees-in {country}=N)"
+    return f"--{missing.replace('_', '-')}" if missing in PROFILE_INPUTS else missing
 
 
 def _upper_bound(profile: Profile, name: str) -> float | None:
@@ -146,7 +164,12 @@ def _version(family: dict, records: dict[str, DocRecord], date: str) -> dict | N
     return next((v for v in family["versions"] if not v.get("from")), None)
 
 
-def _reason(text: str, cite: dict, records: dict[str, DocRecord], units: dict) -> dict:
+def _reason(
+    text: str, cite: dict, records: dict[str, DocRecord], units: dict, **parts: str
+) -> dict:
+    """A reason: its ``text`` (the CLI's words) with its provision; ``parts`` for a condition
+    (``kind`` met / not-met / unknown, the rule's ``condition``, what is ``missing``), from which
+    the explorer words it in its own language and names its own form fields."""
     unit = units.get((cite["doc_id"], cite["unit_id"]))
     citation = unit.citation if unit else f"{records[cite['doc_id']].cite_as} {cite['unit_id']}"
     return {
@@ -154,6 +177,7 @@ def _reason(text: str, cite: dict, records: dict[str, DocRecord], units: dict) -
         "citation": citation,
         "doc_id": cite["doc_id"],
         "unit_id": cite["unit_id"],
+        **parts,
     }
 
 
@@ -187,7 +211,14 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
         if any(held is False for _, held, _ in results):
             failed = next(c for c, held, _ in results if held is False)
             reasons.append(
-                _reason(f"not met: {failed['text']}", failed["citation"], records, units)
+                _reason(
+                    f"not met: {failed['text']}",
+                    failed["citation"],
+                    records,
+                    units,
+                    kind="not-met",
+                    condition=failed["text"],
+                )
             )
             continue
         missing = [(c, m) for c, held, m in results if held is None]
@@ -195,10 +226,23 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
             for c, m in missing:
                 unknown.append(m)
                 reasons.append(
-                    _reason(f"unknown — needs {m} ({c['text']})", c["citation"], records, units)
+                    _reason(
+                        f"unknown — needs {needs_text(m)} ({c['text']})",
+                        c["citation"],
+                        records,
+                        units,
+                        kind="unknown",
+                        condition=c["text"],
+                        missing=m,
+                    )
                 )
             continue
-        met = [_reason(f"met: {c['text']}", c["citation"], records, units) for c, _, _ in results]
+        met = [
+            _reason(
+                f"met: {c['text']}", c["citation"], records, units, kind="met", condition=c["text"]
+            )
+            for c, _, _ in results
+        ]
         start = wave["from"]
         wave_reason = _reason(wave["text"], wave["citation"], records, units)
         verdict = "yes" if start <= profile.date else "not-yet"

@@ -63,6 +63,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "applies.verdict": ("Applies", "Van toepassing"),
     "applies.from": ("From", "Vanaf"),
     "applies.why": ("Why (provision)", "Waarom (bepaling)"),
+    # a reason: the rule's condition (the reviewed rules' English words) and what it found
+    "applies.reason.met": ("met: {condition}", "voldaan: {condition}"),
+    "applies.reason.not-met": ("not met: {condition}", "niet voldaan: {condition}"),
+    "applies.reason.unknown": (
+        "unknown — needs {what} ({condition})",
+        "onbekend — nodig: {what} ({condition})",
+    ),
+    "applies.reason.field": ("the field “{field}”", "het veld “{field}”"),
+    "applies.reason.field_for": (
+        "the field “{field}” for {country}",
+        "het veld “{field}” voor {country}",
+    ),
     "sidebar.corpus": (
         "{present} of {total} instruments in the local corpus; {missing} listed with their official source.",
         "{present} van {total} instrumenten in het lokale corpus; {missing} vermeld met hun officiële bron.",

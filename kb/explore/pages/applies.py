@@ -50,7 +50,7 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
             + value_label(ss.lang, entry["applies"]),
             T("applies.from"): entry.get("from") or "",
             T("applies.why"): "; ".join(
-                f"{r['text']} ({r['citation']})" for r in entry["reasons"][:2]
+                f"{reason_text(r)} ({r['citation']})" for r in entry["reasons"][:2]
             ),
         }
         for entry in result["instruments"]
@@ -61,7 +61,9 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
         label = f"{entry['short_title']} — {value_label(ss.lang, entry['applies'])}"
         with st.expander(ex.plain(label)):
             for n, reason in enumerate(entry["reasons"]):
-                st.markdown(f"- {ex.plain(reason['text'])} — **{ex.plain(reason['citation'])}**")
+                st.markdown(
+                    f"- {ex.plain(reason_text(reason))} — **{ex.plain(reason['citation'])}**"
+                )
                 unit = corpus.unit(reason["doc_id"], reason["unit_id"])
                 if unit is not None:
                     st.caption(ex.plain(unit.text[:1500]))  # the words that decide it
@@ -71,6 +73,41 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
                         on_click=open_in_reader,
                         args=(reason["doc_id"], reason["unit_id"]),
                     )
+
+
+#: the form field of each profile input (``kb.compare.applies.PROFILE_INPUTS``)
+FIELDS = {
+    "country": "applies.country",
+    "employees": "applies.employees",
+    "turnover": "applies.turnover",
+    "employees_in_country": "applies.in_country",
+    "eu_turnover": "applies.eu_turnover",
+    "royalties": "applies.royalties",
+}
+
+
+def reason_text(reason: dict) -> str:
+    """A reason in the interface language, naming the form field a missing input goes in (the
+    CLI's words name its options: "needs --eu-turnover"); a reason without its parts (a phase-in
+    wave, a note) as the rules word it."""
+    from kb.compare.applies import is_input
+
+    kind = reason.get("kind")
+    if kind in ("met", "not-met"):
+        return T(f"applies.reason.{kind}", condition=reason["condition"])
+    if kind != "unknown":
+        return reason["text"]
+    missing = reason["missing"]
+    if not is_input(missing):
+        what = missing  # the rule's words: "public-interest status, balance-sheet total …"
+    elif missing.startswith("employees_in:"):
+        country = missing.split(":", 1)[1]
+        own = country == (ss.get("ap_country") or "").strip().upper()
+        field = T("applies.in_country") if own else T("applies.employees_in")
+        what = T("applies.reason.field_for", field=field, country=country)
+    else:
+        what = T("applies.reason.field", field=T(FIELDS[missing]))
+    return T("applies.reason.unknown", what=what, condition=reason["condition"])
 
 
 def _verdicts(corpus: ex.Corpus) -> dict | None:
@@ -134,7 +171,7 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
                     "from": seg["from"],
                     "to": seg["to"],
                     "verdict": value_label(ss.lang, seg["applies"]),
-                    "why": f"{why.get('text', '')} ({why.get('citation', '')})" if why else "",
+                    "why": f"{reason_text(why)} ({why['citation']})" if why else "",
                 }
             )
         for mark in line["marks"]:
