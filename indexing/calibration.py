@@ -92,11 +92,11 @@ class Calibration:
     #: the everyday questions' query embeddings (rows, normalised)
     everyday: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), compare=False)
 
-    def margin(self, best_cosine: float, query_vector: np.ndarray) -> float:
+    def margin(self, best_cosine: float, query_vector: np.ndarray | None) -> float:
         """How much nearer the query is to the corpus than to everyday life: ``best_cosine`` (of
         its nearest chunk in the whole corpus, whatever the filters — a narrow filter must not make
         a good question look like noise) less its best cosine among the everyday questions."""
-        if not len(self.everyday):
+        if query_vector is None or not len(self.everyday):
             return best_cosine
         return best_cosine - float((self.everyday @ np.asarray(query_vector).ravel()).max())
 
@@ -173,6 +173,7 @@ def labelled_results(searcher, devset: list[dict]) -> tuple[list, list[list[int]
 def fit(searcher, devset: list[dict]) -> tuple[dict, np.ndarray]:
     """Fit on the tuning half; returns the calibration (to ``save``: what it was fitted on too)
     and the everyday questions' embeddings."""
+    from indexing.lexicon import names_the_law
     from indexing.rerank import fit as fit_logistic
 
     tune = [d for d in devset if split_of(d["id"]) == "tune"]
@@ -186,8 +187,6 @@ def fit(searcher, devset: list[dict]) -> tuple[dict, np.ndarray]:
     calibration = Calibration(
         model.weights, model.bias, model.mean, model.scale, 0.0, "", everyday=vectors
     )
-    from indexing.lexicon import names_the_law
-
     vocabulary = searcher.vocabulary
     tops = sorted(
         (

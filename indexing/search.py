@@ -439,9 +439,10 @@ class Searcher:
         best = self._dense.candidates(_check_query(query), None, 1)
         return float(best[0][1]) if best else 0.0
 
-    def query_vector(self, query: str) -> np.ndarray:
-        """The dense model's embedding of the query (normalised), as the dense ranker uses it."""
-        return self._dense.query_vector(_check_query(query))[0]
+    def query_vector(self, query: str) -> np.ndarray | None:
+        """The dense model's embedding of the query (normalised), as the dense ranker uses it;
+        None without a dense ranker."""
+        return self._dense.query_vector(_check_query(query))[0] if self._dense else None
 
     @property
     def vocabulary(self) -> set[str]:

@@ -199,6 +199,16 @@ def citation(cite_as: str, unit_id: str, language: str = "en", style: str | None
     return f"{cite_as} {unit_id}"
 
 
+def record_citation(record, unit_id: str) -> str:
+    """The citation of ``unit_id`` in the convention of ``record`` (a ``kb.models.DocRecord``:
+    its ``cite_as``, language and citation style); its ``cite_as`` and the id as they are when
+    the id is not one this module reads (a user document's)."""
+    try:
+        return citation(record.cite_as, unit_id, record.language, record.citation_style)
+    except ValueError:
+        return f"{record.cite_as} {unit_id}"
+
+
 def _brackets(rest: list[tuple[str, str]], language: str) -> str:
     return "".join(f"({n})" if k in ("par", "pt") else f" {k} {n}" for k, n in rest)
 

@@ -53,3 +53,21 @@ def test_parse_and_within():
     assert not is_within("art-140", "art-14")
     with pytest.raises(ValueError):
         parse_unit_id("article-14")
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "expected"),
+    [
+        ("art-3.par-2", "DWB Art. 3(2)"),
+        # an id the numbering cannot read (a user document's): cite_as and the id, no error
+        ("chapter-x", "DWB chapter-x"),
+    ],
+)
+def test_record_citation(unit_id, expected):
+    from types import SimpleNamespace
+
+    from kb.numbering import record_citation
+
+    # synthetic: the "Draft Widget Bill"
+    record = SimpleNamespace(cite_as="DWB", language="en", citation_style=None)
+    assert record_citation(record, unit_id) == expected

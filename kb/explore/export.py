@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from kb.explore.ui_text import force_label, title_label, tr, value_label
 from kb.models import DocRecord, ProvisionDiff, Unit
-from kb.numbering import citation as make_citation
+from kb.numbering import record_citation
 
 #: format → (MIME type, file extension)
 FORMATS = {
@@ -154,7 +154,7 @@ def diff_export(
             continue
         rows.append(
             Row(
-                citation=_cite(new, d.unit_id),
+                citation=record_citation(new, d.unit_id),
                 heading=d.heading,
                 text=d.new_text,
                 instrument=title_label(lang, new.short_title),
@@ -170,13 +170,6 @@ def diff_export(
         f"{_stamp(lang)}"
     )
     return Export("diff", title, rows, subtitle, lang)
-
-
-def _cite(record: DocRecord, unit_id: str) -> str:
-    try:
-        return make_citation(record.cite_as, unit_id, record.language, record.citation_style)
-    except ValueError:
-        return f"{record.cite_as} {unit_id}"
 
 
 def render(export: Export, fmt: str) -> bytes:

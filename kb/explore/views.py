@@ -203,22 +203,19 @@ class Corpus:
             shown = next(
                 (d for d in versions if self.unit(d, link["target_unit"])), link["target_doc"]
             )
-            target = self.unit(shown, link["target_unit"])
-            citation = target.citation if target else link["target_unit"]
-            out.append({**link, "citation": citation, "shown_doc": shown})
+            out.append(
+                {**link, "citation": self.cite(shown, link["target_unit"]), "shown_doc": shown}
+            )
         return out
 
     def cite(self, doc_id: str, unit_id: str) -> str:
         """The citation of provision ``unit_id`` of ``doc_id``: the unit's own, or — for one this
         version does not hold (deleted before it, inserted after it) — made from the unit id in
         the instrument's convention."""
-        from kb.numbering import citation
+        from kb.numbering import record_citation
 
         unit = self.unit(doc_id, unit_id)
-        if unit is not None:
-            return unit.citation
-        record = self.records[doc_id]
-        return citation(record.cite_as, unit_id, record.language, record.citation_style)
+        return unit.citation if unit is not None else record_citation(self.records[doc_id], unit_id)
 
     def amended_by(self, doc_id: str, unit_id: str) -> list[dict]:
         """The amending provisions that replaced, deleted, inserted or amended provision
@@ -232,10 +229,12 @@ class Corpus:
         for link in self.amendments.get(act_of(self.records, doc_id), []):
             target = link["target_unit"]
             if is_within(unit_id, target) or is_within(target, unit_id):
-                amending = self.unit(link["amending_doc"], link["amending_unit"])
-                citation = amending.citation if amending else link["amending_unit"]
                 out.append(
-                    {**link, "citation": citation, "target_citation": self.cite(doc_id, target)}
+                    {
+                        **link,
+                        "citation": self.cite(link["amending_doc"], link["amending_unit"]),
+                        "target_citation": self.cite(doc_id, target),
+                    }
                 )
         return sorted(out, key=lambda link: -link["target_unit"].count("."))
 
