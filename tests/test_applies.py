@@ -184,3 +184,37 @@ def test_a_missing_input_is_named_for_the_cli_and_kept_apart_for_the_explorer(
 
     assert is_input(missing) is is_an_input
     assert needs_text(missing) == cli_words
+
+
+def _rule_texts(node) -> set[str]:
+    """Every text of the rules the explorer shows: conditions, waves, notes, what is needed."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("text", "needs", "unknown_because", "binding") and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _rule_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _rule_texts(item)
+    return found
+
+
+def test_every_rule_text_has_its_dutch_wording_with_the_same_numbers():
+    import re
+
+    from kb.compare.applies import DUTCH_PATH, rule_text
+
+    texts = _rule_texts(load_rules())
+    dutch = json.loads(DUTCH_PATH.read_text(encoding="utf-8"))["texts"]
+    assert texts - set(dutch) == set(), "rule texts without a Dutch wording"
+    assert set(dutch) - texts == set(), "Dutch wordings of texts the rules no longer have"
+
+    def numbers(text: str) -> list[str]:
+        # thousands separators (a comma in English, a no-break space in Dutch) left out
+        return re.findall(r"\d+", re.sub(r"(?<=\d)[,\u00a0](?=\d{3}\b)", "", text))
+
+    for english, words in dutch.items():
+        assert numbers(words) == numbers(english), english
+        assert rule_text(english, "nl") == words and rule_text(english, "en") == english

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from kb.errors import KBError, ProfileError
 from kb.models import DocRecord
 
 RULES_PATH = Path(__file__).with_name("applies_rules.json")
+#: the rules' texts in Dutch, keyed by the English text (for the explorer's Dutch interface)
+DUTCH_PATH = Path(__file__).with_name("applies_rules_nl.json")
 VERDICTS = ("yes", "no", "not-yet", "unknown")
 EU = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
@@ -80,6 +83,19 @@ def load_rules(path: Path = RULES_PATH) -> list[dict]:
     if not isinstance(families, list):
         raise KBError(f"{path}: expected an object with a 'families' list")
     return families
+
+
+@cache
+def _dutch() -> dict[str, str]:
+    from kb.store import read_json
+
+    return read_json(DUTCH_PATH, "applicability rules in Dutch")["texts"]
+
+
+def rule_text(text: str, lang: str) -> str:
+    """A text of the rules (a condition, a wave, what is needed) in ``lang`` ("en" or "nl"); as
+    it is where no Dutch wording was written."""
+    return _dutch().get(text, text) if lang == "nl" else text
 
 
 def _value(profile: Profile, name: str) -> tuple[object, str | None]:

@@ -90,16 +90,17 @@ def reason_text(reason: dict) -> str:
     """A reason in the interface language, naming the form field a missing input goes in (the
     CLI's words name its options: "needs --eu-turnover"); a reason without its parts (a phase-in
     wave, a note) as the rules word it."""
-    from kb.compare.applies import is_input
+    from kb.compare.applies import is_input, rule_text
 
     kind = reason.get("kind")
     if kind in ("met", "not-met"):
-        return T(f"applies.reason.{kind}", condition=reason["condition"])
+        return T(f"applies.reason.{kind}", condition=rule_text(reason["condition"], ss.lang))
     if kind != "unknown":
-        return reason["text"]
+        return rule_text(reason["text"], ss.lang)
     missing = reason["missing"]
     if not is_input(missing):
-        what = missing  # the rule's words: "public-interest status, balance-sheet total …"
+        # the rule's words: "public-interest status, balance-sheet total …"
+        what = rule_text(missing, ss.lang)
     elif missing.startswith("employees_in:"):
         country = missing.split(":", 1)[1]
         own = country == (ss.get("ap_country") or "").strip().upper()
@@ -107,7 +108,7 @@ def reason_text(reason: dict) -> str:
         what = T("applies.reason.field_for", field=field, country=country)
     else:
         what = T("applies.reason.field", field=T(FIELDS[missing]))
-    return T("applies.reason.unknown", what=what, condition=reason["condition"])
+    return T("applies.reason.unknown", what=what, condition=rule_text(reason["condition"], ss.lang))
 
 
 def _verdicts(corpus: ex.Corpus) -> dict | None:
@@ -155,7 +156,7 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
     threshold, a phase-in wave or a new wording starts — hover for the provision."""
     import altair as alt
 
-    from kb.compare.applies import Profile, timeline
+    from kb.compare.applies import Profile, rule_text, timeline
 
     p = result["profile"]
     profile = Profile(**{**p, "date": result["date"]})
@@ -179,7 +180,7 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
                 {
                     "instrument": line["short_title"],
                     "date": mark["date"],
-                    "what": f"{mark['text']} ({mark['citation']})",
+                    "what": f"{rule_text(mark['text'], ss.lang)} ({mark['citation']})",
                 }
             )
     order = [line["short_title"] for line in lines]
