@@ -22,12 +22,13 @@ Every reason cites its provision.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
 from kb.errors import KBError, ProfileError
 from kb.models import DocRecord
+from kb.numbering import record_citation
 
 RULES_PATH = Path(__file__).with_name("applies_rules.json")
 #: the rules' texts in Dutch, keyed by the English text (for the explorer's Dutch interface)
@@ -37,12 +38,6 @@ EU = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR EL HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq}
-
-
-#: the profile's inputs a rule can read (``Profile``'s fields; ``employees_in:XX`` besides)
-PROFILE_INPUTS = frozenset(
-    {"country", "employees", "turnover", "employees_in_country", "eu_turnover", "royalties"}
-)
 
 
 @dataclass(frozen=True)
@@ -73,6 +68,11 @@ class Profile:
         if country == self.country:
             return self.employees_in_country
         return None
+
+
+#: the profile's inputs a rule names: ``Profile``'s fields but the date and the per-country
+#: table, which rules read as ``employees_in:XX``
+PROFILE_INPUTS = frozenset(f.name for f in fields(Profile)) - {"date", "employees_in"}
 
 
 def load_rules(path: Path = RULES_PATH) -> list[dict]:
@@ -187,7 +187,7 @@ def _reason(
     (``kind`` met / not-met / unknown, the rule's ``condition``, what is ``missing``), from which
     the explorer words it in its own language and names its own form fields."""
     unit = units.get((cite["doc_id"], cite["unit_id"]))
-    citation = unit.citation if unit else f"{records[cite['doc_id']].cite_as} {cite['unit_id']}"
+    citation = unit.citation if unit else record_citation(records[cite["doc_id"]], cite["unit_id"])
     return {
         "text": text,
         "citation": citation,
