@@ -254,6 +254,20 @@ def _faiss(vectors: np.ndarray, kind: str):
     return index
 
 
+def build_in_use(data: Path) -> Path | None:
+    """The build folder the data folder's index link points to (None: no link)."""
+    return _current_target(DataDir(data).index)
+
+
+def use_build(data: Path, build: Path | None) -> None:
+    """Point the index link back at ``build`` (from ``build_in_use``) when it has moved since —
+    undoing a build whose corpus change was rolled back. The build a swap replaced is kept by
+    ``_prune`` for this."""
+    link = DataDir(data).index
+    if build is not None and build.is_dir() and _current_target(link) != build:
+        _swap_link(link, build)
+
+
 def _swap_link(link: Path, target: Path) -> None:
     tmp_link = link.with_name(link.name + ".swap")
     if tmp_link.is_symlink() or tmp_link.exists():

@@ -499,17 +499,26 @@ def _uploads(data: Path) -> Path:
 
 
 class _Backup:
-    """The bytes of the files an add rewrites, to put back on failure."""
+    """The bytes of the files an add rewrites and the index build in use, to put back on
+    failure: a failure after the new index was switched in (while the matrix is computed, or
+    the page is closed) must not leave an index of a corpus the unit table no longer holds."""
 
     def __init__(self, data: Path):
+        from indexing.index import build_in_use
+
+        self.data = data
         self.saved = {path: _read_or_none(path) for path in DataDir(data).table_files}
+        self.index = build_in_use(data)
 
     def restore(self) -> None:
+        from indexing.index import use_build
+
         for path, text in self.saved.items():
             if text is None:
                 path.unlink(missing_ok=True)
             elif _read_or_none(path) != text:
                 atomic_write_text(path, text)
+        use_build(self.data, self.index)
 
 
 def _read_or_none(path: Path) -> str | None:

@@ -228,6 +228,25 @@ def test_failed_index_update_loses_nothing(data, error):
 
 
 @pytest.mark.slow
+def test_a_failure_after_the_new_index_is_in_use_puts_the_old_one_back(data, monkeypatch):
+    """The page closed (or the matrix failed) after the index had been rebuilt with the new
+    document: the unit table is restored, and so is the index build it was made from."""
+    from indexing.search import Searcher
+
+    before = snapshot(data)
+
+    def interrupted(data, say):
+        assert os.path.realpath(DataDir(data).index) != before["index"]  # the new build is in use
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(userdocs, "_precompute", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META)
+    assert snapshot(data) == before
+    assert Searcher(data).search("widget maker register of sprockets", k=3)  # not stale
+
+
+@pytest.mark.slow
 def test_unparseable_document_loses_nothing(data):
     before = snapshot(data)
     with pytest.raises(LoadError, match="no sections found"):
