@@ -30,7 +30,7 @@ import numpy as np
 
 from kb.errors import StoreError
 from kb.ingest.chunking import make_chunks
-from kb.models import Chunk
+from kb.models import Chunk, Said
 from kb.store import DataDir, corpus_hash, read_units
 
 FORMAT_VERSION = 2  # 2: paragraph/point rows (``Chunk.part``)
@@ -141,7 +141,15 @@ def build_index(
     previous = _current_target(where.index)
     _swap_link(where.index, target)
     _prune(where.indexes, keep={target, previous})
-    say(f"index built: {len(chunks)} chunks, {reused} vectors reused, {meta['build_seconds']} s")
+    say(
+        Said(
+            f"index built: {len(chunks)} chunks, {reused} vectors reused, {meta['build_seconds']} s",
+            "index_built",
+            chunks=len(chunks),
+            reused=reused,
+            seconds=meta["build_seconds"],
+        )
+    )
     return meta
 
 
@@ -161,7 +169,14 @@ def _embed(
     old = _previous_vectors(DataDir(data).index, dim, stem) if reuse else {}
     todo = sorted({k: i for i, k in enumerate(keys) if k not in old}.values())
     say(
-        f"embedding {len(todo)} of {len(inputs)} chunks with {embedder.name} ({len(inputs) - len(todo)} reused)"
+        Said(
+            f"embedding {len(todo)} of {len(inputs)} chunks with {embedder.name} "
+            f"({len(inputs) - len(todo)} reused)",
+            "embedding",
+            n=len(todo),
+            total=len(inputs),
+            model=embedder.name,
+        )
     )
     fresh: dict[str, np.ndarray] = {}
     if todo:
@@ -170,7 +185,7 @@ def _embed(
         def bar(done: int, total: int) -> None:
             if time.perf_counter() - last[0] > 2 or done == total:
                 last[0] = time.perf_counter()
-                say(f"  embedded {done}/{total}")
+                say(Said(f"  embedded {done}/{total}", "embedded", done=done, total=total))
 
         # similar lengths in one batch: less padding, the same vectors
         todo.sort(key=lambda i: len(inputs[i]))

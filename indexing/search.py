@@ -467,7 +467,7 @@ class Searcher:
             i for d in docs for i in self._doc_rows[d] if parts or not self.index.chunks[i].part
         ]
         if not rows:
-            raise QueryError("no document matches these filters")
+            raise QueryError("no document matches these filters", code="no_documents")
         return np.array(sorted(rows), dtype=np.int64)
 
     def _named_rows(
@@ -1053,7 +1053,7 @@ def _ranks(ranking) -> dict[int, int]:
 
 def _check_query(query: str) -> str:
     if not isinstance(query, str) or not query.strip():
-        raise QueryError("the query is empty")
+        raise QueryError("the query is empty", code="query_empty")
     if any("\ud800" <= ch <= "\udfff" for ch in query):  # bytes that were not UTF-8 (argv, URL)
         raise QueryError(
             "the query holds bytes that are not UTF-8 text; is the terminal set to UTF-8?"
@@ -1061,10 +1061,16 @@ def _check_query(query: str) -> str:
     query = " ".join("".join(ch if ch.isprintable() else " " for ch in query).split())
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
+            f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}",
+            code="query_long",
+            length=len(query),
+            limit=MAX_QUERY_CHARS,
         )
     if not query_tokens(query):
-        raise QueryError("the query has no searchable words (only stop words or punctuation)")
+        raise QueryError(
+            "the query has no searchable words (only stop words or punctuation)",
+            code="query_no_words",
+        )
     return query
 
 

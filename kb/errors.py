@@ -7,7 +7,16 @@ from __future__ import annotations
 
 
 class KBError(Exception):
-    """Base class of every error Levelfield raises on purpose."""
+    """Base class of every error Levelfield raises on purpose.
+
+    The message is English (the CLI's). An error a user of the explorer can cause may also carry
+    a ``code`` and the ``values`` it names, so that the interface can say it in its own language
+    (``kb.explore.ui_text.error_text``); without a code the message is shown as it is."""
+
+    def __init__(self, message: str = "", *, code: str | None = None, **values):
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class ManifestError(KBError, ValueError):

@@ -330,3 +330,18 @@ class ProvisionDiff:
         data["ops"] = [list(op) for op in self.ops]
         data["markers"] = list(self.markers)
         return data
+
+
+class Said(str):
+    """A progress message of a long job (adding a document, a build): its English text, as the
+    CLI prints it, with a ``code`` and the ``values`` it names so that the explorer can say it in
+    its own language (``kb.explore.ui_text.message_text``)."""
+
+    code: str
+    values: dict
+
+    def __new__(cls, text: str, code: str, **values) -> Said:
+        said = super().__new__(cls, text)
+        said.code = code
+        said.values = values
+        return said

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from corpus.manifest import INSTRUMENT_TYPES, default_manifest, parse_manifest
 from kb.errors import KBError, ManifestError, StoreError, UploadError
-from kb.models import DocRecord, FileRecord, Unit
+from kb.models import DocRecord, FileRecord, Said, Unit
 from kb.store import DataDir, atomic_write_text, read_summary, read_units, umask_mode, write_units
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -135,26 +135,37 @@ def check_upload(filename: str, content: bytes) -> str:
     """The kind of an upload (``pdf``/``html``/``txt``). Raises ``UploadError`` when the size or
     type is not accepted, or the extension and the content disagree."""
     if not content:
-        raise UploadError("the file is empty")
+        raise UploadError("the file is empty", code="file_empty")
     if len(content) > MAX_BYTES:
         raise UploadError(
-            f"the file is {len(content) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB"
+            f"the file is {len(content) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB",
+            code="file_large",
+            size=f"{len(content) / 2**20:.1f}",
+            limit=MAX_BYTES // 2**20,
         )
     extension = Path(filename.replace("\\", "/")).suffix.lower()
     if extension not in EXTENSIONS:
         raise UploadError(
             f"files of type {extension or '(none)'!r} are not accepted; "
-            f"upload one of {', '.join(sorted(EXTENSIONS))}"
+            f"upload one of {', '.join(sorted(EXTENSIONS))}",
+            code="file_type",
+            extension=extension or "(—)",
+            accepted=", ".join(sorted(EXTENSIONS)),
         )
     kind, found = EXTENSIONS[extension], sniff(content)
     if found is None:
-        raise UploadError("the content is not a PDF, an HTML page or UTF-8 text")
+        raise UploadError(
+            "the content is not a PDF, an HTML page or UTF-8 text", code="file_unknown"
+        )
     if found == "txt" and kind in _TEXT_KINDS:
         return kind
     if found != kind:
         raise UploadError(
             f"the file is named {extension} but its content looks like {found}; "
-            "rename it or upload the right file"
+            "rename it or upload the right file",
+            code="file_mismatch",
+            extension=extension,
+            found=found,
         )
     return kind
 
@@ -269,12 +280,17 @@ def add_document(
     with _locked(data):
         record = _new_record(data, meta, filename, kind, fmt, layout, content)
         embedder = embedder or _index_embedder(data)
-        say(f"parsing {record.files[0].name} as {parser_label(fmt, layout)}")
+        name, label = record.files[0].name, parser_label(fmt, layout)
+        say(Said(f"parsing {name} as {label}", "parsing", file=name, parser=label))
         with _transaction(data, record.doc_id) as (staging, final):
             units = _parse(staging, record, content)
             staging.rename(final)
             _store(data, record, units)
-            say(f"{len(units)} provisions read; updating the search index")
+            say(
+                Said(
+                    f"{len(units)} provisions read; updating the search index", "read", n=len(units)
+                )
+            )
             from indexing.index import build_index
 
             index = build_index(data, embedder, progress=say)
@@ -305,7 +321,7 @@ def add_bilingual(
     first is removed again."""
     label = parser_label(*TWO_COLUMN)
     if second_language == meta.language:
-        raise UploadError("the two columns need two different languages")
+        raise UploadError("the two columns need two different languages", code="two_languages")
     left = dataclasses.replace(meta, column="left")
     first = add_document(
         data, filename, content, left, parser=label, embedder=embedder, progress=progress
@@ -395,7 +411,11 @@ def _new_record(data, meta: NewDocument, filename, kind, fmt, layout, content) -
             f.get("sha256") == digest and f.get("column") == meta.column
             for f in entry.get("files", [])
         ):
-            raise UploadError(f"this file was already added as {entry['doc_id']!r}")
+            raise UploadError(
+                f"this file was already added as {entry['doc_id']!r}",
+                code="file_added",
+                doc_id=entry["doc_id"],
+            )
     known = set(default_manifest()) | {e.get("doc_id") for e in entries}
     base = "user-" + slug(meta.short_title)
     doc_id = base
@@ -431,11 +451,15 @@ def _new_record(data, meta: NewDocument, filename, kind, fmt, layout, content) -
 def _check_meta(meta: NewDocument) -> None:
     for name in ("title", "short_title", "jurisdiction", "official_url"):
         if not getattr(meta, name).strip():
-            raise UploadError(f"{name.replace('_', ' ')} is required")
+            raise UploadError(f"{name.replace('_', ' ')} is required", code="required", field=name)
     if len(meta.title) > 500 or len(meta.short_title) > 120 or len(meta.cite_as) > 60:
-        raise UploadError("title ≤ 500, short title ≤ 120 and 'cite as' ≤ 60 characters")
+        raise UploadError(
+            "title ≤ 500, short title ≤ 120 and 'cite as' ≤ 60 characters", code="lengths"
+        )
     if not _JURISDICTION.match(meta.jurisdiction.strip()):
-        raise UploadError("jurisdiction must be a code such as BE, NL or BE-VLG")
+        raise UploadError(
+            "jurisdiction must be a code such as BE, NL or BE-VLG", code="jurisdiction"
+        )
     if meta.language not in LANGUAGES:
         raise UploadError(f"language must be one of {', '.join(LANGUAGES)}")
     if meta.instrument_type not in INSTRUMENT_TYPES:
@@ -443,7 +467,7 @@ def _check_meta(meta: NewDocument) -> None:
     if meta.status not in STATUSES:
         raise UploadError(f"status must be one of {', '.join(STATUSES)}")
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", meta.official_url.strip()):
-        raise UploadError("the official URL must be an http(s) address")
+        raise UploadError("the official URL must be an http(s) address", code="url")
 
 
 def _index_embedder(data: Path):

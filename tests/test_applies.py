@@ -96,6 +96,18 @@ def test_applies_cli_contract(data_dir, capsys):
     [
         (["--date", "2024-13-45"], "--date '2024-13-45' is not an ISO date"),
         (["--date", "2026-01-01", "--employees-in", "Germany"], "--employees-in 'Germany'"),
+        (["--date", "2026-01-01", "--eu-turnover", "nan"], "--eu-turnover must be a number"),
+        (["--date", "2026-01-01", "--eu-turnover", "inf"], "--eu-turnover must be a number"),
+        # a part cannot be more than its whole
+        (
+            ["--date", "2026-01-01", "--employees-in-country", "7000"],
+            "--employees-in-country (7000)",
+        ),
+        (["--date", "2026-01-01", "--employees-in", "FR=11"], "--employees-in FR (11) is more"),
+        (
+            ["--date", "2026-01-01", "--eu-turnover", "2"],
+            "--eu-turnover (2) is more than --turnover",
+        ),
     ],
 )
 def test_applies_bad_input_names_the_field(data_dir, capsys, extra, message):
@@ -218,3 +230,54 @@ def test_every_rule_text_has_its_dutch_wording_with_the_same_numbers():
     for english, words in dutch.items():
         assert numbers(words) == numbers(english), english
         assert rule_text(english, "nl") == words and rule_text(english, "en") == english
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("DE=3500,FR=1000", {"DE": 3500, "FR": 1000}),
+        ("DE=3500, FR=1000", {"DE": 3500, "FR": 1000}),  # as the form's label writes it
+        (" de = 3 500 ; fr:1000 ", {"DE": 3500, "FR": 1000}),
+        ("", {}),
+    ],
+)
+def test_employees_in_other_countries_read_as_people_write_them(text, counts):
+    from kb.compare.applies import format_employees_in, parse_employees_in
+
+    assert parse_employees_in(text) == counts
+    assert parse_employees_in(format_employees_in(counts)) == counts
+
+
+@pytest.mark.parametrize(
+    ("params", "kept", "dropped"),
+    [
+        # the form's own format survives the shared link (it was dropped: the answer changed)
+        ({"country": "BE", "employees_in": "DE=3500, FR=1000"}, "DE=3500,FR=1000", []),
+        ({"country": "BE", "employees_in": "Duitsland 3500"}, None, ["employees_in"]),
+        (
+            {"country": "BE", "eu_turnover": "nan", "in_country": "-5"},
+            None,
+            ["employees_in_country", "eu_turnover"],
+        ),
+    ],
+)
+def test_a_shared_profile_link_keeps_its_values_or_says_which_it_left_out(params, kept, dropped):
+    from kb.explore.views import applies_from_params
+
+    state = applies_from_params(params)
+    assert state.get("ap_employees_in") == kept
+    assert sorted(state.get("ap_dropped", [])) == dropped
+    assert state["ap_country"] == "BE" and state["ap_done"]
+
+
+def test_profile_errors_are_said_in_the_interface_language_naming_the_form_field():
+    from kb.compare.applies import parse_employees_in
+    from kb.errors import ProfileError
+    from kb.explore.ui_text import message_text
+
+    with pytest.raises(ProfileError) as caught:
+        parse_employees_in("Duitsland 3500")
+    nl = message_text("nl", caught.value)
+    assert "Werknemers in andere landen" in nl and "Duitsland 3500" in nl and "--" not in nl
+    assert message_text("en", caught.value).startswith("“Employees in other countries")
+    assert str(caught.value) == "--employees-in 'Duitsland 3500' must look like DE=1200"

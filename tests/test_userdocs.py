@@ -12,6 +12,7 @@ import pytest
 
 from kb import userdocs
 from kb.errors import LoadError, StoreError, UploadError
+from kb.explore.ui_text import message_text
 from kb.store import DataDir, umask_mode
 from kb.userdocs import NewDocument
 from tests.fakes import copy_data
@@ -249,8 +250,10 @@ def test_a_failure_after_the_new_index_is_in_use_puts_the_old_one_back(data, mon
 @pytest.mark.slow
 def test_unparseable_document_loses_nothing(data):
     before = snapshot(data)
-    with pytest.raises(LoadError, match="no sections found"):
+    with pytest.raises(LoadError, match="no sections found") as caught:
         userdocs.add_document(data, "w.txt", b"no numbered sections here, only prose.", META)
+    # the parser's child process passes the error's code on: the explorer says it in Dutch
+    assert message_text("nl", caught.value).startswith("w.txt: geen bepalingen gevonden")
     with pytest.raises(LoadError):
         userdocs.add_document(data, "w.pdf", b"%PDF-1.4\nnot really a pdf", META)
     assert snapshot(data) == before
@@ -545,3 +548,26 @@ def test_a_bilingual_print_becomes_two_linked_language_versions(data, tmp_path, 
         assert main(["--data", str(data), "remove", doc_id]) == 0
     assert main([*argv, "--second-language", "nl"]) == 1  # two columns, one language: refused
     assert "two different languages" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "dutch"),
+    [
+        ("bill.txt", b"", "het bestand is leeg"),
+        ("bill.pdf", b"1. Scope\nText", "het bestand heet .pdf, maar de inhoud lijkt txt"),
+        ("bill.exe", b"1. Scope", "bestanden van het type “.exe” worden niet aanvaard"),
+    ],
+)
+def test_upload_errors_are_said_in_the_interface_language(filename, content, dutch):
+    with pytest.raises(UploadError) as caught:
+        userdocs.check_upload(filename, content)
+    assert message_text("nl", caught.value).startswith(dutch)
+
+
+def test_progress_of_an_add_is_said_in_the_interface_language():
+    from kb.models import Said
+
+    said = Said("3 provisions read; updating the search index", "read", n=3)
+    assert said == "3 provisions read; updating the search index"  # the CLI prints it as it is
+    assert message_text("nl", said) == "3 bepalingen gelezen; de zoekindex wordt bijgewerkt"
+    assert message_text("nl", "a message without a code") == "a message without a code"

@@ -21,7 +21,9 @@ Every reason cites its provision.
 
 from __future__ import annotations
 
+import math
 import operator
+import re
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -290,19 +292,39 @@ def parse_profile(args) -> Profile:
     try:
         dt.date.fromisoformat(args.date)
     except (TypeError, ValueError):
-        raise ProfileError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise ProfileError(
+            f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)", code="date", field="date"
+        ) from None
     country = (args.country or "").upper()
     if len(country) != 2 or not country.isalpha():
-        raise ProfileError(f"--country {args.country!r} must be a two-letter country code")
-    employees_in: dict[str, int] = {}
-    for item in args.employees_in or []:
-        code, sep, number = item.partition("=")
-        if not sep or len(code) != 2 or not number.isdigit():
-            raise ProfileError(f"--employees-in {item!r} must look like DE=1200")
-        employees_in[code.upper()] = int(number)
+        raise ProfileError(
+            f"--country {args.country!r} must be a two-letter country code",
+            code="country",
+            field="country",
+        )
+    employees_in = parse_employees_in(args.employees_in or [])
     for name in ("employees", "turnover"):
-        if getattr(args, name) is None or getattr(args, name) < 0:
-            raise ProfileError(f"--{name} must be a number ≥ 0")
+        if getattr(args, name) is None:
+            raise ProfileError(f"{_option(name)} must be a number ≥ 0", code="number", field=name)
+    for name in ("employees", "turnover", "employees_in_country", "eu_turnover", "royalties"):
+        value = getattr(args, name)
+        if value is not None and not (0 <= value < math.inf):
+            raise ProfileError(f"{_option(name)} must be a number ≥ 0", code="number", field=name)
+    # a part cannot exceed its whole: such a profile would pass thresholds on figures that
+    # contradict each other
+    parts = [("employees_in_country", args.employees_in_country, "employees", args.employees)]
+    parts += [
+        (f"employees_in:{c}", n, "employees", args.employees) for c, n in employees_in.items()
+    ]
+    parts.append(("eu_turnover", args.eu_turnover, "turnover", args.turnover))
+    for part, value, whole, total in parts:
+        if value is not None and value > total:
+            raise ProfileError(
+                f"{_option(part)} ({value:g}) is more than --{whole} ({total:g})",
+                code="part_exceeds",
+                field=part,
+                whole=whole,
+            )
     return Profile(
         country=country,
         employees=args.employees,
@@ -313,6 +335,42 @@ def parse_profile(args) -> Profile:
         eu_turnover=args.eu_turnover,
         royalties=args.royalties,
     )
+
+
+_EMPLOYEES_IN = re.compile(r"\s*([A-Za-z]{2})\s*[=:]\s*(\d[\d  .']*)\s*")
+
+
+def parse_employees_in(items: str | list[str]) -> dict[str, int]:
+    """Employees per other country from ``DE=3500`` items, or one text of them separated by
+    commas or semicolons (``"DE=3500, fr = 1 000"``): codes upper-cased, digit groups joined.
+    Raises ``ProfileError`` naming the item that does not read."""
+    if isinstance(items, str):
+        items = [items]
+    out: dict[str, int] = {}
+    for item in (part for text in items for part in re.split(r"[,;]", text)):
+        if not item.strip():
+            continue
+        match = _EMPLOYEES_IN.fullmatch(item)
+        if not match:
+            raise ProfileError(
+                f"--employees-in {item.strip()!r} must look like DE=1200",
+                code="employees_in",
+                field="employees_in",
+                value=item.strip(),
+            )
+        out[match.group(1).upper()] = int(re.sub(r"\D", "", match.group(2)))
+    return out
+
+
+def format_employees_in(counts: dict[str, int]) -> str:
+    """``parse_employees_in``'s input for ``counts`` (a shared link, the form)."""
+    return ",".join(f"{code}={n}" for code, n in counts.items())
+
+
+def _option(name: str) -> str:
+    if name.startswith("employees_in:"):
+        return f"--employees-in {name.split(':', 1)[1]}"
+    return f"--{name.replace('_', '-')}"
 
 
 def timeline(

@@ -29,7 +29,7 @@ from kb.compare.matrix import (
     policy_advice,
 )
 from kb.errors import KBError
-from kb.models import Unit
+from kb.models import Said, Unit
 from kb.numbering import top_level
 from kb.store import DataDir
 
@@ -115,7 +115,12 @@ def load_matrix(
     by_doc |= {d: [u for u in units if u.doc_id == d] for d in advising}
     path = DataDir(base).matrix
     if progress is not None and not _cache_holds(path, by_doc):
-        progress("computing the obligation matrix for this corpus version (once per document) …")
+        progress(
+            Said(
+                "computing the obligation matrix for this corpus version (once per document) …",
+                "matrix",
+            )
+        )
 
     def work(doc_id: str, doc_units: list[Unit]) -> list[dict]:
         if doc_id in parallel:
@@ -196,7 +201,11 @@ def precompute(base: Path, progress=None) -> None:
 
     units = read_units(base)
     if progress is not None:
-        progress("principal force of every provision (kept per document in forces.json) …")
+        progress(
+            Said(
+                "principal force of every provision (kept per document in forces.json) …", "forces"
+            )
+        )
     load_forces(base, units)
     load_matrix(base, progress=progress, units=units)
 

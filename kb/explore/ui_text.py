@@ -59,6 +59,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "applies.date": ("As at", "Op datum"),
     "applies.go": ("Check", "Nagaan"),
+    "applies.dropped": (
+        "The link's value for {fields} could not be read and was left out: these answers are "
+        "not those of the shared profile. Fill it in and check again.",
+        "De waarde van de link voor {fields} kon niet worden gelezen en is weggelaten: deze "
+        "antwoorden zijn niet die van het gedeelde profiel. Vul het in en ga opnieuw na.",
+    ),
     "applies.instrument": ("Instrument", "Instrument"),
     "applies.verdict": ("Applies", "Van toepassing"),
     "applies.from": ("From", "Vanaf"),
@@ -378,6 +384,103 @@ TEXTS: dict[str, tuple[str, str]] = {
     "corpus.user": ("Documents you added", "Documenten die u toevoegde"),
     "corpus.remove": ("Remove", "Verwijderen"),
     "corpus.removed": ("Removed {doc}.", "{doc} verwijderd."),
+    # errors a user of the explorer can cause (``KBError.code``) and progress of long jobs
+    # (``kb.models.Said``); ``message_text`` fills in their values
+    "error.query_empty": ("the query is empty", "de zoekvraag is leeg"),
+    "error.query_long": (
+        "the query is {length} characters long; the limit is {limit}",
+        "de zoekvraag is {length} tekens lang; de grens is {limit}",
+    ),
+    "error.query_no_words": (
+        "the query has no searchable words (only stop words or punctuation)",
+        "de zoekvraag heeft geen doorzoekbare woorden (alleen stopwoorden of leestekens)",
+    ),
+    "error.no_documents": (
+        "no document matches these filters",
+        "geen enkel document past bij deze filters",
+    ),
+    "error.date": ("“{field}” is not a date", "“{field}” is geen datum"),
+    "error.country": (
+        "“{field}” must be a two-letter country code (DE, FR, BE …)",
+        "“{field}” moet een landcode van twee letters zijn (DE, FR, BE …)",
+    ),
+    "error.number": ("“{field}” must be a number ≥ 0", "“{field}” moet een getal ≥ 0 zijn"),
+    "error.employees_in": (
+        "“{field}”: “{value}” should look like DE=1200 (several: DE=1200, FR=300)",
+        "“{field}”: “{value}” moet eruitzien als DE=1200 (meerdere: DE=1200, FR=300)",
+    ),
+    "error.part_exceeds": (
+        "“{field}” is more than “{whole}”",
+        "“{field}” is meer dan “{whole}”",
+    ),
+    "error.file_empty": ("the file is empty", "het bestand is leeg"),
+    "error.file_large": (
+        "the file is {size} MB; the limit is {limit} MB",
+        "het bestand is {size} MB; de grens is {limit} MB",
+    ),
+    "error.file_type": (
+        "files of type “{extension}” are not accepted; upload one of {accepted}",
+        "bestanden van het type “{extension}” worden niet aanvaard; laad een van deze op: {accepted}",
+    ),
+    "error.file_unknown": (
+        "the content is not a PDF, an HTML page or UTF-8 text",
+        "de inhoud is geen PDF, HTML-pagina of UTF-8-tekst",
+    ),
+    "error.file_mismatch": (
+        "the file is named {extension} but its content looks like {found}; rename it or upload "
+        "the right file",
+        "het bestand heet {extension}, maar de inhoud lijkt {found}; hernoem het of laad het "
+        "juiste bestand op",
+    ),
+    "error.file_added": (
+        "this file was already added as {doc_id}",
+        "dit bestand is al toegevoegd als {doc_id}",
+    ),
+    "error.required": ("“{field}” is required", "“{field}” is verplicht"),
+    "error.lengths": (
+        "full title ≤ 500, short title ≤ 120 and 'cite as' ≤ 60 characters",
+        "volledige titel ≤ 500, korte titel ≤ 120 en 'citeren als' ≤ 60 tekens",
+    ),
+    "error.jurisdiction": (
+        "the jurisdiction must be a code such as BE, NL or BE-VLG",
+        "het rechtsgebied moet een code zijn zoals BE, NL of BE-VLG",
+    ),
+    "error.url": (
+        "the official URL must be an http(s) address",
+        "de officiële URL moet een http(s)-adres zijn",
+    ),
+    "error.two_languages": (
+        "the two columns need two different languages",
+        "de twee kolommen hebben twee verschillende talen nodig",
+    ),
+    "error.no_provisions": (
+        "{file}: no provisions found with this parser; is it a legal text with numbered "
+        "articles or sections? Try another parser.",
+        "{file}: geen bepalingen gevonden met deze parser; is het een wettekst met genummerde "
+        "artikelen of afdelingen? Probeer een andere parser.",
+    ),
+    "said.parsing": ("parsing {file} as {parser}", "{file} wordt gelezen als {parser}"),
+    "said.read": (
+        "{n} provisions read; updating the search index",
+        "{n} bepalingen gelezen; de zoekindex wordt bijgewerkt",
+    ),
+    "said.embedding": (
+        "embedding {n} of {total} chunks with {model}",
+        "{n} van {total} tekstdelen worden ingebed met {model}",
+    ),
+    "said.embedded": ("  embedded {done}/{total}", "  ingebed: {done}/{total}"),
+    "said.index_built": (
+        "index built: {chunks} chunks, {reused} vectors reused, {seconds} s",
+        "index gebouwd: {chunks} tekstdelen, {reused} vectoren hergebruikt, {seconds} s",
+    ),
+    "said.matrix": (
+        "computing the obligation matrix for this corpus version (once per document) …",
+        "de verplichtingenmatrix wordt berekend voor deze corpusversie (eenmaal per document) …",
+    ),
+    "said.forces": (
+        "principal force of every provision …",
+        "de hoofdkracht van elke bepaling …",
+    ),
     "add.title_section": ("Add a document", "Een document toevoegen"),
     "add.help": (
         "Upload a PDF, HTML or text file (at most {mb} MB), e.g. a national bill. It is parsed into provisions, added to the search index and the comparison; nothing already indexed is lost if this fails.",
@@ -525,6 +628,44 @@ def tr(lang: str, key: str, **values) -> str:
     pair = TEXTS[key]
     text = pair[LANGUAGES.index(lang)] if lang in LANGUAGES else pair[0]
     return text.format(**values) if values else text
+
+
+#: form fields an error may name (``KBError.values["field"]``), by profile or upload field
+FORM_FIELDS = {
+    "country": "applies.country",
+    "employees": "applies.employees",
+    "turnover": "applies.turnover",
+    "employees_in_country": "applies.in_country",
+    "employees_in": "applies.employees_in",
+    "eu_turnover": "applies.eu_turnover",
+    "royalties": "applies.royalties",
+    "date": "applies.date",
+    "title": "add.doc_title",
+    "short_title": "add.short",
+    "jurisdiction": "add.jur",
+    "official_url": "add.url",
+}
+
+
+def message_text(lang: str, message) -> str:
+    """An error (``KBError``) or a progress message (``kb.models.Said``) in ``lang``: its coded
+    text with its values, the fields it names as the form labels them; without a code (or a text
+    for it), its own English words."""
+    code = getattr(message, "code", None)
+    key = f"{'said' if isinstance(message, str) else 'error'}.{code}"
+    if not code or key not in TEXTS:
+        return str(message)
+    values = dict(message.values)
+    for name in ("field", "whole"):
+        field = str(values.get(name, ""))
+        label = FORM_FIELDS.get(field.split(":", 1)[0])
+        if label:
+            country = field.split(":", 1)[1] if ":" in field else ""
+            values[name] = tr(lang, label) + (f" ({country})" if country else "")
+    try:
+        return tr(lang, key, **values)
+    except (KeyError, IndexError):  # a value the text names is missing: the English words
+        return str(message)
 
 
 def element_question(lang: str, element_id: str, default: str) -> str:

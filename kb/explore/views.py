@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexing.search import MAX_QUERY_CHARS
+from kb.compare.applies import format_employees_in, parse_employees_in
 from kb.compare.obligations import strongest_force
 from kb.errors import StoreError
 from kb.explore.ui_text import title_label, value_label
@@ -417,18 +419,18 @@ APPLIES_PARAMS = {
     "in_country": ("ap_in_country", int),
     "eu_turnover": ("ap_eu_turnover", float),
     "royalties": ("ap_royalties", float),
-    "employees_in": (
-        "ap_employees_in",
-        lambda v: v if re.fullmatch(r"[A-Z]{2}=\d+(,[A-Z]{2}=\d+)*", v) else None,
-    ),
+    "employees_in": ("ap_employees_in", lambda v: format_employees_in(parse_employees_in(v))),
     "date": ("ap_date", lambda v: v if iso_date(v) else None),
 }
 
 
 def applies_from_params(params: Mapping[str, str]) -> dict:
-    """The profile fields a shared link carries (values that do not parse are dropped); with
-    any of them the verdicts are shown at once (``ap_done``)."""
+    """The profile fields a shared link carries; with any of them the verdicts are shown at once
+    (``ap_done``). A value that does not parse is left out and its field named in
+    ``ap_dropped`` by its profile field (the page says so: the verdicts are not those of the
+    link's profile)."""
     state: dict = {}
+    dropped = []
     for param, (key, parse) in APPLIES_PARAMS.items():
         if params.get(param) in (None, ""):
             continue
@@ -436,10 +438,14 @@ def applies_from_params(params: Mapping[str, str]) -> dict:
             value = parse(str(params[param]))
         except ValueError:
             value = None
-        if value is not None and (not isinstance(value, int | float) or value >= 0):
+        if value is not None and (not isinstance(value, int | float) or 0 <= value < math.inf):
             state[key] = value
+        else:
+            dropped.append("employees_in_country" if param == "in_country" else param)
     if state:
         state["ap_done"] = True
+    if dropped:
+        state["ap_dropped"] = dropped
     return state
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kb.explore import views as ex
 from kb.explore.pages.shared import T, open_in_reader
-from kb.explore.ui_text import value_label
+from kb.explore.ui_text import FORM_FIELDS, message_text, value_label
 
 ss = st.session_state
 VERDICT_ICONS = {"yes": "✓", "no": "✗", "unknown": "?"}
@@ -39,6 +39,12 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
         submitted = st.form_submit_button(T("applies.go"), key="applies_go", type="primary")
     if not (submitted or ss.get("ap_done")):
         return
+    if ss.get("ap_dropped"):
+        dropped = [T(FORM_FIELDS[field]) for field in ss.ap_dropped]
+        if submitted:
+            del ss["ap_dropped"]
+        else:
+            st.warning(T("applies.dropped", fields=", ".join(f"“{f}”" for f in dropped)))
     ss.ap_done = True
     result = _verdicts(corpus)
     if result is None:
@@ -76,14 +82,6 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
 
 
 #: the form field of each profile input (``kb.compare.applies.PROFILE_INPUTS``)
-FIELDS = {
-    "country": "applies.country",
-    "employees": "applies.employees",
-    "turnover": "applies.turnover",
-    "employees_in_country": "applies.in_country",
-    "eu_turnover": "applies.eu_turnover",
-    "royalties": "applies.royalties",
-}
 
 
 def reason_text(reason: dict) -> str:
@@ -107,7 +105,7 @@ def reason_text(reason: dict) -> str:
         field = T("applies.in_country") if own else T("applies.employees_in")
         what = T("applies.reason.field_for", field=field, country=country)
     else:
-        what = T("applies.reason.field", field=T(FIELDS[missing]))
+        what = T("applies.reason.field", field=T(FORM_FIELDS[missing]))
     return T("applies.reason.unknown", what=what, condition=rule_text(reason["condition"], ss.lang))
 
 
@@ -119,14 +117,13 @@ def _verdicts(corpus: ex.Corpus) -> dict | None:
     from kb.errors import KBError
     from kb.service import PROFILE_FIELDS
 
-    others = [p.strip() for p in (ss.get("ap_employees_in") or "").split(",") if p.strip()]
     values = {
         "country": (ss.get("ap_country") or "").strip(),
         "employees": ss.get("ap_employees"),
         "turnover": ss.get("ap_turnover"),
         "date": (ss.get("ap_date") or dt.date.today()).isoformat(),
         "employees_in_country": ss.get("ap_in_country"),
-        "employees_in": others,
+        "employees_in": [ss.get("ap_employees_in") or ""],
         "eu_turnover": ss.get("ap_eu_turnover"),
         "royalties": ss.get("ap_royalties"),
     }
@@ -135,7 +132,7 @@ def _verdicts(corpus: ex.Corpus) -> dict | None:
         units = {(u.doc_id, u.unit_id): u for u in corpus.units}
         return applies(profile, corpus.records, units)
     except KBError as exc:
-        st.warning(ex.plain(str(exc).replace("--", "")))
+        st.warning(ex.plain(message_text(ss.lang, exc)))
         return None
 
 

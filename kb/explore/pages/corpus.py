@@ -13,7 +13,7 @@ import streamlit as st
 from kb.errors import KBError
 from kb.explore import views as ex
 from kb.explore.pages.shared import T, index_problem, labels
-from kb.explore.ui_text import value_label
+from kb.explore.ui_text import message_text, value_label
 
 log = logging.getLogger("levelfield.app")
 ss = st.session_state
@@ -195,7 +195,7 @@ def handle_add(data: Path) -> None:
         return
     with st.status(T("add.working"), expanded=True) as status:
         try:
-            say = lambda m: status.write(ex.plain(m))  # noqa: E731
+            say = lambda m: status.write(ex.plain(message_text(ss.lang, m)))  # noqa: E731
             if bilingual:  # the left column in the language above, the right one in the second
                 results = userdocs.add_bilingual(
                     data, name, content, meta, ss.add_lang2, progress=say
@@ -211,7 +211,7 @@ def handle_add(data: Path) -> None:
                 )
         except (KBError, ValueError, OSError) as exc:
             status.update(state="error")
-            st.error(T("add.failed") + " " + ex.plain(str(exc)))
+            st.error(T("add.failed") + " " + ex.plain(message_text(ss.lang, exc)))
             return
         except Exception as exc:  # a parser bug must not show a traceback; it is logged
             log.exception("adding %s failed", name)
@@ -241,7 +241,7 @@ def render_user_docs(data: Path, corpus: ex.Corpus, editing: bool) -> None:
             try:
                 userdocs.remove_document(data, doc_id)
             except (KBError, ValueError, OSError) as exc:
-                st.error(ex.plain(str(exc)))
+                st.error(ex.plain(message_text(ss.lang, exc)))
                 return
             ss.add_message = ("ok", T("corpus.removed", doc=ex.plain(doc_id)))
             st.rerun()

@@ -19,7 +19,7 @@ from kb.explore.pages.shared import (
     open_in_reader,
     searcher_or_message,
 )
-from kb.explore.ui_text import value_label
+from kb.explore.ui_text import message_text, value_label
 
 ss = st.session_state
 
@@ -111,7 +111,7 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
         filters = current_filters()
         hits = searcher.search(query, k=20, filters=filters)
     except QueryError as exc:
-        st.warning(T("search.bad_query") + " " + ex.plain(str(exc)))
+        st.warning(T("search.bad_query") + " " + ex.plain(message_text(ss.lang, exc)))
         return
     if filters.as_at:
         render_as_at(corpus, filters.as_at)

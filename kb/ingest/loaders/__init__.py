@@ -37,5 +37,9 @@ def load_file(
     with applied(limits):
         units = module.load(path, record, file)
     if not units:
-        raise LoadError(f"{path.name}: no provisions found (is this a {file.format} legal text?)")
+        raise LoadError(
+            f"{path.name}: no provisions found (is this a {file.format} legal text?)",
+            code="no_provisions",
+            file=path.name,
+        )
     return units

@@ -71,7 +71,10 @@ def load_file_isolated(
         stats.update(measured)
     if kind == "units":
         return [Unit.from_dict(item) for item in payload]
-    raise (NoLoaderError if kind == "no-loader" else LoadError)(payload)
+    error = NoLoaderError if kind == "no-loader" else LoadError
+    if isinstance(payload, dict):  # an error with a code the interface can translate
+        raise error(payload["message"], code=payload["code"], **payload["values"])
+    raise error(payload)
 
 
 def _answer(request: dict) -> tuple[str, object]:
@@ -93,7 +96,7 @@ def _answer(request: dict) -> tuple[str, object]:
     except NoLoaderError as exc:
         return "no-loader", str(exc)
     except LoadError as exc:
-        return "error", str(exc)
+        return "error", {"message": str(exc), "code": exc.code, "values": exc.values}
     except MemoryError:
         return "error", f"{path.name}: needs more than {limits.memory_bytes // MB} MB of memory"
     except Exception as exc:  # a loader bug on odd input: reported, never a traceback

@@ -55,7 +55,11 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     WALKERS[file.layout](lines, builder)
     units = builder.build()
     if not units:
-        raise LoadError(f"{path.name}: no sections found with layout {file.layout!r}")
+        raise LoadError(
+            f"{path.name}: no sections found with layout {file.layout!r}",
+            code="no_provisions",
+            file=path.name,
+        )
     return units
 
 

@@ -97,7 +97,11 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     walker(lines, builder)
     units = builder.build()
     if not units:
-        raise LoadError(f"{path.name}: no provisions found with layout {file.layout!r}")
+        raise LoadError(
+            f"{path.name}: no provisions found with layout {file.layout!r}",
+            code="no_provisions",
+            file=path.name,
+        )
     return units
 
 
