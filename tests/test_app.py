@@ -205,11 +205,26 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     assert at.sidebar.radio(key="page").value == "compare"
     assert [h.value for h in at.subheader[:2]] == ["Obligation matrix", "Grievance mechanism"]
     matrix = frame_with(at, "Element")
-    assert {"LkSG", "Loi de vigilance", "OECD Guidelines"} <= set(matrix.columns)
+    # one column per act among the instruments chosen (the default choice); the CSDDD, chosen
+    # as adopted and as consolidated, in the version in force, the other one pick away
+    assert list(matrix.columns) == [
+        "Element",
+        "CSDDD (consolidated 2026-03-18)",
+        "LkSG",
+        "Loi de vigilance",
+        "UNGPs",
+        "Wet zorgplicht kinderarbeid",
+        "Belgisch wetsvoorstel zorgplicht",
+    ]
     row = list(matrix["Element"]).index("Is a complaints / alert mechanism required?")
     assert matrix["LkSG"][row].startswith("✓") and "LkSG § 8" in matrix["LkSG"][row]
     assert matrix["Loi de vigilance"][row].startswith("✓")  # the alert mechanism, 4°
-    assert matrix["OECD Guidelines"][row] == "not in local corpus"
+    assert matrix["Wet zorgplicht kinderarbeid"][row] == "not in local corpus"
+    switch = at.selectbox(key="mx-version-eu-csddd-2024-1760")
+    assert "eu-csddd-2024-1760" in switch.options or len(switch.options) >= 4
+    switch.set_value("eu-csddd-2024-1760").run()
+    assert_inert(at)
+    assert "CSDDD" in frame_with(at, "Element").columns  # the act as adopted
     table = frame_with(at, "Provisions")
     provisions = " ".join(table["Provisions"])
     assert "CSDDD Art. 14" in provisions and "LkSG § 8" in provisions
@@ -262,6 +277,37 @@ def test_matrix_cell_opens_its_quote_and_differences_mark_the_baseline(monkeypat
     matrix = frame_with(at, "Element")
     cells = " ".join(" ".join(matrix[c]) for c in matrix.columns if c != "Element")
     assert "[absent]" in cells or "[weaker]" in cells or "[stricter]" in cells
+
+
+@pytest.mark.parametrize(
+    ("doc", "unit", "says"),
+    [
+        ("nosuchdoc", "art-1", "The link asks for a document “nosuchdoc”"),
+        ("de-lksg-2021", "sec-999", "This document has no provision “sec-999”"),
+        ("de-lksg-2021", "sec-8.par-9", "shown instead: LkSG § 8"),  # the nearest provision
+    ],
+)
+def test_a_reader_link_to_a_provision_the_corpus_lacks_says_so(
+    monkeypatch, indexed_data, doc, unit, says
+):
+    at = make_app(monkeypatch, indexed_data, page="reader", doc=doc, unit=unit)
+    assert_inert(at)
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # Markdown escapes
+    assert any(says in w for w in warnings), warnings
+    at.run()  # said once, for the link; not again on the next click
+    assert not any(says in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_an_act_since_amended_is_labelled_as_adopted_not_amended_on_its_date(indexed_data):
+    from corpus.manifest import manifest_for
+    from kb.explore.views import version_label
+
+    records = manifest_for(indexed_data)
+    assert version_label(records["eu-csddd-2024-1760"]) == "CSDDD · as adopted 2024-06-13"
+    assert (
+        version_label(records["eu-csddd-2024-1760-fr"], "nl")
+        == "CSDDD (FR) · zoals aangenomen 2024-06-13 (tekst van 2025-11-10)"
+    )
 
 
 @pytest.mark.slow

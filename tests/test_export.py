@@ -8,6 +8,7 @@ import io
 import pytest
 
 from corpus.manifest import default_manifest
+from kb.compare.matrix import article_url
 from kb.explore import export as kx
 from kb.models import Unit
 
@@ -45,7 +46,7 @@ def test_provisions_export_carries_citation_version_and_url(picked, records):
     for unit in picked:
         record = records[unit.doc_id]
         assert kx.md_escape(unit.citation) in markdown
-        assert record.official_url in markdown
+        assert kx.md_url(article_url(record, unit.unit_id)[0]) in markdown
         assert kx.md_escape(kx.version_of(record)) in markdown
     assert "force: Obligation" in markdown
 
@@ -62,7 +63,9 @@ def test_csv_has_one_row_per_provision_and_never_a_formula(picked, records):
     text = kx.render(kx.provisions_export(units, records, "x"), "csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["citation"] for r in rows] == [u.citation for u in units]
-    assert rows[0]["url"] == records[picked[0].doc_id].official_url
+    # the article's own page where the publisher has one (EUR-Lex: an anchor per article)
+    assert rows[0]["url"] == records[picked[0].doc_id].official_url + "#art_14"
+    assert rows[1]["url"].endswith("/lksg/__8.html")
     assert rows[-1]["text"] == "'=1+2" and rows[-1]["heading"] == "'@SUM(A1)"
 
 
@@ -74,6 +77,19 @@ def test_docx_holds_citation_text_and_url(picked, records):
     assert "CSDDD Art. 14" in text and records["eu-csddd-2024-1760"].official_url in text
     assert "<script>alert(1)</script>" in text  # shown as text, a control character dropped
     assert "\x07" not in text and "bell" in text
+    # each official URL is a link a reader can click, to the article's own page
+    part = Document(io.BytesIO(data)).part
+    targets = {r.target_ref for r in part.rels.values() if r.reltype.endswith("/hyperlink")}
+    assert records["eu-csddd-2024-1760"].official_url + "#art_14" in targets
+    assert any(t.endswith("/lksg/__8.html") for t in targets)
+
+
+def test_a_paragraph_exported_carries_its_articles_heading(units, records):
+    by_key = {u.key: u for u in units}
+    paragraph = by_key["de-lksg-2021/sec-8.par-1"]
+    assert not paragraph.heading
+    export = kx.provisions_export([paragraph], records, "x", units_by_key=by_key)
+    assert export.rows[0].heading == by_key["de-lksg-2021/sec-8"].heading == "Beschwerdeverfahren"
 
 
 def test_markdown_renders_hostile_text_inertly(records):

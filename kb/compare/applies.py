@@ -301,6 +301,7 @@ def parse_profile(args) -> Profile:
             f"--country {args.country!r} must be a two-letter country code",
             code="country",
             field="country",
+            value=args.country or "",
         )
     employees_in = parse_employees_in(args.employees_in or [])
     for name in ("employees", "turnover"):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from kb.explore.ui_text import force_label, title_label, tr, value_label
 from kb.models import DocRecord, ProvisionDiff, Unit
-from kb.numbering import record_citation
+from kb.numbering import record_citation, top_level
 
 #: format → (MIME type, file extension)
 FORMATS = {
@@ -75,15 +75,26 @@ def version_of(record: DocRecord, lang: str = "en") -> str:
 
 
 def provision_row(
-    unit: Unit, record: DocRecord, force: str = "", topic: str = "", lang: str = "en"
+    unit: Unit,
+    record: DocRecord,
+    force: str = "",
+    topic: str = "",
+    lang: str = "en",
+    units_by_key: dict[str, Unit] | None = None,
 ) -> Row:
+    """A provision with its citation, the heading of its article (a paragraph has none of its
+    own; ``units_by_key`` finds the article) and an article-level official URL where the
+    publisher has one (``kb.compare.matrix.article_url``)."""
+    from kb.compare.matrix import article_url
+
+    article = (units_by_key or {}).get(f"{unit.doc_id}/{top_level(unit.unit_id)}")
     return Row(
         citation=unit.citation,
-        heading=unit.heading,
+        heading=unit.heading or (article.heading if article else ""),
         text=unit.text,
         instrument=title_label(lang, record.short_title),
         version=version_of(record, lang),
-        url=record.official_url,
+        url=article_url(record, unit.unit_id)[0],
         force=force,
         topic=topic,
     )
@@ -107,10 +118,17 @@ def provisions_export(
     title: str,
     forces: dict[str, str] | None = None,
     lang: str = "en",
+    units_by_key: dict[str, Unit] | None = None,
 ) -> Export:
-    """An export of provisions in the given order; ``forces`` maps unit keys to deontic force."""
+    """An export of provisions in the given order; ``forces`` maps unit keys to deontic force;
+    ``units_by_key`` (the corpus's) gives a paragraph its article's heading."""
     forces = forces or {}
-    rows = [provision_row(u, records[u.doc_id], forces.get(u.key, ""), lang=lang) for u in units]
+    rows = [
+        provision_row(
+            u, records[u.doc_id], forces.get(u.key, ""), lang=lang, units_by_key=units_by_key
+        )
+        for u in units
+    ]
     return Export("provisions", title, rows, _stamp(lang), lang)
 
 
@@ -135,7 +153,9 @@ def comparison_export(
                 continue
             for cell in column["units"]:
                 unit = units_by_key[f"{record.doc_id}/{cell['unit_id']}"]
-                rows.append(provision_row(unit, record, cell.get("force", ""), label, lang))
+                rows.append(
+                    provision_row(unit, record, cell.get("force", ""), label, lang, units_by_key)
+                )
     return Export("comparison", title, rows, _stamp(lang), lang)
 
 
@@ -340,12 +360,16 @@ def _docx_row(document, row: Row, level: int, lang: str = "en") -> None:
     words = _row_words(row, lang)
     if row.text == NOT_IN_CORPUS and not row.citation:
         document.add_heading(_x(row.instrument), level=level)
-        document.add_paragraph(_x(f"{words['missing']}: {row.url}"))
+        paragraph = document.add_paragraph(_x(f"{words['missing']}: "))
+        _hyperlink(paragraph, row.url, row.url)
         return
     head = " — ".join(x for x in (row.citation, row.heading) if x)
     document.add_heading(_x(head + (f" ({words['change']})" if row.change else "")), level=level)
-    meta = " · ".join(x for x in (row.instrument, row.version, words["force"], row.url) if x)
-    document.add_paragraph().add_run(_x(meta)).italic = True
+    meta = " · ".join(x for x in (row.instrument, row.version, words["force"]) if x)
+    paragraph = document.add_paragraph()
+    paragraph.add_run(_x(meta) + (" · " if row.url else "")).italic = True
+    if row.url:  # a real link a reader of the document can click
+        _hyperlink(paragraph, row.url, row.url)
     if row.change:
         document.add_paragraph().add_run(words["before"]).bold = True
         document.add_paragraph(_x(row.old_text) or "—")

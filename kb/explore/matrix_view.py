@@ -86,28 +86,47 @@ class Row:
     marks: list[str] = field(default_factory=list)  # per column, against the baseline
 
 
+def matrix_families(records: dict[str, DocRecord], matrix: dict) -> dict[str, list[str]]:
+    """``families`` of the documents the matrix has cells for: every version of each act, the
+    choices of a column's version switch."""
+    return families(records, list(dict.fromkeys(c["doc_id"] for c in matrix["cells"])))
+
+
 def columns_for(
     records: dict[str, DocRecord],
     matrix: dict,
     picks: dict[str, str] | None = None,
     with_missing: bool = True,
     lang: str = "en",
+    documents: list[str] | None = None,
 ) -> list[Column]:
     """One column per act: its picked (or default) version; then acts not in the corpus
-    (labels in the interface language ``lang``)."""
+    (labels in the interface language ``lang``). ``documents``: only the acts of these documents
+    (any version, present or not), in their order — the instruments a user chose."""
     picks = picks or {}
-    present = list(dict.fromkeys(c["doc_id"] for c in matrix["cells"]))
-    fams = families(records, present)
+    fams = matrix_families(records, matrix)
+    acts = list(fams)
+    if documents is not None:
+        acts = list(dict.fromkeys(act_of(records, d) for d in documents if d in records))
     out = []
-    for act, members in fams.items():
-        chosen = picks.get(act) if picks.get(act) in members else default_version(records, members)
-        label = short_label(records[chosen], lang)
-        out.append(Column(act, chosen, label, records[chosen].official_url))
-    if with_missing:
-        for act in missing_families(records, set(fams)):
-            out.append(
-                Column(act, None, short_label(records[act], lang), records[act].official_url)
+    for act in acts:
+        members = fams.get(act)
+        if members:
+            chosen = (
+                picks.get(act) if picks.get(act) in members else default_version(records, members)
             )
+            out.append(
+                Column(
+                    act, chosen, short_label(records[chosen], lang), records[chosen].official_url
+                )
+            )
+    if with_missing:
+        missing = missing_families(records, set(fams))
+        for act in acts if documents is not None else missing:
+            if act in missing:
+                out.append(
+                    Column(act, None, short_label(records[act], lang), records[act].official_url)
+                )
     return out
 
 

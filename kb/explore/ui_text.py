@@ -59,6 +59,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "applies.date": ("As at", "Op datum"),
     "applies.go": ("Check", "Nagaan"),
+    "reader.no_doc": (
+        "The link asks for a document “{doc}” that this corpus does not hold (or holds no text "
+        "of); another document is shown.",
+        "De link vraagt een document “{doc}” dat dit corpus niet bevat (of waarvan het geen "
+        "tekst heeft); een ander document wordt getoond.",
+    ),
+    "reader.no_unit": (
+        "This document has no provision “{unit}” (the link's); shown instead: {shown}.",
+        "Dit document heeft geen bepaling “{unit}” (die van de link); in de plaats getoond: "
+        "{shown}.",
+    ),
+    "version.as_adopted": ("as adopted {date}", "zoals aangenomen {date}"),
+    "version.text_of": ("text of {date}", "tekst van {date}"),
     "applies.dropped": (
         "The link's value for {fields} could not be read and was left out: these answers are "
         "not those of the shared profile. Fill it in and check again.",
@@ -401,8 +414,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.date": ("“{field}” is not a date", "“{field}” is geen datum"),
     "error.country": (
-        "“{field}” must be a two-letter country code (DE, FR, BE …)",
-        "“{field}” moet een landcode van twee letters zijn (DE, FR, BE …)",
+        "“{field}”: “{value}” must be a two-letter country code (DE, FR, BE …)",
+        "“{field}”: “{value}” moet een landcode van twee letters zijn (DE, FR, BE …)",
     ),
     "error.number": ("“{field}” must be a number ≥ 0", "“{field}” moet een getal ≥ 0 zijn"),
     "error.employees_in": (

@@ -62,7 +62,7 @@ def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
         st.info(T("compare.choose"))
         return
     with st.spinner(T("compare.working")):
-        render_matrix(data, version, corpus, topics)
+        render_matrix(data, version, corpus, topics, docs)
         for topic in topics:
             render_topic(data, version, corpus, topic, docs)
         render_heatmap(data, version, corpus, docs)
@@ -71,19 +71,28 @@ def page_compare(data: Path, version: str, corpus: ex.Corpus) -> None:
     export_buttons(lambda: comparison_export(data, version, corpus, topics, docs), "compare")
 
 
-def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]) -> None:
+def render_matrix(
+    data: Path, version: str, corpus: ex.Corpus, topics: list[str], docs: list[str]
+) -> None:
+    """The level-playing-field matrix of the chosen topics: one column per act among the chosen
+    instruments, each with a version switch (default: the version chosen above when it is one
+    version of the act, else the version in force today)."""
     import kb.explore.matrix_view as mv
+    from kb.compare.versions import act_of
 
     st.subheader(T("matrix.title"))
     st.caption(T("matrix.caption"))
     matrix = load_obligation_matrix(str(data), version)
-    columns = mv.columns_for(corpus.records, matrix, lang=ss.lang)
-    families = mv.families(corpus.records, [c.doc_id for c in columns if c.doc_id])
+    families = mv.matrix_families(corpus.records, matrix)
+    chosen_acts = {act_of(corpus.records, d) for d in docs}
     with st.expander(T("matrix.versions")):
         picks = {}
         for act, members in families.items():
+            if act not in chosen_acts:
+                continue
+            asked = [d for d in docs if d in members]
+            default = asked[0] if len(asked) == 1 else mv.default_version(corpus.records, members)
             if len(members) > 1:
-                default = mv.default_version(corpus.records, members)
                 picks[act] = st.selectbox(
                     ex.title(corpus.records[act], ss.lang),
                     members,
@@ -91,7 +100,9 @@ def render_matrix(data: Path, version: str, corpus: ex.Corpus, topics: list[str]
                     format_func=lambda d, lang=ss.lang: ex.version_label(corpus.records[d], lang),
                     key=f"mx-version-{act}",
                 )
-    columns = mv.columns_for(corpus.records, matrix, picks, lang=ss.lang)
+            else:
+                picks[act] = default
+    columns = mv.columns_for(corpus.records, matrix, picks, lang=ss.lang, documents=docs)
     c1, c2 = st.columns([1, 2])
     differences = c1.toggle(T("matrix.differences"), key="mx_diff")
     present = [c for c in columns if c.doc_id]

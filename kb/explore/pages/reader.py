@@ -33,8 +33,13 @@ def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
     st.header(T("reader.title"))
     if ss.get("q"):  # came from a search: back to the same results (the query is kept)
         st.button(T("reader.back", q=ex.plain(ss.q[:60])), key="back", on_click=back_to_results)
+    asked = ss.pop("r_asked", None)
+    if asked and asked[0] not in corpus.by_doc:
+        st.warning(T("reader.no_doc", doc=ex.plain(asked[0])))
     family = reader_pickers(corpus)
     unit = reader_toc(corpus)
+    if asked and asked[0] == unit.doc_id and asked[1] and asked[1] != unit.unit_id:
+        st.warning(T("reader.no_unit", unit=ex.plain(asked[1]), shown=ex.plain(unit.citation)))
     render_reading(corpus, unit)
     render_requirements(data, version, corpus, ss.r_doc)
     render_diff(data, version, corpus, family, unit)
@@ -112,10 +117,7 @@ def reader_pickers(corpus: ex.Corpus) -> list[str]:
             key="r_version",
             on_change=switch_version,
             horizontal=True,
-            format_func=lambda d, lang=ss.lang: (
-                f"{value_label(lang, corpus.records[d].status)} "
-                f"{corpus.records[d].version_date or ''}"
-            ).strip(),
+            format_func=lambda d, lang=ss.lang: ex.version_text(corpus.records[d], lang),
         )
     return family
 
@@ -163,7 +165,12 @@ def render_reading(corpus: ex.Corpus, unit) -> None:
     title = T("export.provision_title", citation=unit.citation)
     export_buttons(
         lambda: kx.provisions_export(
-            [unit], corpus.records, title, {unit.key: corpus.force(unit)}, lang=ss.lang
+            [unit],
+            corpus.records,
+            title,
+            {unit.key: corpus.force(unit)},
+            lang=ss.lang,
+            units_by_key=corpus.by_key,
         ),
         "provision",
     )

@@ -136,6 +136,7 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
             T("export.search_title", q=query),
             {u.key: corpus.force(u) for u in ex.search_units(corpus, chosen)},
             lang=ss.lang,
+            units_by_key=corpus.by_key,
         ),
         "search",
     )
