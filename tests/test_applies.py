@@ -281,3 +281,16 @@ def test_profile_errors_are_said_in_the_interface_language_naming_the_form_field
     assert "Werknemers in andere landen" in nl and "Duitsland 3500" in nl and "--" not in nl
     assert message_text("en", caught.value).startswith("“Employees in other countries")
     assert str(caught.value) == "--employees-in 'Duitsland 3500' must look like DE=1200"
+
+
+def test_a_condition_several_waves_share_is_said_once(records_and_units):
+    from kb.compare.applies import Profile, applies
+
+    records, units = records_and_units
+    profile = Profile(country="DE", employees=1200, turnover=5e8, date="2027-01-01")
+    csddd = next(
+        e for e in applies(profile, records, units)["instruments"] if e["short_title"] == "CSDDD"
+    )
+    said = [(r["text"], r["citation"]) for r in csddd["reasons"]]
+    assert csddd["applies"] == "no" and len(said) == len(set(said)) >= 2
+    assert ("not met: formed under the law of a third country", "CSDDD Art. 2(2)") in said

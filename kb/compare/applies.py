@@ -277,7 +277,10 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
         "doc_id": version["doc_id"],
         "applies": verdict,
         "from": None,
-        "reasons": reasons or [_reason("no condition met", version["citation"], records, units)],
+        # one condition several waves share (a third-country company in each of the Union's
+        # waves) is said once
+        "reasons": list({(r["text"], r["citation"]): r for r in reasons}.values())
+        or [_reason("no condition met", version["citation"], records, units)],
     }
 
 
