@@ -65,6 +65,8 @@ def test_batch_contract(indexed_data, tmp_path, capsys):
     assert [line["id"] for line in lines] == ["q1", "q2", "q3"]
     assert all(RESULT_KEYS <= set(r) for r in lines[0]["results"])
     assert "empty" in lines[2]["error"]
+    assert lines[2]["no_good_match"] is None and lines[2]["results"] == []  # the same shape
+    assert lines[0]["no_good_match"] is False
 
 
 @pytest.mark.parametrize(

@@ -103,13 +103,15 @@ def cmd_obligations(args) -> int:
     corpus = corpus_of(data_arg(args))
     if args.batch:
         items = read_jsonl(args.batch, {"doc_id": str, "unit_id": str})
+        failed = 0
         for item in items:
             try:
                 out = {"id": item["id"], **_obligation(corpus, item["doc_id"], item["unit_id"])}
             except KBError as exc:
+                failed += 1
                 out = {"id": item["id"], "error": str(exc)}
             print(json.dumps(out, ensure_ascii=False))
-        return 0
+        return 1 if failed else 0  # as every --batch: each line answered, exit 1 if one failed
     if not args.doc or not args.unit:
         raise KBError("give --doc and --unit, or --batch FILE")
     result = _obligation(corpus, args.doc, args.unit)

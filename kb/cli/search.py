@@ -75,7 +75,10 @@ def cmd_search(args) -> int:
                 raise KBError(str(exc)) from None
             failed += 1
             print(
-                json.dumps({"id": item["id"], "error": str(exc), "results": []}, ensure_ascii=False)
+                json.dumps(
+                    {"id": item["id"], "error": str(exc), "no_good_match": None, "results": []},
+                    ensure_ascii=False,
+                )
             )
             continue
         if args.batch is not None:
