@@ -166,6 +166,11 @@ def test_a_shared_link_opens_the_verdicts_and_the_timeline(monkeypatch, indexed_
     assert any(e.label == "LkSG — ja" for e in nl.expander)
     why = table["Waarom (bepaling)"][list(table["Instrument"]).index("LkSG")]
     assert why.startswith("voldaan: minstens 1\u00a0000 werknemers in Duitsland"), why
+    # … and in the timeline's tooltips: Dutch field names, ISO dates, a new wording in Dutch
+    spec = nl.get("vega_lite_chart")[0].proto.spec
+    assert '"title": "Van toepassing"' in spec and '"title": "Begint"' in spec
+    assert '"format": "%Y-%m-%d"' in spec
+    assert "tekst van CSDDD" in spec and "wording of" not in spec
     bad = make_app(monkeypatch, indexed_data, page="applies", employees="-5", date="someday")
     assert_inert(bad)
     assert not bad.get("arrow_vega_lite_chart")  # nothing usable in the link: the empty form

@@ -410,6 +410,9 @@ def timeline(
                             version["citation"],
                             records,
                             units,
+                            kind="wording",
+                            version=records[version["doc_id"]].short_title,
+                            begins=begins,
                         ),
                         "date": begins,
                     }

@@ -89,6 +89,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "unknown — needs {what} ({condition})",
         "onbekend — nodig: {what} ({condition})",
     ),
+    "applies.reason.wording": (
+        "wording of {version} from {date}",
+        "tekst van {version} vanaf {date}",
+    ),
+    "applies.to": ("To", "Tot"),
+    "applies.starts": ("Starts", "Begint"),
+    "applies.what": ("What starts", "Wat begint"),
     "applies.reason.field": ("the field “{field}”", "het veld “{field}”"),
     "applies.reason.field_for": (
         "the field “{field}” for {country}",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kb.explore import views as ex
 from kb.explore.pages.shared import T, open_in_reader
-from kb.explore.ui_text import FORM_FIELDS, message_text, value_label
+from kb.explore.ui_text import FORM_FIELDS, message_text, title_label, value_label
 
 ss = st.session_state
 VERDICT_ICONS = {"yes": "✓", "no": "✗", "unknown": "?"}
@@ -91,6 +91,9 @@ def reason_text(reason: dict) -> str:
     from kb.compare.applies import is_input, rule_text
 
     kind = reason.get("kind")
+    if kind == "wording":  # the timeline: a new wording of an act starts
+        version = title_label(ss.lang, reason["version"])
+        return T("applies.reason.wording", version=version, date=reason["begins"])
     if kind in ("met", "not-met"):
         return T(f"applies.reason.{kind}", condition=rule_text(reason["condition"], ss.lang))
     if kind != "unknown":
@@ -136,6 +139,8 @@ def _verdicts(corpus: ex.Corpus) -> dict | None:
         return None
 
 
+#: dates in the timeline's tooltips as everywhere else (ISO), not the browser's "Apr 17, 2025"
+DATE = "%Y-%m-%d"
 #: the years the timeline spans (the corpus's acts run from 2011 to phase-ins in 2029)
 TIMELINE = ("2015-01-01", "2032-01-01")
 VERDICT_COLOURS = {
@@ -153,7 +158,7 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
     threshold, a phase-in wave or a new wording starts — hover for the provision."""
     import altair as alt
 
-    from kb.compare.applies import Profile, rule_text, timeline
+    from kb.compare.applies import Profile, timeline
 
     p = result["profile"]
     profile = Profile(**{**p, "date": result["date"]})
@@ -177,7 +182,7 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
                 {
                     "instrument": line["short_title"],
                     "date": mark["date"],
-                    "what": f"{rule_text(mark['text'], ss.lang)} ({mark['citation']})",
+                    "what": f"{reason_text(mark)} ({mark['citation']})",
                 }
             )
     order = [line["short_title"] for line in lines]
@@ -198,13 +203,27 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
             x2="to:T",
             y=y,
             color=colour,
-            tooltip=["instrument:N", "verdict:N", "from:T", "to:T", "why:N"],
+            tooltip=[
+                alt.Tooltip("instrument:N", title=T("applies.instrument")),
+                alt.Tooltip("verdict:N", title=T("applies.verdict")),
+                alt.Tooltip("from:T", title=T("applies.from"), format=DATE),
+                alt.Tooltip("to:T", title=T("applies.to"), format=DATE),
+                alt.Tooltip("why:N", title=T("applies.why")),
+            ],
         )
     )
     marks = (
         alt.Chart(alt.Data(values=ticks))
         .mark_tick(color="black", thickness=2)
-        .encode(x="date:T", y=y, tooltip=["instrument:N", "date:T", "what:N"])
+        .encode(
+            x="date:T",
+            y=y,
+            tooltip=[
+                alt.Tooltip("instrument:N", title=T("applies.instrument")),
+                alt.Tooltip("date:T", title=T("applies.starts"), format=DATE),
+                alt.Tooltip("what:N", title=T("applies.what")),
+            ],
+        )
     )
     today = (
         alt.Chart(alt.Data(values=[{"date": result["date"]}]))
