@@ -831,3 +831,15 @@ def test_a_second_part_of_a_provision_is_shown_right_after_its_first():
         ("widget-act", ["art-3.par-1", "art-3.par-4", "art-9"]),
         ("gadget-bill", ["sec-2"]),
     ]
+
+
+def test_every_value_a_user_can_pick_or_see_has_its_dutch_label():
+    """The add-a-document form's statuses, types and languages and the manifest's values."""
+    from corpus.manifest import INSTRUMENT_TYPES, default_manifest
+    from kb import userdocs
+    from kb.explore.ui_text import VALUE_TEXTS
+
+    records = default_manifest().values()
+    values = {*userdocs.STATUSES, *INSTRUMENT_TYPES, *userdocs.LANGUAGES}
+    values |= {r.status for r in records} | {r.language for r in records}
+    assert sorted(v for v in values if v not in VALUE_TEXTS) == []

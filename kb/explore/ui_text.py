@@ -572,6 +572,7 @@ LANGUAGES = ("en", "nl")
 #: mark and source; a verdict of "does it apply to us?" — in English and Dutch
 VALUE_TEXTS = {
     "adopted": ("adopted", "aangenomen"),
+    "draft": ("draft", "ontwerp"),
     "amended": ("amended", "gewijzigd"),
     "consolidated": ("consolidated", "geconsolideerd"),
     "in-force": ("in force", "van kracht"),

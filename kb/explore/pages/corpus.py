@@ -138,7 +138,14 @@ def render_add(data: Path) -> None:
             format_func=value,
         )
         c2.selectbox(T("add.status"), userdocs.STATUSES, key="add_status", format_func=value)
-        c1.selectbox(T("add.lang"), userdocs.LANGUAGES, key="add_lang", format_func=value)
+        c1.selectbox(
+            T("add.lang"),
+            userdocs.LANGUAGES,
+            key="add_lang",
+            # a Dutch-speaking user most likely adds a Dutch text (a Belgian or Dutch bill)
+            index=userdocs.LANGUAGES.index(lang if lang in userdocs.LANGUAGES else "en"),
+            format_func=value,
+        )
         c2.text_input(T("add.url"), key="add_url", max_chars=500)
         c1.text_input(T("add.adopted"), key="add_adopted", max_chars=10)
         none = T("add.no_second")
