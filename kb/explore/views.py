@@ -290,7 +290,9 @@ def version_text(record: DocRecord, lang: str = "en") -> str:
         if record.version_date and record.version_date != record.adopted:
             text += f" ({tr(lang, 'version.text_of', date=record.version_date)})"
         return text
-    return f"{value_label(lang, record.status)} {record.version_date or ''}".strip()
+    return (
+        f"{value_label(lang, record.status)} {record.version_date or record.adopted or ''}".strip()
+    )
 
 
 def title(record: DocRecord, lang: str = "en") -> str:
@@ -299,13 +301,10 @@ def title(record: DocRecord, lang: str = "en") -> str:
 
 
 def record_line(record: DocRecord, lang: str = "en") -> str:
-    """``EU · directive · amended 2024-06-13 · en``: what kind of text a document is (status
+    """``EU · directive · as adopted 2024-06-13 · en``: what kind of text a document is (status
     and type in the interface language)."""
-    date = record.version_date or record.adopted
-    status = value_label(lang, record.status)
-    status = f"{status} {date}" if date else status
     kind = value_label(lang, record.instrument_type)
-    return f"{record.jurisdiction} · {kind} · {status} · {record.language}"
+    return f"{record.jurisdiction} · {kind} · {version_text(record, lang)} · {record.language}"
 
 
 def provision_title(citation: str, heading: str) -> str:

@@ -135,8 +135,11 @@ def render_matrix(
             pd.DataFrame(table),
             hide_index=True,
             key=f"mx-table-{topic}",
+            # the question pinned while the instruments scroll; each instrument's column wide
+            # enough for a mark and its citation ("✗ [afwezig]" was cut to "✗ [afwe")
             column_config={
-                T("matrix.element"): st.column_config.TextColumn(pinned=True, width="large")
+                T("matrix.element"): st.column_config.TextColumn(pinned=True, width="large"),
+                **{c.label: st.column_config.TextColumn(width="medium") for c in columns},
             },
         )
         advice = kx.topic_advice(matrix["advice"], topic)
