@@ -161,8 +161,11 @@ class Service:
             raise UnknownUnitError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
         unit = self.units().get((doc_id, unit_id))
         if unit is None:
+            # this document's own ids as examples (a German law's are sec-…, a UNGP principle-…)
+            own = [u for d, u in self.units() if d == doc_id]
+            example = next((u for u in own if "." in u), own[0] if own else "art-14.par-2.pt-a")
             raise UnknownUnitError(
-                f"{doc_id} has no unit {unit_id!r} (ids look like art-14.par-2.pt-a)"
+                f"{doc_id} has no unit {unit_id!r} (its ids look like {example})"
             )
         return unit
 

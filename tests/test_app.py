@@ -726,7 +726,9 @@ def test_the_dutch_interface_translates_manifest_values_and_placeholders(monkeyp
     assert all(m.placeholder == "Alle" for m in at.multiselect)
     captions = [c.value for c in at.caption]
     assert not any(w in c for c in captions for w in ("national\\-law", " amended ", "in\\-force"))
-    assert any("richtlijn" in c for c in captions)  # "EU · richtlijn · zoals aangenomen 2024-06-13 · en"
+    assert any(
+        "richtlijn" in c for c in captions
+    )  # "EU · richtlijn · zoals aangenomen 2024-06-13 · en"
 
 
 @pytest.mark.slow

@@ -40,6 +40,24 @@ def test_show_json(data_dir, capsys):
     [
         (["show", "no-such-doc", "art-1"], "unknown doc_id"),
         (["show", "eu-csddd-2024-1760", "art-999"], "has no unit"),
+        # the example is one of this document's own ids, not another law's numbering
+        (["show", "de-lksg-2021", "sec-999"], "its ids look like sec-1.par-1"),
+        (["search", "--batch", "tests"], "batch file tests is a folder; give a file"),
+        (
+            [
+                "add",
+                "tests",
+                "--title",
+                "T",
+                "--jurisdiction",
+                "BE",
+                "--type",
+                "bill",
+                "--language",
+                "nl",
+            ],
+            "is a folder",
+        ),
     ],
 )
 def test_errors_go_to_stderr_with_exit_code_1(data_dir, capsys, argv, message):

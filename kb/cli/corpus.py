@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from kb.cli.io import data_arg, say
+from kb.cli.io import data_arg, input_file_problem, say
 from kb.errors import KBError
 
 
@@ -154,7 +154,7 @@ def cmd_add(args) -> int:
     from kb.userdocs import NewDocument, add_document, preview_document, slug
 
     if not args.file.is_file():
-        raise KBError(f"file not found: {args.file}")
+        raise KBError(input_file_problem(args.file))
     content = args.file.read_bytes()
     short = (args.short_title or args.title)[:120]
     meta = NewDocument(

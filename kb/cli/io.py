@@ -19,12 +19,19 @@ def data_arg(args) -> Path:
 MAX_BATCH_LINE = 10_000
 
 
+def input_file_problem(path: Path, what: str = "file") -> str:
+    """Why ``path`` cannot be read as an input file: a folder given for a file is said so."""
+    if path.is_dir():
+        return f"{what} {path} is a folder; give a file"
+    return f"{what} not found: {path}"
+
+
 def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
     """Objects of a JSONL batch file; raises ``KBError`` naming the line of a bad entry.
 
     ``required`` maps field names to their types, e.g. ``{"query": str}``; ``id`` is optional."""
     if not path.is_file():
-        raise KBError(f"batch file not found: {path}")
+        raise KBError(input_file_problem(path, "batch file"))
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:

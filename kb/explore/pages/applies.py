@@ -186,7 +186,8 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
                 }
             )
     order = [line["short_title"] for line in lines]
-    y = alt.Y("instrument:N", sort=order, title=None)
+    # instrument names whole ("Modern Slavery Act 2015, s. 54" was cut to "Modern Slavery A…")
+    y = alt.Y("instrument:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
     colour = alt.Color(
         "verdict:N",
         scale=alt.Scale(
