@@ -823,6 +823,13 @@ def test_matrix_exports_in_dutch_link_back_and_flag_document_links(matrix, manif
     assert ungps and {r["url_kind"] for r in ungps} == {"document"}
     lksg = [r for r in table if r["doc_id"] == "de-lksg-2021" and r["citation"]]
     assert lksg and {r["url_kind"] for r in lksg} == {"article"}
+    dutch = list(csv.DictReader(io.StringIO(kx.matrix_csv(columns, rows, "nl"))))
+    fine = next(r for r in dutch if r["element"] == fines.element)
+    assert fine["question"] == fines.questions["nl"] and fine["value"] in (
+        "yes",
+        "conditional",
+        "no",
+    )
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert any("link naar het hele document" in c for c in cells)
 

@@ -470,8 +470,12 @@ def _advice_markdown(advice: list[dict], topic: str | None, lang: str) -> list[s
     return lines
 
 
-def matrix_csv(columns, rows) -> str:
-    """One line per element × instrument: value, fact, citation, URL, quote."""
+def matrix_csv(columns, rows, lang: str = "en") -> str:
+    """One line per element × instrument: value, fact, citation, URL, quote. Values, forces and
+    ids are the CLI contract's codes (``yes``, ``obligation``: a spreadsheet filters on them);
+    the question is in the interface language ``lang``."""
+    from kb.explore.ui_text import element_question
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -516,7 +520,7 @@ def matrix_csv(columns, rows) -> str:
                     for v in [
                         row.topic,
                         row.element,
-                        row.question,
+                        element_question(lang, row.element, row.question),
                         column.label,
                         column.doc_id or column.family,
                         *values,

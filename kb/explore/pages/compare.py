@@ -200,7 +200,7 @@ def render_matrix(
         "md": lambda: kx.matrix_markdown(
             title, columns, rows, labels, link, lang, matrix["advice"]
         ).encode("utf-8"),
-        "csv": lambda: kx.matrix_csv(columns, rows).encode("utf-8"),
+        "csv": lambda: kx.matrix_csv(columns, rows, lang).encode("utf-8"),
         "docx": functools.partial(
             kx.matrix_docx, title, columns, rows, labels, link, lang, matrix["advice"]
         ),
