@@ -8,6 +8,7 @@ a verbatim quote, not a sample.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -296,6 +297,7 @@ def test_every_automatic_quote_holds_the_words_that_decide_it(matrix, manifest):
 def test_the_shipped_editorial_entries_apply_and_say_so(data_dir, units):
     from kb.compare.cache import load_matrix
     from kb.compare.matrix import EDITORIAL_PATH, Corpus, read_editorial
+    from kb.explore.matrix_view import editorial_reason
 
     entries = read_editorial(EDITORIAL_PATH, Corpus(units))
     assert entries and all(e["reason"] and e["quote"] for e in entries)
@@ -308,6 +310,11 @@ def test_the_shipped_editorial_entries_apply_and_say_so(data_dir, units):
             entry["quote"],
         )
         assert cell["reason"] == entry["reason"]
+        # the Dutch interface gives the reviewer's reason in Dutch, every number kept
+        dutch = editorial_reason(cell, "nl")
+        assert dutch == entry["reason_nl"] != entry["reason"]
+        assert re.findall(r"\d+", dutch) == re.findall(r"\d+", entry["reason"]), entry["element"]
+        assert editorial_reason(cell, "en") == entry["reason"]
     automatic = load_matrix(data_dir, editorial=False)["cells"]
     assert all(c["source"] == "automatic" for c in automatic)
 

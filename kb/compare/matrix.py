@@ -666,6 +666,8 @@ def apply_editorial(
             continue
         unit = corpus.by_id.get((entry["doc_id"], entry.get("unit_id") or ""))
         cell.update(value=entry["value"], source="editorial", reason=entry["reason"])
+        if entry.get("reason_nl"):  # the reviewer's reason in Dutch, for the Dutch interface
+            cell["reason_nl"] = entry["reason_nl"]
         if unit is None:
             cell.update(
                 force="none",

@@ -237,3 +237,9 @@ def cell_text(cell: dict | None, lang: str = "en") -> str:
     if cell.get("source") == "editorial":
         parts.append(f"({value_label(lang, 'editorial')})")
     return " ".join(parts)
+
+
+def editorial_reason(cell: dict, lang: str = "en") -> str:
+    """The reviewer's reason for an editorial cell in ``lang`` (its Dutch wording when the
+    overlay has one)."""
+    return (cell.get("reason_nl") if lang == "nl" else None) or cell.get("reason", "")

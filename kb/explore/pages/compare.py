@@ -188,7 +188,7 @@ def render_matrix(
             if cell.get("fact"):
                 st.caption(ex.plain(f"{cell['fact']['text']} ({cell['fact']['citation']})"))
             if cell.get("source") == "editorial":
-                st.caption(T("matrix.editorial", reason=ex.plain(cell.get("reason", ""))))
+                st.caption(T("matrix.editorial", reason=ex.plain(mv.editorial_reason(cell, lang))))
             elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:
                 other = corpus.records.get(cell["decided_in"])
                 label = ex.title(other, lang) if other else cell["decided_in"]

@@ -84,7 +84,9 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
                 link = ex.reader_link(doc_id, first["unit_id"], ss.lang)
                 line += f" — [{ex.plain(first['citation'])}]({link}) · {ex.plain(force_label(cell['force']))}"
             if cell.get("source") == "editorial":
-                line += " · " + T("matrix.editorial", reason=ex.plain(cell.get("reason", "")))
+                line += " · " + T(
+                    "matrix.editorial", reason=ex.plain(mv.editorial_reason(cell, ss.lang))
+                )
             st.markdown("- " + line)
             if cell.get("quote"):
                 st.caption(ex.plain(f"“{cell['quote']}”"))
