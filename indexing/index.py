@@ -287,7 +287,9 @@ def _swap_link(link: Path, target: Path) -> None:
     tmp_link = link.with_name(link.name + ".swap")
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
-    tmp_link.symlink_to(target.relative_to(link.parent))
+    # relative to the link's real folder: a data folder given as a relative path or reached
+    # through a symlink must not make the target's path unrelatable
+    tmp_link.symlink_to(os.path.relpath(target.resolve(), link.parent.resolve()))
     os.replace(tmp_link, link)
 
 

@@ -11,7 +11,7 @@ class KBError(Exception):
 
     The message is English (the CLI's). An error a user of the explorer can cause may also carry
     a ``code`` and the ``values`` it names, so that the interface can say it in its own language
-    (``kb.explore.ui_text.error_text``); without a code the message is shown as it is."""
+    (``kb.explore.ui_text.message_text``); without a code the message is shown as it is."""
 
     def __init__(self, message: str = "", *, code: str | None = None, **values):
         super().__init__(message)

@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -32,6 +33,7 @@ from kb.errors import KBError, ManifestError, StoreError, UploadError
 from kb.models import DocRecord, FileRecord, Said, Unit
 from kb.store import DataDir, atomic_write_text, read_summary, read_units, umask_mode, write_units
 
+log = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 LANGUAGES = ("en", "nl", "fr", "de", "nb")
 STATUSES = ("draft", "proposal", "bill", "adopted", "in-force", "not-in-force", "not-adopted")
@@ -542,7 +544,10 @@ class _Backup:
                 path.unlink(missing_ok=True)
             elif _read_or_none(path) != text:
                 atomic_write_text(path, text)
-        use_build(self.data, self.index)
+        try:
+            use_build(self.data, self.index)
+        except OSError:  # the tables are back; `kb build` makes the index match them again
+            log.exception("could not put back the index build %s", self.index)
 
 
 def _read_or_none(path: Path) -> str | None:

@@ -101,7 +101,12 @@ def test_applies_cli_contract(data_dir, capsys):
         # a part cannot be more than its whole
         (
             ["--date", "2026-01-01", "--employees-in-country", "7000"],
-            "--employees-in-country (7000)",
+            "--employees-in-country (7,000)",
+        ),
+        # … and the countries together: 6 in Germany and 6 in France of 10 in all
+        (
+            ["--date", "2026-01-01", "--employees-in-country", "6", "--employees-in", "FR=6"],
+            "--employees-in (12) is more than --employees (10)",
         ),
         (["--date", "2026-01-01", "--employees-in", "FR=11"], "--employees-in FR (11) is more"),
         (
@@ -238,14 +243,21 @@ def test_every_rule_text_has_its_dutch_wording_with_the_same_numbers():
         ("DE=3500,FR=1000", {"DE": 3500, "FR": 1000}),
         ("DE=3500, FR=1000", {"DE": 3500, "FR": 1000}),  # as the form's label writes it
         (" de = 3 500 ; fr:1000 ", {"DE": 3500, "FR": 1000}),
+        ("DE=3\u00a0500", {"DE": 3500}),  # as the Dutch pages print a number
+        ("NL=1.500", {"NL": 1500}),
         ("", {}),
     ],
 )
 def test_employees_in_other_countries_read_as_people_write_them(text, counts):
+    """Thousands grouped or not; a decimal point is no thousands separator ("DE=1.5" is refused,
+    not read as 15)."""
     from kb.compare.applies import format_employees_in, parse_employees_in
+    from kb.errors import ProfileError
 
     assert parse_employees_in(text) == counts
     assert parse_employees_in(format_employees_in(counts)) == counts
+    with pytest.raises(ProfileError):
+        parse_employees_in("DE=1.5")
 
 
 @pytest.mark.parametrize(

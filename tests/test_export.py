@@ -10,6 +10,7 @@ import pytest
 from corpus.manifest import default_manifest
 from kb.compare.matrix import article_url
 from kb.explore import export as kx
+from kb.explore.ui_text import version_text
 from kb.models import Unit
 
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [click](javascript:alert(1))"
@@ -47,15 +48,17 @@ def test_provisions_export_carries_citation_version_and_url(picked, records):
         record = records[unit.doc_id]
         assert kx.md_escape(unit.citation) in markdown
         assert kx.md_url(article_url(record, unit.unit_id)[0]) in markdown
-        assert kx.md_escape(kx.version_of(record)) in markdown
+        assert kx.md_escape(version_text("en", record)) in markdown
     assert "force: Obligation" in markdown
 
 
-def test_version_of_names_status_and_date(records):
-    assert kx.version_of(records["eu-csddd-2024-1760-consolidated-2026-03-18"]) == (
+def test_version_text_names_status_and_date(records):
+    assert version_text("en", records["eu-csddd-2024-1760-consolidated-2026-03-18"]) == (
         "consolidated, 2026-03-18"
     )
-    assert kx.version_of(records["de-lksg-2021"]) == "in force, 2021-07-16"
+    assert version_text("en", records["de-lksg-2021"]) == "in force, 2021-07-16"
+    # an act since amended is the text as adopted, not "amended" on its adoption date
+    assert version_text("en", records["eu-csddd-2024-1760"]) == "as adopted 2024-06-13"
 
 
 def test_csv_has_one_row_per_provision_and_never_a_formula(picked, records):

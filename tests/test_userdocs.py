@@ -229,22 +229,32 @@ def test_failed_index_update_loses_nothing(data, error):
 
 
 @pytest.mark.slow
-def test_a_failure_after_the_new_index_is_in_use_puts_the_old_one_back(data, monkeypatch):
+@pytest.mark.parametrize("relative", [False, True])
+def test_a_failure_after_the_new_index_is_in_use_puts_the_old_one_back(data, monkeypatch, relative):
     """The page closed (or the matrix failed) after the index had been rebuilt with the new
-    document: the unit table is restored, and so is the index build it was made from."""
+    document: the unit table is restored, and so is the index build it was made from — also
+    for a data folder given as a relative path (``--data data``)."""
     from indexing.search import Searcher
 
     before = snapshot(data)
+    if relative:
+        monkeypatch.chdir(data.parent)
+        data = Path(data.name)
 
     def interrupted(data, say):
         assert os.path.realpath(DataDir(data).index) != before["index"]  # the new build is in use
         raise KeyboardInterrupt
 
     monkeypatch.setattr(userdocs, "_precompute", interrupted)
+    said = []
     with pytest.raises(KeyboardInterrupt):
-        userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META)
+        userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META, progress=said.append)
     assert snapshot(data) == before
     assert Searcher(data).search("widget maker register of sprockets", k=3)  # not stale
+    # what the add said on its way, each in words the Dutch interface has
+    codes = [getattr(m, "code", None) for m in said]
+    assert codes[:3] == ["parsing", "read", "embedding"] and "index_built" in codes
+    assert message_text("nl", said[1]) == "3 bepalingen gelezen; de zoekindex wordt bijgewerkt"
 
 
 @pytest.mark.slow

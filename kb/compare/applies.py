@@ -128,7 +128,7 @@ def needs_text(missing: str) -> str:
     if missing.startswith("employees_in:"):
         country = missing.split(":", 1)[1]
         return f"employees in {country} (--employees-in {country}=N)"
-    return f"--{missing.replace('_', '-')}" if missing in PROFILE_INPUTS else missing
+    return _option(missing) if missing in PROFILE_INPUTS else missing
 
 
 def _upper_bound(profile: Profile, name: str) -> float | None:
@@ -320,11 +320,17 @@ def parse_profile(args) -> Profile:
     parts += [
         (f"employees_in:{c}", n, "employees", args.employees) for c, n in employees_in.items()
     ]
+    # … nor do the countries' employees together (the company's own country counted once)
+    together = (args.employees_in_country or 0) + sum(
+        n for c, n in employees_in.items() if c != country or args.employees_in_country is None
+    )
+    if len(employees_in) + (args.employees_in_country is not None) > 1:
+        parts.append(("employees_in", together, "employees", args.employees))
     parts.append(("eu_turnover", args.eu_turnover, "turnover", args.turnover))
     for part, value, whole, total in parts:
         if value is not None and value > total:
             raise ProfileError(
-                f"{_option(part)} ({value:g}) is more than --{whole} ({total:g})",
+                f"{_option(part)} ({value:,.0f}) is more than {_option(whole)} ({total:,.0f})",
                 code="part_exceeds",
                 field=part,
                 whole=whole,
@@ -341,7 +347,9 @@ def parse_profile(args) -> Profile:
     )
 
 
-_EMPLOYEES_IN = re.compile(r"\s*([A-Za-z]{2})\s*[=:]\s*(\d[\d  .']*)\s*")
+#: ``DE=3500``, ``fr : 3 500``: a country code and a whole number, its thousands grouped or not
+#: (a space, a no-break space as Dutch pages print "1 000", a point, an apostrophe)
+_EMPLOYEES_IN = re.compile(r"\s*([A-Za-z]{2})\s*[=:]\s*(\d{1,3}(?:[ .'\u00a0\u202f]\d{3})+|\d+)\s*")
 
 
 def parse_employees_in(items: str | list[str]) -> dict[str, int]:
@@ -372,6 +380,7 @@ def format_employees_in(counts: dict[str, int]) -> str:
 
 
 def _option(name: str) -> str:
+    """The CLI option of a profile input (``employees_in:DE`` → ``--employees-in DE``)."""
     if name.startswith("employees_in:"):
         return f"--employees-in {name.split(':', 1)[1]}"
     return f"--{name.replace('_', '-')}"

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.explore.ui_text import force_label, title_label, tr, value_label
+from kb.explore.ui_text import force_label, title_label, tr, value_label, version_text
 from kb.models import DocRecord, ProvisionDiff, Unit
 from kb.numbering import record_citation, top_level
 
@@ -66,14 +66,6 @@ class Export:
     lang: str = "en"
 
 
-def version_of(record: DocRecord, lang: str = "en") -> str:
-    """How a document's version is named in an export, e.g. ``consolidated, 2026-03-18``
-    (``geconsolideerd, 2026-03-18`` in Dutch)."""
-    date = record.version_date or record.adopted
-    status = value_label(lang, record.status)
-    return f"{status}, {date}" if date else status
-
-
 def provision_row(
     unit: Unit,
     record: DocRecord,
@@ -93,7 +85,7 @@ def provision_row(
         heading=unit.heading or (article.heading if article else ""),
         text=unit.text,
         instrument=title_label(lang, record.short_title),
-        version=version_of(record, lang),
+        version=version_text(lang, record),
         url=article_url(record, unit.unit_id)[0],
         force=force,
         topic=topic,
@@ -106,7 +98,7 @@ def missing_row(record: DocRecord, topic: str = "", lang: str = "en") -> Row:
         "",
         NOT_IN_CORPUS,
         title_label(lang, record.short_title),
-        version_of(record, lang),
+        version_text(lang, record),
         record.official_url,
         topic=topic,
     )
@@ -178,15 +170,15 @@ def diff_export(
                 heading=d.heading,
                 text=d.new_text,
                 instrument=title_label(lang, new.short_title),
-                version=f"{version_of(old, lang)} → {version_of(new, lang)}",
+                version=f"{version_text(lang, old)} → {version_text(lang, new)}",
                 url=new.official_url,
                 change=d.change,
                 old_text=d.old_text,
             )
         )
     subtitle = (
-        f"{title_label(lang, old.short_title)} ({version_of(old, lang)}) → "
-        f"{title_label(lang, new.short_title)} ({version_of(new, lang)}); "
+        f"{title_label(lang, old.short_title)} ({version_text(lang, old)}) → "
+        f"{title_label(lang, new.short_title)} ({version_text(lang, new)}); "
         f"{_stamp(lang)}"
     )
     return Export("diff", title, rows, subtitle, lang)

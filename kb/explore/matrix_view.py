@@ -102,7 +102,8 @@ def columns_for(
 ) -> list[Column]:
     """One column per act: its picked (or default) version; then acts not in the corpus
     (labels in the interface language ``lang``). ``documents``: only the acts of these documents
-    (any version, present or not), in their order — the instruments a user chose."""
+    (any version) — the instruments a user chose: those in the corpus in their order, then
+    those not in it."""
     picks = picks or {}
     fams = matrix_families(records, matrix)
     acts = list(fams)

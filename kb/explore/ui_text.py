@@ -479,6 +479,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{file}: geen bepalingen gevonden met deze parser; is het een wettekst met genummerde "
         "artikelen of afdelingen? Probeer een andere parser.",
     ),
+    "error.parse_slow": (
+        "{file}: parsing took longer than {seconds} s and was stopped; is this a legal text of "
+        "the chosen format?",
+        "{file}: het lezen duurde langer dan {seconds} s en werd gestopt; is dit een wettekst in "
+        "het gekozen formaat?",
+    ),
+    "error.parse_stopped": (
+        "{file}: the parser stopped; the file needs more than {mb} MB of memory or is damaged",
+        "{file}: de parser stopte; het bestand heeft meer dan {mb} MB geheugen nodig of is "
+        "beschadigd",
+    ),
     "said.parsing": ("parsing {file} as {parser}", "{file} wordt gelezen als {parser}"),
     "said.read": (
         "{n} provisions read; updating the search index",
@@ -624,6 +635,22 @@ def value_label(lang: str, value: str) -> str:
     if pair is None:
         return value
     return pair[LANGUAGES.index(lang)] if lang in LANGUAGES else pair[0]
+
+
+def version_text(lang: str, record) -> str:
+    """Which text of its act a document (``DocRecord``) is, in ``lang``: ``consolidated,
+    2026-03-18``, ``in force, 2021-07-16``; an act since amended (status ``amended``) is the text
+    as adopted — "amended, 2024-06-13" read as "amended on 13 June 2024" — ``as adopted
+    2024-06-13``, with the date of a corrected republication when it is one (``(text of
+    2025-11-10)``). One wording for the pages, the version switches and the exports."""
+    if record.status == "amended" and record.adopted:
+        text = tr(lang, "version.as_adopted", date=record.adopted)
+        if record.version_date and record.version_date != record.adopted:
+            text += f" ({tr(lang, 'version.text_of', date=record.version_date)})"
+        return text
+    date = record.version_date or record.adopted
+    status = value_label(lang, record.status)
+    return f"{status}, {date}" if date else status
 
 
 #: product words inside a manifest short title ("CSDDD (consolidated 2026-03-18)", "CSDDD

@@ -24,7 +24,7 @@ from indexing.search import MAX_QUERY_CHARS
 from kb.compare.applies import format_employees_in, parse_employees_in
 from kb.compare.obligations import strongest_force
 from kb.errors import StoreError
-from kb.explore.ui_text import title_label, tr, value_label
+from kb.explore.ui_text import title_label, value_label, version_text
 from kb.models import DocRecord, Unit
 from kb.store import DataDir
 
@@ -272,27 +272,9 @@ def source_notes(data: Path, doc_id: str) -> dict[str, str]:
 
 
 def version_label(record: DocRecord, lang: str = "en") -> str:
-    """``CSDDD · as adopted 2024-06-13``, ``CSDDD (consolidated 2026-03-18) · consolidated ·
-    2026-03-18``: which text of an act a document is. An act since amended (status ``amended``)
-    is the text as adopted — "amended · 2024-06-13" read as "amended on 13 June 2024" — with the
-    date of a corrected republication when it is one."""
-    if record.status == "amended" and record.adopted:
-        return f"{title(record, lang)} · {version_text(record, lang)}"
-    date = record.version_date or record.adopted or "—"
-    return f"{title(record, lang)} · {value_label(lang, record.status)} · {date}"
-
-
-def version_text(record: DocRecord, lang: str = "en") -> str:
-    """Which text of its act a document is, without the act's name (a version switch):
-    ``as adopted 2024-06-13 (text of 2025-11-10)``, ``consolidated 2026-03-18``."""
-    if record.status == "amended" and record.adopted:
-        text = tr(lang, "version.as_adopted", date=record.adopted)
-        if record.version_date and record.version_date != record.adopted:
-            text += f" ({tr(lang, 'version.text_of', date=record.version_date)})"
-        return text
-    return (
-        f"{value_label(lang, record.status)} {record.version_date or record.adopted or ''}".strip()
-    )
+    """``CSDDD · as adopted 2024-06-13``, ``CSDDD (consolidated 2026-03-18) · consolidated,
+    2026-03-18``: an act's name and which of its texts a document is (``ui_text.version_text``)."""
+    return f"{title(record, lang)} · {version_text(lang, record)}"
 
 
 def title(record: DocRecord, lang: str = "en") -> str:
@@ -304,7 +286,7 @@ def record_line(record: DocRecord, lang: str = "en") -> str:
     """``EU · directive · as adopted 2024-06-13 · en``: what kind of text a document is (status
     and type in the interface language)."""
     kind = value_label(lang, record.instrument_type)
-    return f"{record.jurisdiction} · {kind} · {version_text(record, lang)} · {record.language}"
+    return f"{record.jurisdiction} · {kind} · {version_text(lang, record)} · {record.language}"
 
 
 def provision_title(citation: str, heading: str) -> str:

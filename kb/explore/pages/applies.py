@@ -37,14 +37,14 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
         c7.text_input(T("applies.employees_in"), key="ap_employees_in", placeholder="DE=1200")
         c8.date_input(T("applies.date"), key="ap_date")
         submitted = st.form_submit_button(T("applies.go"), key="applies_go", type="primary")
-    if not (submitted or ss.get("ap_done")):
-        return
-    if ss.get("ap_dropped"):
+    if ss.get("ap_dropped"):  # a shared link's values that did not read (even if none did)
         dropped = [T(FORM_FIELDS[field]) for field in ss.ap_dropped]
         if submitted:
             del ss["ap_dropped"]
         else:
             st.warning(T("applies.dropped", fields=", ".join(f"“{f}”" for f in dropped)))
+    if not (submitted or ss.get("ap_done")):
+        return
     ss.ap_done = True
     result = _verdicts(corpus)
     if result is None:
@@ -79,9 +79,6 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
                         on_click=open_in_reader,
                         args=(reason["doc_id"], reason["unit_id"]),
                     )
-
-
-#: the form field of each profile input (``kb.compare.applies.PROFILE_INPUTS``)
 
 
 def reason_text(reason: dict) -> str:

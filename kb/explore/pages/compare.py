@@ -93,12 +93,16 @@ def render_matrix(
             asked = [d for d in docs if d in members]
             default = asked[0] if len(asked) == 1 else mv.default_version(corpus.records, members)
             if len(members) > 1:
+                key = f"mx-version-{act}"
+                # a keyed widget keeps its value across runs: when the instruments chosen above
+                # change this act's default, the switch follows (a pick of its own stays otherwise)
+                if ss.get(f"{key}-default") != default:
+                    ss[f"{key}-default"] = ss[key] = default
                 picks[act] = st.selectbox(
                     ex.title(corpus.records[act], ss.lang),
                     members,
-                    index=members.index(default),
                     format_func=lambda d, lang=ss.lang: ex.version_label(corpus.records[d], lang),
-                    key=f"mx-version-{act}",
+                    key=key,
                 )
             else:
                 picks[act] = default
@@ -318,7 +322,8 @@ def render_heatmap(data: Path, version: str, corpus: ex.Corpus, docs: list[str])
         selection_mode="single-cell",
     )
     cells = event.selection.get("cells", []) if event else []
-    if cells:
+    # a selection made before the instruments or the language changed may point past the table
+    if cells and cells[0][0] < len(present) and cells[0][1] in list(frame.columns):
         row, column = cells[0]
         topic = topics[list(frame.columns).index(column)]
         with st.container(border=True):

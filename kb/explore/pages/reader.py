@@ -20,7 +20,7 @@ from kb.explore.pages.shared import (
     open_in_reader,
     version_diff,
 )
-from kb.explore.ui_text import value_label
+from kb.explore.ui_text import value_label, version_text
 
 ss = st.session_state
 
@@ -119,7 +119,7 @@ def reader_pickers(corpus: ex.Corpus) -> list[str]:
             key="r_version",
             on_change=switch_version,
             horizontal=True,
-            format_func=lambda d, lang=ss.lang: ex.version_text(corpus.records[d], lang),
+            format_func=lambda d, lang=ss.lang: version_text(lang, corpus.records[d]),
         )
     return family
 
@@ -213,9 +213,7 @@ def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], 
             if ss.get(key) not in family:
                 ss[key] = default
         c1, c2, c3 = st.columns(3)
-        fmt = lambda d, lang=ss.lang: (  # noqa: E731
-            f"{value_label(lang, corpus.records[d].status)} {corpus.records[d].version_date or ''}"
-        ).strip()
+        fmt = lambda d, lang=ss.lang: version_text(lang, corpus.records[d])  # noqa: E731
         c1.selectbox(T("diff.old"), family, key="d_old", format_func=fmt)
         c2.selectbox(T("diff.new"), family, key="d_new", format_func=fmt)
         c3.radio(

@@ -87,7 +87,11 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     """
     root, text = _read(path)
     if not any(_ART_ID.match(div.get("id", "")) for div in root.iter("div")):
-        raise LoadError(f"{path.name}: no articles found; not an EUR-Lex {file.format} legal act")
+        raise LoadError(
+            f"{path.name}: no articles found; not an EUR-Lex {file.format} legal act",
+            code="no_provisions",
+            file=path.name,
+        )
     builder = UnitBuilder(record, file.name)
     walker = _Walker(builder, _Lines(text), _notes(root), quote_divs=file.format == "eurlex-xhtml")
     walker.run(root)

@@ -55,7 +55,11 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     check_depth(name, root)
     articles = root.xpath("//article[starts-with(@id, 'art_')]")
     if not articles:
-        raise LoadError(f"{name}: no <article id='art_…'> elements; not a Fedlex act page")
+        raise LoadError(
+            f"{name}: no <article id='art_…'> elements; not a Fedlex act page",
+            code="no_provisions",
+            file=name,
+        )
     builder = UnitBuilder(record, file.name or name)
     main = root.xpath("//main[@id='maintext']")
     _walk_main(builder, main[0] if main else root)

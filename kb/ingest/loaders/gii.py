@@ -61,7 +61,11 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     root = _parse(name, data, charset)
     norms = root.xpath("//div[contains(concat(' ', @class, ' '), ' jnnorm ')]")
     if not any(n.get("title") == "Einzelnorm" for n in norms):
-        raise LoadError(f"{name}: no 'Einzelnorm' blocks; not a gesetze-im-internet.de law page")
+        raise LoadError(
+            f"{name}: no 'Einzelnorm' blocks; not a gesetze-im-internet.de law page",
+            code="no_provisions",
+            file=name,
+        )
     _check_complete(name, data, norms)
     walker = _Walker(UnitBuilder(record, file.name or name), _LineIndex(text), name)
     for norm in norms:

@@ -58,14 +58,20 @@ def load_file_isolated(
     except subprocess.TimeoutExpired:
         raise LoadError(
             f"{path.name}: parsing took longer than {limits.seconds:.0f} s and was stopped; "
-            "is this a legal text of the chosen format?"
+            "is this a legal text of the chosen format?",
+            code="parse_slow",
+            file=path.name,
+            seconds=f"{limits.seconds:.0f}",
         ) from None
     try:
         kind, payload, measured = json.loads(done.stdout.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):  # no answer: killed (memory) or crashed
         raise LoadError(
             f"{path.name}: the parser stopped (exit code {done.returncode}); the file needs more "
-            f"than {limits.memory_bytes // MB} MB of memory or is damaged"
+            f"than {limits.memory_bytes // MB} MB of memory or is damaged",
+            code="parse_stopped",
+            file=path.name,
+            mb=limits.memory_bytes // MB,
         ) from None
     if stats is not None:
         stats.update(measured)
@@ -96,7 +102,9 @@ def _answer(request: dict) -> tuple[str, object]:
     except NoLoaderError as exc:
         return "no-loader", str(exc)
     except LoadError as exc:
-        return "error", {"message": str(exc), "code": exc.code, "values": exc.values}
+        # JSON-safe values (a path becomes its text): the parent rebuilds the error from them
+        values = {k: v if isinstance(v, int | float) else str(v) for k, v in exc.values.items()}
+        return "error", {"message": str(exc), "code": exc.code, "values": values}
     except MemoryError:
         return "error", f"{path.name}: needs more than {limits.memory_bytes // MB} MB of memory"
     except Exception as exc:  # a loader bug on odd input: reported, never a traceback

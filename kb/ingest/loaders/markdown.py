@@ -82,7 +82,11 @@ def load(path: Path, record: DocRecord, file: FileRecord) -> list[Unit]:
     text = _FRONT_MATTER.sub("", text.replace("\r\n", "\n").replace("\r", "\n"), count=1)
     units = parse_text(text, record, file, name)
     if not units:
-        raise LoadError(f"{name}: no provision headings (§ 1, Art. 1, Section 1, ##### 1) found")
+        raise LoadError(
+            f"{name}: no provision headings (§ 1, Art. 1, Section 1, ##### 1) found",
+            code="no_provisions",
+            file=name,
+        )
     return units
 
 
