@@ -36,15 +36,7 @@ def main(argv=None) -> int:
     searcher = Searcher(args.data)
 
     def score(settings) -> str:
-        searcher.settings = settings
-        searcher.retrievers = [
-            (retriever, weight)
-            for (retriever, _), weight in zip(
-                searcher.retrievers,
-                (settings.dense_weight, settings.bm25_weight, settings.expansion_weight),
-                strict=True,
-            )
-        ]
+        searcher.use_settings(settings)
         m = evaluate(searcher, devset, modes=("hybrid",))["modes"]["hybrid"]["all"]
         return "  ".join(f"{key} {m[key]:.3f}" for key in KEYS)
 

@@ -25,6 +25,8 @@ from kb.lang import query_tokens, tokens
 class Retriever(Protocol):
     #: ``dense`` or ``bm25``: which rank a hit reports (``Hit.dense_rank`` / ``bm25_rank``)
     kind: str
+    #: the ``RankingSettings`` field that weighs its ranking (``Searcher.use_settings``)
+    weight_setting: str
 
     def candidates(
         self, query: str, allowed: np.ndarray | None, n: int
@@ -54,6 +56,11 @@ class DenseRetriever:
         self.embedder = embedder
         self.vectors = vectors
         self._last: tuple[str | None, np.ndarray | None] = (None, None)
+
+    @property
+    def weight_setting(self) -> str:
+        """The ``RankingSettings`` field that weighs this ranking in the fusion."""
+        return "dense_weight" if self.kind == "dense" else f"{self.kind}_weight"
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding, shape (1, dim) (the last one is kept: one search asks for it
@@ -90,6 +97,8 @@ class BM25Retriever:
     chunks that share a word with the query are candidates."""
 
     kind = "bm25"
+    #: the ``RankingSettings`` field that weighs this ranking in the fusion
+    weight_setting = "bm25_weight"
 
     def __init__(self, bm25):
         self.bm25 = bm25
@@ -129,6 +138,8 @@ class LexiconRetriever(BM25Retriever):
     """BM25 over the query's expansion with the team lexicon (``indexing.lexicon``): the terms
     the lexicon gives, in every language, for the concepts the query names ("Beschwerde" for
     "complaint"); no candidates when the query names no lexicon concept."""
+
+    weight_setting = "expansion_weight"
 
     def terms(self, query: str) -> list[str]:
         return [t for term, lang in expand(query) for t in tokens(term, lang)]

@@ -324,6 +324,16 @@ class Searcher:
 
     # -- public -------------------------------------------------------------------------------
 
+    def use_settings(self, settings: RankingSettings) -> None:
+        """Rank with ``settings`` from now on, each retriever re-weighted by the setting it names
+        (``weight_setting``; one without keeps its weight): a sweep tries many settings on one
+        loaded index."""
+        self.settings = settings
+        self.retrievers = [
+            (r, getattr(settings, r.weight_setting) if hasattr(r, "weight_setting") else w)
+            for r, w in self.retrievers
+        ]
+
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
     ) -> list[Hit]:
