@@ -295,18 +295,7 @@ class Searcher:
             getattr(self.records.get(chunk.doc_id), "language", "") for chunk in self.index.chunks
         ]
         #: a document's weight when the query does not name it (``_prior``)
-        self._doc_weight: dict[str, float] = {}
-        for doc_id in self._doc_rows:
-            record = self.records.get(doc_id)
-            self._doc_weight[doc_id] = (
-                1.0
-                if record is None
-                else settings.not_law_weight
-                if record.instrument_type == "policy-advice" or record.adopted_as
-                else settings.amending_weight
-                if record.amends
-                else 1.0
-            )
+        self._doc_weight = self._doc_weights(settings)
         self._in_force: dict[str, set[str]] = {}
         self._provision_rows: dict[tuple[str, str], list[int]] = {}  # (doc, top unit) → rows
         for i, chunk in enumerate(self.index.chunks):
@@ -329,10 +318,28 @@ class Searcher:
         (``weight_setting``; one without keeps its weight): a sweep tries many settings on one
         loaded index."""
         self.settings = settings
+        self._doc_weight = self._doc_weights(settings)
         self.retrievers = [
             (r, getattr(settings, r.weight_setting) if hasattr(r, "weight_setting") else w)
             for r, w in self.retrievers
         ]
+
+    def _doc_weights(self, settings: RankingSettings) -> dict[str, float]:
+        """Each document's weight when the query does not name it: policy advice and a proposal
+        the corpus has as adopted ``not_law_weight``, an amending act ``amending_weight``."""
+        weights = {}
+        for doc_id in self._doc_rows:
+            record = self.records.get(doc_id)
+            weights[doc_id] = (
+                1.0
+                if record is None
+                else settings.not_law_weight
+                if record.instrument_type == "policy-advice" or record.adopted_as
+                else settings.amending_weight
+                if record.amends
+                else 1.0
+            )
+        return weights
 
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"

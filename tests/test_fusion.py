@@ -65,6 +65,28 @@ def test_texts_that_are_not_law_rank_below_the_law_unless_named(indexed_data):
 
 
 @pytest.mark.slow
+def test_settings_switched_on_a_loaded_searcher_rank_as_if_built_with_them(indexed_data):
+    """``Searcher.use_settings`` (what ``benchmarks/sweep_ranking.py`` uses to try settings on
+    one loaded index) re-weighs every retriever and the documents' weights: the SERV advice
+    leads a Dutch fine question only with ``not_law_weight`` 1, and back again."""
+    from indexing.search import DEFAULT_RANKING, RankingSettings, Searcher
+
+    question = "hoe hoog kan de boete zijn als een bedrijf zijn zorgplicht niet nakomt?"
+    flat = RankingSettings(not_law_weight=1.0, bm25_weight=0.3)
+    searcher = Searcher(indexed_data)
+    built = Searcher(indexed_data, settings=flat)
+    searcher.use_settings(flat)
+    assert [w for _, w in searcher.retrievers] == [w for _, w in built.retrievers]
+    assert 0.3 in [w for _, w in searcher.retrievers]
+    assert [(h.doc_id, h.unit_id) for h in searcher.search(question)] == [
+        (h.doc_id, h.unit_id) for h in built.search(question)
+    ]
+    assert searcher.search(question, k=1)[0].doc_id == "be-serv-advies-2021"
+    searcher.use_settings(DEFAULT_RANKING)
+    assert searcher.search(question, k=1)[0].doc_id != "be-serv-advies-2021"
+
+
+@pytest.mark.slow
 def test_an_amending_act_ranks_below_the_consolidated_text_unless_named(indexed_data):
     """The Omnibus replaced CSDDD Art. 29; a question on the directive's remediation gets the
     consolidated text first, a question naming the Omnibus the Omnibus
