@@ -77,6 +77,10 @@ def test_similar_finds_the_csddd_complaints_article_for_lksg_8(analysis):
     match = next(m for m in result["matches"] if m["doc_id"] == "eu-csddd-2024-1760")
     assert any(u["unit_id"].startswith("art-14") for u in match["units"])
     assert all(m["doc_id"] != "de-lksg-2021" for m in result["matches"])
+    # each counterpart with its deontic force, as the topic cells give it (it was always "")
+    forces = [u["force"] for m in result["matches"] for u in m["units"]]
+    assert set(forces) <= {"obligation", "recommendation", "permission", "prohibition", "none"}
+    assert "obligation" in forces
     with pytest.raises(KeyError):
         similar(analysis, "de-lksg-2021", "sec-99")
 

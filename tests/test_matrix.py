@@ -198,6 +198,17 @@ def test_principal_force_of_key_provisions(corpus, doc_id, unit_id, force, words
     assert corpus.principal_force(unit) == force
 
 
+def test_a_deleted_provision_has_no_force(units):
+    """CSDDD Art. 13(3)(c), deleted by the 2026 Omnibus, sits under "shall … at the following
+    stages:" — it took the lead-in's obligation, with no words of its own to show for it."""
+    from kb.compare.force import Provisions
+
+    deleted = [u for u in units if u.status == "deleted"]
+    assert any(u.unit_id == "art-13.par-3.pt-c" for u in deleted)
+    provisions = Provisions(units)
+    assert {provisions.principal_force(u) for u in deleted} == {"none"}
+
+
 #: (doc_id, unit_id, its own force, the force its language versions agree, its own words)
 AGREED = [
     # the German present "erfolgt" is read by no cue; the English says "shall be carried out"

@@ -189,6 +189,8 @@ REAL = [
     ("eu-csddd-2024-1760-fr", "art-28.par-6", "informe", "obligation", "authority"),
     # … but not across "lorsqu'": what the companies do when they act is no duty of its own
     ("eu-csddd-2024-1760-fr", "rec-42", "intègrent", "recommendation", "company"),
+    # "comporte" (the statute's present: "Le plan comporte …") is not "comportement"
+    ("eu-csddd-2024-1760-fr", "rec-4", "comportement", "none", "company"),
     # a list point "refrain from …" under "shall take the following actions"
     (
         "eu-csddd-2024-1760-consolidated-2026-03-18",

@@ -131,12 +131,16 @@ class Analysis:
         """The best provisions of ``doc_id`` for ``topic`` (``size``, default the cell size, of
         ``matching``); the deontic force is worked out only for the provisions shown."""
         chosen = self.matching(topic, doc_id)[: size or self.settings.cell_size]
-        for cand in chosen:
+        self.give_force(chosen)
+        return chosen
+
+    def give_force(self, shown: list[CellUnit]) -> None:
+        """Work out the deontic force of each provision about to be shown."""
+        for cand in shown:
             if self._force is not None:
                 cand.force = self._force(cand.unit)
             else:
-                cand.force = _force(cand.unit, self.by_doc.get(doc_id, []))
-        return chosen
+                cand.force = _force(cand.unit, self.by_doc.get(cand.unit.doc_id, []))
 
 
 def coverage(
@@ -175,6 +179,7 @@ def similar(
         ranked = [c for c in (_pair(analysis, source, u, vectors) for u in units) if c.score > 0]
         ranked.sort(key=lambda c: (-c.score, c.unit.order))
         chosen = _distinct(ranked, size or analysis.settings.cell_size)
+        analysis.give_force(chosen)
         if chosen:
             matches.append({"doc_id": other, "units": [c.to_dict(with_text=False) for c in chosen]})
     return {"doc_id": doc_id, "unit_id": unit_id, "matches": matches}

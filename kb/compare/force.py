@@ -138,6 +138,8 @@ class Provisions:
         return self._own_force[key]
 
     def _principal(self, unit: Unit) -> str:
+        if unit.status == "deleted" or not unit.text.strip():
+            return "none"  # a deleted provision rules nothing, whatever its lead-in commands
         article = self.by_id.get((unit.doc_id, top_level(unit.unit_id)), unit)
         if _ABOUT_HEADING.search(article.heading):
             return "none"  # subject matter, purpose: says what the act is about

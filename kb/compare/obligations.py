@@ -359,7 +359,7 @@ _CUES: dict[str, list[tuple[str, str]]] = {
             # "Les lignes directrices … comprennent :" (a document's contents; not "Ils [les
             # paiements] comprennent notamment les types de prestations suivants")
             "obligation",
-            r"\b(?:comporte(?:nt)?|contien(?:nen)?t|se fonde(?:nt)? sur"
+            r"\b(?:(?:comporte(?:nt)?|contien(?:nen)?t)\b|se fonde(?:nt)? sur"
             r"|\b(?:plan|rapport|lignes directrices|déclaration|politique|stratégie|code)\b"
             r"[^.;:]{0,80}?\bcompren(?:d|nent)\b(?=[^.;:]{0,60}?(?:suivante?s\b|:))"
             # … or of that document named by a pronoun: "Il comprend les mesures suivantes :"
