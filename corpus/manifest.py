@@ -12,12 +12,12 @@ it amends), ``translation_of`` (another language version), ``proposal_of`` / ``a
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import re
 from functools import cache
 from pathlib import Path
 
+from kb.dates import is_iso_date
 from kb.errors import ManifestError
 from kb.formats import FORMATS, LAYOUTS
 from kb.models import DocRecord, FileRecord
@@ -166,12 +166,8 @@ def _record(entry: object, where: str) -> DocRecord:
     for name in _DATE_FIELDS:
         value = entry.get(name)
         if value is not None:
-            try:
-                dt.date.fromisoformat(value)
-            except (TypeError, ValueError):
-                raise ManifestError(
-                    f"{where}: {name} {value!r} is not an ISO date (YYYY-MM-DD)"
-                ) from None
+            if not is_iso_date(value):
+                raise ManifestError(f"{where}: {name} {value!r} is not an ISO date (YYYY-MM-DD)")
     if entry.get("citation_style") not in CITATION_STYLES:
         raise ManifestError(
             f"{where}: citation_style {entry['citation_style']!r} is not one of {CITATION_STYLES[1:]}"

@@ -59,6 +59,10 @@ AS_AT = [
     ("eu-deforestation-2023-1115", "2023-05-01", False, "not yet adopted"),
     ("eu-deforestation-2023-1115", "2024-01-01", True, "in force, applies from 2024-12-30"),
     ("eu-deforestation-2023-1115", "2025-06-01", True, ""),
+    # a proposal until its act is adopted (CSDDD, 2024-06-13), not after
+    ("eu-com-2022-71-fr", "2023-06-01", True, ""),
+    ("eu-com-2022-71-fr", "2024-06-13", False, "adopted as CSDDD (2024-06-13)"),
+    ("eu-com-2022-71-fr", "2026-12-07", False, "adopted as CSDDD"),
 ]
 
 
@@ -71,3 +75,29 @@ def test_as_at_never_hides_without_saying_why(manifest, doc_id, date, shown, not
     assert notice in view.notice
     if not shown:
         assert view.notice  # a hidden instrument always says why
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2026-03-18", True),
+        ("2024-02-29", True),
+        ("2023-02-29", False),  # no such day
+        ("2027-W01-1", False),  # a week date: Python reads it, a user would not expect it echoed
+        ("20270101", False),  # the basic format
+        ("2027-1-1", False),
+        ("2027-01-01T00:00", False),
+        ("", False),
+        (None, False),
+        (20270101, False),
+    ],
+)
+def test_a_date_is_written_yyyy_mm_dd_only(value, ok):
+    from kb.dates import is_iso_date
+
+    assert is_iso_date(value) is ok
+
+
+def test_an_as_at_date_in_another_iso_form_is_refused(manifest):
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        visible_at(manifest, "20270101")

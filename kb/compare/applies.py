@@ -290,14 +290,12 @@ def version_notes(version: dict, records, units) -> list[dict]:
 
 def parse_profile(args) -> Profile:
     """A ``Profile`` from CLI arguments; raises ``ProfileError`` naming the bad field."""
-    import datetime as dt
+    from kb.dates import is_iso_date
 
-    try:
-        dt.date.fromisoformat(args.date)
-    except (TypeError, ValueError):
+    if not is_iso_date(args.date):
         raise ProfileError(
             f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)", code="date", field="date"
-        ) from None
+        )
     country = (args.country or "").upper()
     if len(country) != 2 or not country.isalpha():
         raise ProfileError(

@@ -10,15 +10,16 @@ family shows its latest version valid on or before that date. Nothing is hidden 
 - shown, with a notice when the wording we hold is later than the date (the French vigilance law
   in 2020: we hold the wording in force since 2025-01-01), or when the act is adopted but not yet
   in force or not yet applicable;
-- hidden because a later version of the same family is valid on the date (superseded), or
-  because the act did not exist yet.
+- hidden because a later version of the same family is valid on the date (superseded),
+  because the act did not exist yet, or because a proposal had been adopted (manifest
+  ``adopted_as``) by that date.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
+from kb.dates import is_iso_date
 from kb.models import DocRecord
 
 
@@ -65,10 +66,8 @@ class AsAt:
 
 def as_at(records: dict[str, DocRecord], date: str) -> dict[str, AsAt]:
     """The as-at view of every document at ``date`` (ISO). Raises ``ValueError`` for a bad date."""
-    try:
-        dt.date.fromisoformat(date)
-    except (TypeError, ValueError):
-        raise ValueError(f"as-at date {date!r} is not an ISO date (YYYY-MM-DD)") from None
+    if not is_iso_date(date):
+        raise ValueError(f"as-at date {date!r} is not an ISO date (YYYY-MM-DD)")
     best: dict[tuple[str, str], DocRecord] = {}
     for record in records.values():
         start = valid_from(record)
@@ -85,7 +84,16 @@ def as_at(records: dict[str, DocRecord], date: str) -> dict[str, AsAt]:
     for record in records.values():
         start = valid_from(record)
         chosen = best.get(family(record))
-        if start is None:
+        adopted = records.get(record.adopted_as or "")
+        if adopted is not None and (valid_from(adopted) or "9999") <= date:
+            # a proposal is the pending text until it is adopted; after that, the act is
+            out[record.doc_id] = AsAt(
+                record.doc_id,
+                False,
+                f"on {date} the proposal had been adopted as {adopted.short_title} "
+                f"({valid_from(adopted)})",
+            )
+        elif start is None:
             out[record.doc_id] = AsAt(record.doc_id, True)
         elif chosen is not None and chosen.doc_id == record.doc_id:
             out[record.doc_id] = AsAt(record.doc_id, True, _notice(record, date))

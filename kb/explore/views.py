@@ -23,6 +23,7 @@ from pathlib import Path
 from indexing.search import MAX_QUERY_CHARS
 from kb.compare.applies import format_employees_in, parse_employees_in
 from kb.compare.obligations import strongest_force
+from kb.dates import is_iso_date
 from kb.errors import StoreError
 from kb.explore.ui_text import title_label, value_label, version_text
 from kb.models import DocRecord, Unit
@@ -346,17 +347,6 @@ def safe_snippet(snippet: str) -> str | None:
 # --------------------------------------------------------------------------- URL state
 
 
-def iso_date(value) -> bool:
-    """True for a real calendar date written YYYY-MM-DD (2024-13-45 is not one)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value or "")):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def state_from_params(
     params: Mapping[str, str], records: dict[str, DocRecord], topics: list[str]
 ) -> dict:
@@ -389,7 +379,7 @@ def state_from_params(
         values = [v for v in str(params.get(param, "")).split(",") if v in allowed[param]]
         if values:
             state[key] = values
-    if iso_date(params.get("as_at")):
+    if is_iso_date(params.get("as_at")):
         state["f_as_at"] = params["as_at"]
     if page == "applies":
         state |= applies_from_params(params)
@@ -420,7 +410,7 @@ APPLIES_PARAMS = {
     "eu_turnover": ("ap_eu_turnover", float),
     "royalties": ("ap_royalties", float),
     "employees_in": ("ap_employees_in", lambda v: format_employees_in(parse_employees_in(v))),
-    "date": ("ap_date", lambda v: v if iso_date(v) else None),
+    "date": ("ap_date", lambda v: v if is_iso_date(v) else None),
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kb.dates import is_iso_date
 from kb.errors import KBError
 from kb.explore import views as ex
 from kb.explore.pages.shared import T, index_problem, labels
@@ -178,7 +179,7 @@ def handle_add(data: Path) -> None:
         st.error(T("add.no_file"))
         return
     adopted = (ss.get("add_adopted") or "").strip() or None
-    if adopted and not ex.iso_date(adopted):
+    if adopted and not is_iso_date(adopted):
         st.error(T("add.bad_date"))
         return
     meta = userdocs.NewDocument(
