@@ -33,6 +33,7 @@ RESULT_FIELDS = (
     "also_in",
     "relevance",
     "sibling_of",
+    "superseded_by",
 )
 
 

@@ -502,3 +502,36 @@ def test_a_query_naming_an_amending_act_gets_the_amending_provision(searcher, in
     # a query that names no amending act is not bridged
     plain = searcher.search("climate transition plan obligation of the CSDDD", k=10)
     assert not any(h.doc_id.startswith("eu-omnibus") for h in plain[:1])
+
+
+@pytest.mark.slow
+def test_a_provision_the_version_in_force_no_longer_holds_says_so(indexed_data):
+    """CSDDD Art. 22 (climate transition plan) is deleted in the 2026 consolidation: a hit on
+    it in the 2025 consolidation names the version in force (it was shown as current, without a
+    word); a hit the version in force holds names none. ``also_in`` lists only the versions
+    that hold the cited unit: Art. 8(2a), inserted in 2026, is not in the earlier versions."""
+    from indexing.search import Filters, Searcher
+
+    searcher = Searcher(indexed_data)
+    old = "eu-csddd-2024-1760-consolidated-2025-04-17"
+    now = "eu-csddd-2024-1760-consolidated-2026-03-18"
+    hits = searcher.search(
+        "climate transition plan compatible with limiting global warming to 1.5 °C",
+        k=5,
+        filters=Filters.of(doc_id=[old]),
+    )
+    deleted = [h for h in hits if h.unit_id.startswith("art-22")]
+    assert deleted and {h.superseded_by for h in deleted} == {now}
+    as_then = searcher.search(
+        "climate transition plan compatible with limiting global warming to 1.5 °C",
+        k=5,
+        filters=Filters.of(doc_id=[old], as_at="2025-06-01"),
+    )
+    assert [h.superseded_by for h in as_then] == [None] * len(as_then)  # in force on that date
+    [hit] = searcher.search(
+        "companies may request information from business partners only where necessary, "
+        "fewer than 5000 employees",
+        k=1,
+    )
+    assert hit.unit_id.startswith("art-8.par-2a") and hit.superseded_by is None
+    assert hit.doc_id == now and hit.also_in == [f"{now}-fr"]

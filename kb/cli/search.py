@@ -104,6 +104,8 @@ def _print_table(results: list[dict]) -> None:
         )
         if hit.get("sibling_of"):
             print(f"    another part of result {hit['sibling_of']}")
+        if hit.get("superseded_by"):
+            print(f"    not in the version in force ({hit['superseded_by']}): deleted or moved")
         if hit["also_in"]:
             print(f"    also in: {', '.join(hit['also_in'])}")
         print("    " + " ".join(hit["text"].split())[:160])

@@ -190,6 +190,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f.as_at": ("As at (version in force on)", "Op datum (versie geldend op)"),
     "hit.open": ("Open in reader", "Openen in lezer"),
     "hit.also_in": ("Also in:", "Ook in:"),
+    "hit.superseded": (
+        "not in the version in force ({version}): deleted or moved",
+        "niet in de geldende versie ({version}): geschrapt of verplaatst",
+    ),
     "hit.sibling": (
         "another part of the same provision as result {n}, which may answer as well",
         "een ander deel van dezelfde bepaling als resultaat {n}, dat ook kan antwoorden",

@@ -176,6 +176,10 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
             notes.append(T("hit.relevance", r=f"{hit.relevance:.2f}"))
         if notes:
             st.caption(" · ".join(notes))
+        if hit.superseded_by:
+            current = corpus.records.get(hit.superseded_by)
+            version = ex.title(current, ss.lang) if current else hit.superseded_by
+            st.warning(T("hit.superseded", version=ex.plain(version)), icon="⚠️")
         changes = corpus.amends(hit.doc_id, hit.unit_id)
         if changes:
             # an amending point's few words ("Article 22 is deleted") name what it changes
