@@ -19,7 +19,7 @@ LAYERS = [
         "kb.formats",
         "=kb",
     ],  # "=": that module only (the kb face re-exports these)
-    ["kb.lang", "kb.numbering", "kb.split"],
+    ["kb.lang", "kb.numbering", "kb.split", "kb.dates"],
     ["kb.store"],
     ["corpus"],
     ["kb.ingest"],

@@ -968,6 +968,8 @@ def test_a_cell_decided_on_a_parallel_version_quotes_this_versions_words(
         for e in full
     )
     monkeypatch.setattr(matrix_module, "elements", lambda: reduced)
+    # … and no hit on a stated number either ("5 % au moins du chiffre d'affaires" is one)
+    monkeypatch.setattr(matrix_module, "_FACT_HITS", ())
     manifest = manifest_for(data_dir)
     columns = [doc_id, decided_in]
     corpus = Corpus([u for u in units if u.doc_id in columns])
@@ -1029,3 +1031,35 @@ def test_language_versions_of_one_text_answer_alike(matrix, data_dir):
         if len({values[(d, e)] for d in group}) > 1
     ]
     assert len(differ) <= 1, differ
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "text", "value", "since", "earlier"),
+    [
+        # a number in words, which no cue spells: the provision states the threshold
+        ("fr-loi-vigilance-2017", "au moins cinq mille salariés", "5000", None, None),
+        # a phase-in: the first number, then the one a date introduces in its own sentence
+        ("de-lksg-2021", "1 000 Arbeitnehmer", "1000", "2024-01-01", "3 000 Arbeitnehmer"),
+        ("ch-ddtro-2021-en", "250 full-time equivalent positions", "250", None, None),
+    ],
+)
+def test_the_employee_threshold_is_the_number_the_text_states_now(
+    matrix, units, doc_id, text, value, since, earlier
+):
+    from kb.explore.ui_text import fact_text
+
+    cell = next(
+        c for c in matrix["cells"] if c["doc_id"] == doc_id and c["element"] == "scope.employees"
+    )
+    assert cell["value"] == "yes" and cell["citations"]
+    fact = cell["fact"]
+    assert (fact["text"], fact["value"], fact.get("from")) == (text, value, since)
+    unit = next(u for u in units if u.doc_id == doc_id and u.unit_id == fact["unit_id"])
+    assert text in unit.text
+    if earlier:
+        assert earlier in fact["earlier"]["text"] and fact["earlier"]["text"] in unit.text
+        assert fact_text("nl", fact) == (
+            f"{text} (vanaf {since}; daarvoor: {fact['earlier']['text']})"
+        )
+    else:
+        assert "earlier" not in fact and fact_text("nl", fact) == text

@@ -12,6 +12,7 @@ import json
 from kb.cli.io import check_known, data_arg, read_jsonl, say
 from kb.compare.cache import load_matrix
 from kb.errors import KBError
+from kb.explore.ui_text import fact_text
 
 
 def cmd_matrix(args) -> int:
@@ -45,7 +46,7 @@ def cmd_matrix(args) -> int:
         print(f"== {element['element']} — {element['question']}")
         for cell in by_element.get(element["element"], []):
             cite = cell["citations"][0]["citation"] if cell["citations"] else "(silent)"
-            fact = f"  [{cell['fact']['text']}]" if cell.get("fact") else ""
+            fact = f"  [{fact_text('en', cell['fact'])}]" if cell.get("fact") else ""
             mark = " (editorial)" if cell["source"] == "editorial" else ""
             print(
                 f"  {symbols[cell['value']]} {manifest[cell['doc_id']].short_title[:34]:34} "

@@ -174,7 +174,7 @@ _QUALIFIER = (
 _EMPLOYEES = (
     r"(?:full-time\s+)?(?:employees|workers|persons employed|Arbeitnehmer(?:innen)?|Beschäftigte[n]?"
     r"|Mitarbeiter(?:innen)?|salariés|employés|travailleurs|werknemers|medewerkers|personeelsleden"
-    r"|Vollzeitstellen|emplois à plein temps|full-time positions|årsverk|ansatte)\b"
+    r"|Vollzeitstellen|emplois à plein temps|full-time(?: equivalent)? positions|årsverk|ansatte)\b"
 )
 _MONEY_SCALE = (
     r"(?:\s+(?:millions?|billions?|Millionen|Million|Milliarden?|Mio\.|Mrd\.|milliards?|miljoen"

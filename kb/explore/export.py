@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.explore.ui_text import force_label, title_label, tr, value_label, version_text
+from kb.explore.ui_text import fact_text, force_label, title_label, tr, value_label, version_text
 from kb.models import DocRecord, ProvisionDiff, Unit
 from kb.numbering import record_citation, top_level
 
@@ -498,7 +498,7 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
                 values = [
                     cell["value"],
                     cell["force"],
-                    (cell.get("fact") or {}).get("text", ""),
+                    fact_text(lang, cell["fact"]) if cell.get("fact") else "",
                     first.get("citation", ""),
                     first.get("url", column.url),
                     "article" if first.get("url_is_article") else "document",
@@ -570,7 +570,7 @@ def matrix_docx(
                 continue
             paragraph.add_run(SYMBOLS[cell["value"]] + " ")
             if cell.get("fact"):
-                paragraph.add_run(_x(cell["fact"]["text"]) + " ")
+                paragraph.add_run(_x(fact_text(lang, cell["fact"])) + " ")
             if cell["citations"]:
                 first = cell["citations"][0]
                 _hyperlink(paragraph, first["url"], first["citation"])

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kb.compare.versions import act_of
-from kb.explore.ui_text import title_label
+from kb.explore.ui_text import fact_text, title_label
 from kb.models import DocRecord
 
 SYMBOLS = {"yes": "✓", "conditional": "~", "no": "✗"}
@@ -232,7 +232,7 @@ def cell_text(cell: dict | None, lang: str = "en") -> str:
         return value_label(lang, "not in local corpus")
     parts = [SYMBOLS[cell["value"]]]
     if cell.get("fact"):
-        parts.append(cell["fact"]["text"])
+        parts.append(fact_text(lang, cell["fact"]))
     if cell["citations"]:
         parts.append(cell["citations"][0]["citation"])
     if cell.get("source") == "editorial":

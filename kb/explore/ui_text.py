@@ -70,6 +70,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dit document heeft geen bepaling “{unit}” (die van de link); in de plaats getoond: "
         "{shown}.",
     ),
+    "fact.from": (
+        "{text} (from {date}; before: {earlier})",
+        "{text} (vanaf {date}; daarvoor: {earlier})",
+    ),
     "version.as_adopted": ("as adopted {date}", "zoals aangenomen {date}"),
     "version.text_of": ("text of {date}", "tekst van {date}"),
     "applies.dropped": (
@@ -655,6 +659,17 @@ def version_text(lang: str, record) -> str:
     date = record.version_date or record.adopted
     status = value_label(lang, record.status)
     return f"{status}, {date}" if date else status
+
+
+def fact_text(lang: str, fact: dict) -> str:
+    """A matrix cell's fact as shown: its words, and for a phased-in number the date it holds
+    from and the words of the number before (``1 000 Arbeitnehmer (from 2024-01-01; before:
+    mindestens 3 000 Arbeitnehmer)``)."""
+    if fact.get("from") and fact.get("earlier"):
+        return tr(
+            lang, "fact.from", text=fact["text"], date=fact["from"], earlier=fact["earlier"]["text"]
+        )
+    return fact["text"]
 
 
 #: product words inside a manifest short title ("CSDDD (consolidated 2026-03-18)", "CSDDD

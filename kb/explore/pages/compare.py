@@ -24,7 +24,7 @@ from kb.explore.pages.shared import (
     scope_rows,
     view_url,
 )
-from kb.explore.ui_text import element_question, topic_label, value_label
+from kb.explore.ui_text import element_question, fact_text, topic_label, value_label
 from kb.store import data_version
 
 ss = st.session_state
@@ -190,7 +190,8 @@ def render_matrix(
             )
             st.text(cell["quote"])
             if cell.get("fact"):
-                st.caption(ex.plain(f"{cell['fact']['text']} ({cell['fact']['citation']})"))
+                fact = cell["fact"]
+                st.caption(ex.plain(f"{fact_text(ss.lang, fact)} ({fact['citation']})"))
             if cell.get("source") == "editorial":
                 st.caption(T("matrix.editorial", reason=ex.plain(mv.editorial_reason(cell, lang))))
             elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:

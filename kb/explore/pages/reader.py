@@ -20,7 +20,7 @@ from kb.explore.pages.shared import (
     open_in_reader,
     version_diff,
 )
-from kb.explore.ui_text import value_label, version_text
+from kb.explore.ui_text import fact_text, value_label, version_text
 
 ss = st.session_state
 
@@ -78,7 +78,7 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
             question = element_question(ss.lang, element["element"], element["question"])
             line = f"{mv.SYMBOLS[cell['value']]} {ex.plain(question)}"
             if cell.get("fact"):
-                line += f" — {ex.plain(cell['fact']['text'])}"
+                line += f" — {ex.plain(fact_text(ss.lang, cell['fact']))}"
             if cell["citations"]:
                 first = cell["citations"][0]
                 link = ex.reader_link(doc_id, first["unit_id"], ss.lang)
