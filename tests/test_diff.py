@@ -392,3 +392,45 @@ def test_the_explorer_folds_long_unchanged_runs_but_keeps_every_change():
     assert folded[1] == ("-", ops[1][1].strip(), False)  # changes are never cut
     assert folded[2] == ("+", ops[2][1].strip(), False)
     assert folded[3] == ("=", "tail", False)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["diff", "--from", "eu-csddd-2024-1760", "--to", "de-lksg-2021"],
+            "not versions of one act in one language",
+        ),
+        (
+            ["diff", "--from", "eu-csddd-2024-1760", "--to", "eu-csddd-2024-1760-fr"],
+            "not versions of one act in one language",
+        ),
+        (["diff", "--from", "nope", "--to", "de-lksg-2021"], "unknown doc_id 'nope'"),
+        (
+            ["trail", "--from", "de-lksg-2021", "--to", "eu-csddd-2024-1760-fr"],
+            "is not a proposal of the act",
+        ),
+        (["trail", "--from", "nope", "--to", "eu-csddd-2024-1760-fr"], "unknown doc_id 'nope'"),
+    ],
+)
+def test_diff_and_trail_refuse_documents_that_are_not_versions_or_a_proposal(
+    data_dir, capsys, argv, message
+):
+    """Unrelated documents gave a "diff" of everything changed (a translation: 139 changed)
+    and a trail of every article "new", with exit 0."""
+    from kb.cli import main
+
+    assert main(["--data", str(data_dir), *argv]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err, err
+
+
+def test_a_document_listed_but_not_fetched_is_named_as_such(data_dir, capsys, manifest):
+    from kb.cli import main
+    from kb.store import read_units
+
+    present = {u.doc_id for u in read_units(data_dir)}
+    missing = next(d for d in manifest if d not in present)
+    assert main(["--data", str(data_dir), "diff", "--from", missing, "--to", missing]) == 1
+    err = capsys.readouterr().err
+    assert "not in the local corpus" in err and manifest[missing].official_url in err, err

@@ -81,7 +81,9 @@ def test_a_damaged_data_folder_gives_a_message_not_a_traceback(
 
 # what a batch file holds, what stderr must say
 BAD_BATCHES = [
-    ("not UTF-8", b'{"query": "abc\xff"}\n', "not UTF-8 text (byte 14)"),
+    ("not UTF-8", b'{"query": "abc\xff"}\n', ":1: not UTF-8 text (byte 14)"),
+    ("not UTF-8 on line 2", b'{"query": "a"}\n{"query": "b\xff"}\n', ":2: not UTF-8 text"),
+    ("an id that is an object", b'{"id": {"a": 1}, "query": "x"}\n', ":1: 'id' must be"),
     ("a 100 k-character line of [", b"[" * 100_000 + b"\n", "line of 100000 characters"),
     ("nested too deeply", b"[" * 5000 + b"\n", ":1: not JSON (nested too deeply)"),
     ("an array, not an object", b"[1, 2]\n", ":1: expected an object with 'query'"),
@@ -97,6 +99,25 @@ def test_a_bad_batch_file_is_named_with_its_line(
     assert main(["--data", str(data_dir), "search", "--batch", str(batch)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and str(batch) in err and message in err, err
+
+
+def test_a_batch_line_may_hold_any_unicode_line_separator_and_come_from_stdin(
+    tmp_path, monkeypatch
+):
+    """JSON strings may hold U+2028, U+2029, U+0085 raw: a line ends at a newline only (the
+    file was refused, naming a line that was not the bad one); ``-`` reads standard input."""
+    import io
+
+    from kb.cli.io import read_jsonl
+
+    content = '{"id": 1, "query": "a\u2028b"}\r\n\n{"id": "x", "query": "c\u0085d\u2029"}\n'
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(content, encoding="utf-8")
+    expected = [{"id": 1, "query": "a\u2028b"}, {"id": "x", "query": "c\u0085d\u2029"}]
+    assert read_jsonl(batch, {"query": str}) == expected
+    stdin = io.TextIOWrapper(io.BytesIO(content.encode("utf-8")))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert read_jsonl(Path("-"), {"query": str}) == expected
 
 
 def test_a_query_of_bytes_that_are_not_utf8_is_refused_with_a_reason(data_dir, capsys):

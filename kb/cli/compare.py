@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli.io import check_known, data_arg, read_jsonl, say
+from kb.cli.io import check_known, check_present, data_arg, read_jsonl, say
 from kb.errors import KBError, UnknownUnitError
 
 
@@ -98,10 +98,23 @@ def cmd_similar(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    from corpus.manifest import manifest_for
     from kb.compare.diff import diff_documents, group_by_doc, summary
+    from kb.compare.versions import family
     from kb.store import read_units
 
-    by_doc = group_by_doc(read_units(data_arg(args)))
+    data = data_arg(args)
+    by_doc = group_by_doc(read_units(data))
+    records = manifest_for(data)
+    for doc_id in (args.old, args.new):
+        check_present(doc_id, records, by_doc)
+    old, new = records.get(args.old), records.get(args.new)
+    if old and new and family(old) != family(new):
+        raise KBError(
+            f"{args.old!r} and {args.new!r} are not versions of one act in one language: "
+            "`kb diff` compares versions (see `kb docs`); a proposal and its act: `kb trail`; "
+            "two instruments: `kb compare` or `kb similar`"
+        )
     try:
         diffs = diff_documents(by_doc, args.old, args.new, level=args.level)
     except ValueError as exc:

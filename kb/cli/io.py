@@ -27,17 +27,25 @@ def input_file_problem(path: Path, what: str = "file") -> str:
 
 
 def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
-    """Objects of a JSONL batch file; raises ``KBError`` naming the line of a bad entry.
+    """Objects of a JSONL batch file (``-``: standard input); raises ``KBError`` naming the
+    line of a bad entry. Lines end at a newline only: a JSON string may hold U+2028 or U+0085.
 
-    ``required`` maps field names to their types, e.g. ``{"query": str}``; ``id`` is optional."""
-    if not path.is_file():
+    ``required`` maps field names to their types, e.g. ``{"query": str}``; ``id`` is optional
+    (a string or a number)."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+    elif not path.is_file():
         raise KBError(input_file_problem(path, "batch file"))
+    else:
+        data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise KBError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise KBError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
     items = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         if len(line) > MAX_BATCH_LINE:
@@ -53,8 +61,27 @@ def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
         ):
             fields = ", ".join(f"{k!r} ({t.__name__})" for k, t in required.items())
             raise KBError(f"{path}:{n}: expected an object with {fields}")
-        items.append({"id": item.get("id"), **{k: item[k] for k in required}})
+        ident = item.get("id")
+        if ident is not None and (
+            isinstance(ident, bool) or not isinstance(ident, str | int | float)
+        ):
+            raise KBError(f"{path}:{n}: 'id' must be a string or a number, not {ident!r}")
+        items.append({"id": ident, **{k: item[k] for k in required}})
     return items
+
+
+def check_present(doc_id: str, records: dict, present) -> None:
+    """Raise ``KBError`` unless ``doc_id`` has units: unknown to the manifest, or listed there
+    but not in the local corpus (with its official source)."""
+    if doc_id in present:
+        return
+    record = records.get(doc_id)
+    if record is None:
+        raise KBError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
+    raise KBError(
+        f"{doc_id!r} is listed in the manifest but not in the local corpus (official source: "
+        f"{record.official_url}); see `python -m kb ingest`"
+    )
 
 
 def say(message: str) -> None:

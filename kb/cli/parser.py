@@ -136,7 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     p = add("search", ic.cmd_search, "search provisions in any of EN/NL/FR/DE")
     p.add_argument("query", nargs="?", help="the query (omit with --batch)")
     p.add_argument("--k", type=int, default=10, help="number of results (1-100)")
-    p.add_argument("--batch", type=Path, help='JSONL file of {"id", "query"} objects')
+    p.add_argument(
+        "--batch", type=Path, help='JSONL file of {"id", "query"} objects (- for standard input)'
+    )
     p.add_argument("--mode", default="hybrid", choices=["hybrid", "dense", "bm25"])
     p.add_argument("--doc", action="append", default=[], help="restrict to a doc_id (repeatable)")
     p.add_argument(
@@ -213,7 +215,11 @@ def _parser() -> argparse.ArgumentParser:
     p = add("similar", cc.cmd_similar, "counterparts of a provision in every other instrument")
     p.add_argument("--doc", help="doc_id of the provision")
     p.add_argument("--unit", help="unit_id of the provision, e.g. sec-8")
-    p.add_argument("--batch", type=Path, help='JSONL file of {"id", "doc_id", "unit_id"} objects')
+    p.add_argument(
+        "--batch",
+        type=Path,
+        help='JSONL file of {"id", "doc_id", "unit_id"} objects (- for standard input)',
+    )
     p.add_argument("--json", action="store_true")
 
     p = add("diff", cc.cmd_diff, "article-by-article changes between two versions of an instrument")
@@ -291,7 +297,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--doc", help="doc_id of the provision")
     p.add_argument("--unit", help="unit_id of the provision, e.g. art-27")
-    p.add_argument("--batch", type=Path, help='JSONL file of {"id", "doc_id", "unit_id"} objects')
+    p.add_argument(
+        "--batch",
+        type=Path,
+        help='JSONL file of {"id", "doc_id", "unit_id"} objects (- for standard input)',
+    )
     p.add_argument("--json", action="store_true")
 
     p = add(

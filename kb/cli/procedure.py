@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli.io import data_arg
+from kb.cli.io import check_present, data_arg
 from kb.errors import KBError
 
 #: a reason in ``kb applies --json`` (PRODUCT.md's contract)
@@ -30,16 +30,32 @@ def cmd_applies(args) -> int:
 
 
 def cmd_trail(args) -> int:
+    from corpus.manifest import manifest_for
     from kb.compare.procedure import trail
+    from kb.compare.versions import act_of
     from kb.store import read_units
 
-    units = read_units(data_arg(args))
+    data = data_arg(args)
+    units = read_units(data)
+    records = manifest_for(data)
     by_doc: dict[str, list] = {}
     for unit in units:
         by_doc.setdefault(unit.doc_id, []).append(unit)
     for doc_id in (args.proposal, args.adopted):
-        if doc_id not in by_doc:
-            raise KBError(f"unknown doc_id {doc_id!r} (not in the unit table)")
+        check_present(doc_id, records, by_doc)
+    proposal = records.get(args.proposal)
+    adopted_as = proposal and (
+        proposal.adopted_as
+        or getattr(records.get(proposal.translation_of or ""), "adopted_as", None)
+    )
+    if args.adopted in records and (
+        not adopted_as or act_of(records, args.adopted) != act_of(records, adopted_as)
+    ):
+        raise KBError(
+            f"{args.proposal!r} is not a proposal of the act {args.adopted!r} is a version of "
+            "(manifest adopted_as): `kb trail` follows a proposal into its act; versions of one "
+            "act: `kb diff`"
+        )
     trails = trail(by_doc[args.proposal], by_doc[args.adopted])
     if args.json:
         print(json.dumps([t.to_dict() for t in trails], ensure_ascii=False))
