@@ -306,3 +306,21 @@ def test_a_condition_several_waves_share_is_said_once(records_and_units):
     said = [(r["text"], r["citation"]) for r in csddd["reasons"]]
     assert csddd["applies"] == "no" and len(said) == len(set(said)) >= 2
     assert ("not met: formed under the law of a third country", "CSDDD Art. 2(2)") in said
+
+
+def test_each_reason_names_the_duty_when_an_act_has_several(records_and_units):
+    """OR Art. 964j (due diligence: a Swiss seat, not met) and Art. 964a (a report: unknown
+    without public-interest status) are two duties: "unknown" beside "not met: seat … in
+    Switzerland" read as a contradiction until each reason said which duty it is about; the
+    phase-in waves of one duty (CSDDD Art. 37) name none."""
+    from kb.compare.applies import Profile, applies
+
+    records, units = records_and_units
+    profile = Profile(country="DE", employees=6000, turnover=2e9, date="2026-12-07")
+    found = {e["family"]: e for e in applies(profile, records, units)["instruments"]}
+    swiss = found["ch-co-964-2021"]
+    assert swiss["applies"] == "unknown"
+    duties = {r["kind"]: r.get("duty", "") for r in swiss["reasons"]}
+    assert "964j" in duties["not-met"] and "964a" in duties["unknown"]
+    assert all(r["text"].startswith(r["duty"] + ": ") for r in swiss["reasons"])
+    assert not any("duty" in r for r in found["eu-csddd-2024-1760"]["reasons"])

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from kb.errors import KBError, ProfileError
 from kb.models import DocRecord
-from kb.numbering import record_citation
+from kb.numbering import record_citation, top_level
 
 RULES_PATH = Path(__file__).with_name("applies_rules.json")
 #: the rules' texts in Dutch, keyed by the English text (for the explorer's Dutch interface)
@@ -224,18 +224,24 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
         }
     reasons = []
     unknown: list[str] = []
+    # waves that cite different articles are different duties (OR Art. 964j due diligence, Art.
+    # 964a report), not phase-ins of one: each reason names the duty it is about
+    duties = len({top_level(w["citation"]["unit_id"]) for w in version["waves"]}) > 1
     for wave in version["waves"]:
         results = [(c, *check(c, profile)) for c in wave["conditions"]]
+        about = {"duty": wave["text"]} if duties else {}
+        lead = f"{wave['text']}: " if duties else ""
         if any(held is False for _, held, _ in results):
             failed = next(c for c, held, _ in results if held is False)
             reasons.append(
                 _reason(
-                    f"not met: {failed['text']}",
+                    f"{lead}not met: {failed['text']}",
                     failed["citation"],
                     records,
                     units,
                     kind="not-met",
                     condition=failed["text"],
+                    **about,
                 )
             )
             continue
@@ -245,13 +251,14 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
                 unknown.append(m)
                 reasons.append(
                     _reason(
-                        f"unknown — needs {needs_text(m)} ({c['text']})",
+                        f"{lead}unknown — needs {needs_text(m)} ({c['text']})",
                         c["citation"],
                         records,
                         units,
                         kind="unknown",
                         condition=c["text"],
                         missing=m,
+                        **about,
                     )
                 )
             continue

@@ -83,8 +83,16 @@ def page_applies(data, version: str, corpus: ex.Corpus) -> None:
 
 def reason_text(reason: dict) -> str:
     """A reason in the interface language, naming the form field a missing input goes in (the
-    CLI's words name its options: "needs --eu-turnover"); a reason without its parts (a phase-in
-    wave, a note) as the rules word it."""
+    CLI's words name its options: "needs --eu-turnover"), after the duty it is about when the
+    act has several (``duty``); a reason without its parts (a phase-in wave, a note) as the
+    rules word it."""
+    from kb.compare.applies import rule_text
+
+    text = _condition_text(reason)
+    return f"{rule_text(reason['duty'], ss.lang)}: {text}" if reason.get("duty") else text
+
+
+def _condition_text(reason: dict) -> str:
     from kb.compare.applies import is_input, rule_text
 
     kind = reason.get("kind")
