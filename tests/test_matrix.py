@@ -330,6 +330,27 @@ def test_the_shipped_editorial_entries_apply_and_say_so(data_dir, units):
     assert all(c["source"] == "automatic" for c in automatic)
 
 
+def test_an_editorial_entry_holds_for_the_other_language_versions_of_its_text(data_dir, units):
+    """The reviewer corrected the English 2026 consolidation (SMEs: no; complaints: Art. 14(1));
+    its French version said the opposite or cited Art. 14(6) until the correction was carried,
+    quoting the French provision's own opening words."""
+    from kb.compare.cache import load_matrix
+
+    by_key = {(u.doc_id, u.unit_id): u for u in units}
+    cells = {(c["doc_id"], c["element"]): c for c in load_matrix(data_dir)["cells"]}
+    english = "eu-csddd-2024-1760-consolidated-2026-03-18"
+    for element in ("scope.sme", "grievance.required"):
+        theirs, ours = cells[(english, element)], cells[(f"{english}-fr", element)]
+        assert ours["source"] == "editorial" and ours["decided_in"] == english
+        assert (ours["value"], ours["reason"]) == (theirs["value"], theirs["reason"])
+        assert [c["unit_id"] for c in ours["citations"]] == [theirs["citations"][0]["unit_id"]]
+        unit = by_key[(f"{english}-fr", ours["quote_unit"])]
+        assert unit.text[ours["quote_start"] : ours["quote_end"]] == ours["quote"]
+    assert cells[(f"{english}-fr", "grievance.required")]["quote"].startswith(
+        "Les États membres veillent à ce que les sociétés permettent"
+    )
+
+
 def test_column_documents_exclude_policy_texts_and_amending_acts(matrix):
     columns = {c["doc_id"] for c in matrix["cells"]}
     assert "be-serv-advies-2021" not in columns

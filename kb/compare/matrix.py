@@ -720,33 +720,72 @@ def apply_editorial(
     principal force (default: worked out now, which loads the sentence splitter)."""
     force_of = force_of or corpus.principal_force
     by_key = {(c["doc_id"], c["element"]): c for c in cells}
-    for entry in read_editorial(path, corpus, manifest):
-        cell = by_key.get((entry["doc_id"], entry["element"]))
-        if cell is None:
-            continue
-        unit = corpus.by_id.get((entry["doc_id"], entry.get("unit_id") or ""))
-        cell.update(value=entry["value"], source="editorial", reason=entry["reason"])
-        if entry.get("reason_nl"):  # the reviewer's reason in Dutch, for the Dutch interface
-            cell["reason_nl"] = entry["reason_nl"]
-        if unit is None:
-            cell.update(
-                force="none",
-                citations=[],
-                quote=None,
-                quote_unit=None,
-                quote_start=None,
-                quote_end=None,
-            )
-            continue
-        start = unit.text.index(entry["quote"])
-        cell.update(
-            force=entry.get("force") or force_of(unit),
-            citations=[_citation(manifest[unit.doc_id], unit)],
-            quote=entry["quote"],
-            quote_unit=unit.unit_id,
-            quote_start=start,
-            quote_end=start + len(entry["quote"]),
+    entries = read_editorial(path, corpus, manifest)
+    reviewed = {(e["doc_id"], e["element"]) for e in entries}
+    for entry in entries:
+        _apply_entry(
+            by_key.get((entry["doc_id"], entry["element"])), entry, corpus, manifest, force_of
         )
+        # the other language versions of the same text answer alike, unless reviewed themselves
+        source = corpus.by_id.get((entry["doc_id"], entry.get("unit_id") or ""))
+        for doc_id in corpus.parallel.get(entry["doc_id"], ()):
+            if doc_id == entry["doc_id"] or (doc_id, entry["element"]) in reviewed:
+                continue
+            unit = corpus.by_id.get((doc_id, entry.get("unit_id") or ""))
+            if source is not None and (unit is None or not unit.text):
+                continue  # the provision is not in this version: its own cell stands
+            carried = {**entry, "doc_id": doc_id, "decided_in": entry["doc_id"]}
+            if source is not None:
+                # its opening sentence (no sentence splitter: the matrix loads from its cache
+                # in a fresh process without one)
+                carried["quote"] = _opening(unit)
+            _apply_entry(
+                by_key.get((doc_id, entry["element"])), carried, corpus, manifest, force_of
+            )
+
+
+#: a paragraph's or point's label: "1.", "(a)", "a)", "2°"
+_LABEL = re.compile(r"\s*(?:\(?[0-9a-zA-Z]{1,5}[.)°]|\(\w{1,5}\))\s+")
+
+
+def _opening(unit: Unit) -> str:
+    """A provision's opening sentence without its label, at most 300 characters (read without
+    the sentence splitter)."""
+    label = _LABEL.match(unit.text)
+    start = label.end() if label else 0
+    end = re.compile(r"[.;](?=\s|$)").search(unit.text, start)
+    return _quote(unit, start, start, (start, end.end() if end else len(unit.text)))[0]
+
+
+def _apply_entry(cell, entry: dict, corpus: Corpus, manifest, force_of) -> None:
+    """Put one reviewed entry over its cell (none: a document not in this corpus)."""
+    if cell is None:
+        return
+    unit = corpus.by_id.get((entry["doc_id"], entry.get("unit_id") or ""))
+    cell.update(value=entry["value"], source="editorial", reason=entry["reason"])
+    if entry.get("decided_in"):  # carried from the language version the reviewer read
+        cell["decided_in"] = entry["decided_in"]
+    if entry.get("reason_nl"):  # the reviewer's reason in Dutch, for the Dutch interface
+        cell["reason_nl"] = entry["reason_nl"]
+    if unit is None:
+        cell.update(
+            force="none",
+            citations=[],
+            quote=None,
+            quote_unit=None,
+            quote_start=None,
+            quote_end=None,
+        )
+        return
+    start = unit.text.index(entry["quote"])
+    cell.update(
+        force=entry.get("force") or force_of(unit),
+        citations=[_citation(manifest[unit.doc_id], unit)],
+        quote=entry["quote"],
+        quote_unit=unit.unit_id,
+        quote_start=start,
+        quote_end=start + len(entry["quote"]),
+    )
 
 
 def policy_advice(record: DocRecord, units: list[Unit], size: int = 2) -> list[dict]:
