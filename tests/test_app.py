@@ -300,6 +300,45 @@ def test_matrix_cell_opens_its_quote_and_differences_mark_the_baseline(monkeypat
     assert "[absent]" in cells or "[weaker]" in cells or "[stricter]" in cells
 
 
+@pytest.mark.slow
+def test_the_matrix_settings_survive_a_page_switch_and_travel_in_the_link(
+    monkeypatch, indexed_data
+):
+    """A version picked, the differences toggle and a baseline were lost after a visit to
+    another page (the column fell back to the act as adopted), and a link did not hold them."""
+    version = "mx-version-eu-csddd-2024-1760"
+    at = make_app(monkeypatch, indexed_data, topic="grievance-mechanism")
+    at.selectbox(key=version).set_value("eu-csddd-2024-1760-consolidated-2025-04-17").run()
+    at.toggle(key="mx_diff").set_value(True).run()
+    at.selectbox(key="mx_base").set_value("de-lksg-2021").run()
+    assert_inert(at)
+    at.sidebar.radio(key="page").set_value("search").run()
+    at.sidebar.radio(key="page").set_value("compare").run()
+    assert_inert(at)
+    assert at.selectbox(key=version).value == "eu-csddd-2024-1760-consolidated-2025-04-17"
+    assert at.toggle(key="mx_diff").value is True
+    assert at.selectbox(key="mx_base").value == "de-lksg-2021"
+    assert "CSDDD (consolidated 2025-04-17)" in frame_with(at, "Element").columns
+    assert (param(at, "diff"), param(at, "base"), param(at, "v")) == (
+        "1",
+        "de-lksg-2021",
+        "eu-csddd-2024-1760-consolidated-2025-04-17",
+    )
+    shared = make_app(
+        monkeypatch,
+        indexed_data,
+        page="compare",
+        topic="grievance-mechanism",
+        diff="1",
+        base="de-lksg-2021",
+        v="eu-csddd-2024-1760-consolidated-2025-04-17",
+    )
+    assert_inert(shared)
+    assert shared.selectbox(key=version).value == "eu-csddd-2024-1760-consolidated-2025-04-17"
+    assert shared.toggle(key="mx_diff").value is True
+    assert shared.selectbox(key="mx_base").value == "de-lksg-2021"
+
+
 @pytest.mark.parametrize(
     ("doc", "unit", "says"),
     [

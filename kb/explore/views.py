@@ -381,6 +381,15 @@ def state_from_params(
             state[key] = values
     if is_iso_date(params.get("as_at")):
         state["f_as_at"] = params["as_at"]
+    if page == "compare":
+        from kb.compare.versions import act_of
+
+        state["mx_diff"] = params.get("diff") == "1"
+        if params.get("base") in records:
+            state["mx_base"] = params["base"]
+        for doc_id in str(params.get("v", "")).split(","):
+            if doc_id in records:
+                state[f"{VERSION_KEY}{act_of(records, doc_id)}"] = doc_id
     if page == "applies":
         state |= applies_from_params(params)
     if params.get("doc") in records:
@@ -390,6 +399,10 @@ def state_from_params(
     if page == "reader" and params.get("doc"):  # the reader says when it cannot show it
         state["r_asked"] = (str(params["doc"])[:200], str(params.get("unit") or "")[:200])
     return state
+
+
+#: the Compare matrix's version switch of an act: this prefix and the act's doc_id
+VERSION_KEY = "mx-version-"
 
 
 def reader_link(doc_id: str, unit_id: str | None = None, lang: str = "en") -> str:
@@ -457,6 +470,21 @@ def params_for(state: Mapping) -> dict[str, str]:
         for param in ("topic", "in"):
             if state.get(LIST_PARAMS[param]):
                 out[param] = ",".join(state[LIST_PARAMS[param]])
+        if state.get("mx_diff"):
+            out["diff"] = "1"
+        if state.get("mx_base"):
+            out["base"] = state["mx_base"]
+        # the versions picked other than the default (the version in force, or the one chosen)
+        picked = sorted(
+            value
+            for key, value in state.items()
+            if key.startswith(VERSION_KEY)
+            and not key.endswith("-default")
+            and value
+            and value != state.get(f"{key}-default")
+        )
+        if picked:
+            out["v"] = ",".join(picked)
     elif page == "applies" and state.get("ap_done"):
         for param, (key, _) in APPLIES_PARAMS.items():
             value = state.get(key)

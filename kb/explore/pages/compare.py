@@ -93,11 +93,15 @@ def render_matrix(
             asked = [d for d in docs if d in members]
             default = asked[0] if len(asked) == 1 else mv.default_version(corpus.records, members)
             if len(members) > 1:
-                key = f"mx-version-{act}"
+                key = f"{ex.VERSION_KEY}{act}"
                 # a keyed widget keeps its value across runs: when the instruments chosen above
-                # change this act's default, the switch follows (a pick of its own stays otherwise)
-                if ss.get(f"{key}-default") != default:
-                    ss[f"{key}-default"] = ss[key] = default
+                # change this act's default, the switch follows (a pick of its own stays
+                # otherwise, as does one a shared link made)
+                before = ss.get(f"{key}-default")
+                if before != default:
+                    ss[f"{key}-default"] = default
+                    if before is not None or ss.get(key) not in members:
+                        ss[key] = default
                 picks[act] = st.selectbox(
                     ex.title(corpus.records[act], ss.lang),
                     members,
@@ -110,9 +114,12 @@ def render_matrix(
     c1, c2 = st.columns([1, 2])
     differences = c1.toggle(T("matrix.differences"), key="mx_diff")
     present = [c for c in columns if c.doc_id]
+    bases = [None] + [c.family for c in present]
+    if ss.get("mx_base") not in bases:
+        ss["mx_base"] = None  # a shared link's baseline that is not among the columns now
     baseline = c2.selectbox(
         T("matrix.baseline"),
-        [None] + [c.family for c in present],
+        bases,
         format_func=lambda f, lang=ss.lang: (
             T("matrix.no_baseline") if f is None else ex.title(corpus.records[f], lang)
         ),

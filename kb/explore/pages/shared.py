@@ -28,6 +28,8 @@ PERSIST = (
     "f_as_at",
     "topics",
     "cmp_docs",
+    "mx_diff",
+    "mx_base",
     "r_doc",
     "r_unit",
     *(key for key, _ in ex.APPLIES_PARAMS.values()),
@@ -107,7 +109,7 @@ def force_label(force: str) -> str:
 def init_state(corpus: ex.Corpus | None) -> None:
     """Defaults, overridden once per session by the URL; widget values kept across pages."""
     if "_ready" in ss:
-        for key in PERSIST:
+        for key in (*PERSIST, *version_keys()):
             if key in ss:
                 ss[key] = ss[key]
         return
@@ -140,9 +142,15 @@ def view_url() -> str:
     return f"{base}?{urlencode(_url_params())}"
 
 
+def version_keys() -> list[str]:
+    """The Compare matrix's version switches (one widget key per act, ``mx-version-<act>``)
+    and the defaults they were set to."""
+    return [k for k in ss if isinstance(k, str) and k.startswith(ex.VERSION_KEY)]
+
+
 def _url_params() -> dict:
     """The URL parameters of the page as it is shown now."""
-    return ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST)})
+    return ex.params_for({k: ss.get(k) for k in ("page", "lang", *PERSIST, *version_keys())})
 
 
 def sync_url() -> None:
