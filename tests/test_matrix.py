@@ -871,6 +871,54 @@ def test_matrix_exports_in_dutch_link_back_and_flag_document_links(matrix, manif
     )
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert any("link naar het hele document" in c for c in cells)
+    # the codes a spreadsheet filters on, and beside them the words of the interface
+    assert {r["value_text"] for r in dutch} <= {
+        "ja",
+        "voorwaardelijk",
+        "nee",
+        "niet in het lokale corpus",
+    }
+    assert {r["mark_text"] for r in dutch} - {""} <= {
+        "gelijk",
+        "strenger",
+        "minder streng",
+        "afwezig",
+        "niet vergelijkbaar",
+    }
+    assert any(r["mark_text"] for r in dutch)
+    assert {r["force_text"] for r in dutch if r["force"] == "obligation"} == {"Verplichting"}
+
+
+def test_matrix_exports_keep_the_marks_against_the_baseline_and_name_it(matrix, manifest):
+    """The screen showed "✓ LkSG § 8 Abs. 1 [gelijk]"; the Markdown and Word files only "✓ LkSG
+    § 8 Abs. 1", and did not say what the cells were compared with."""
+    import io
+
+    from docx import Document
+
+    from kb.explore import export as kx
+    from kb.explore.matrix_view import columns_for, mark_text, rows_for
+
+    columns = columns_for(manifest, matrix)
+    rows = rows_for(matrix, columns, ["grievance-mechanism"], baseline="eu-csddd-2024-1760")
+    marked = [
+        mark_text(cell, mark, "nl")
+        for row in rows
+        for cell, mark in zip(row.cells, row.marks, strict=True)
+        if mark_text(cell, mark, "nl")
+    ]
+    assert marked and " [gelijk]" in marked
+    markdown = kx.matrix_markdown("M", columns, rows, {}, "", "nl", baseline="CSDDD")
+    assert "gemarkeerd tegenover CSDDD" in markdown
+    assert all(m.strip().replace("[", "\\[").replace("]", "\\]") in markdown for m in set(marked))
+    document = Document(
+        io.BytesIO(kx.matrix_docx("M", columns, rows, {}, "", "nl", baseline="CSDDD"))
+    )
+    assert any("gemarkeerd tegenover CSDDD" in p.text for p in document.paragraphs)
+    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert all(m.strip() in cells for m in set(marked))
+    # a column not in the local corpus says so once, not "… [niet in het lokale corpus]" again
+    assert mark_text(None, "absent", "nl") == ""
 
 
 def test_per_document_cache_recomputes_only_the_changed_document(units, tmp_path, caplog):

@@ -410,11 +410,13 @@ def matrix_markdown(
     link: str = "",
     lang: str = "en",
     advice: list[dict] = (),
+    baseline: str = "",
 ) -> str:
     """One Markdown table per topic: elements × instruments, each cell ✓/~/✗, the fact and the
-    citation linked to its article-level official URL; under it, what the policy texts say on
-    the topic (``advice``: ``kb.compare.matrix.policy_advice`` entries), quoted and linked."""
-    from kb.explore.matrix_view import cell_text
+    citation linked to its article-level official URL, and its mark against the ``baseline``
+    (its title) when the view compares; under it, what the policy texts say on the topic
+    (``advice``: ``kb.compare.matrix.policy_advice`` entries), quoted and linked."""
+    from kb.explore.matrix_view import cell_text, mark_text
     from kb.explore.ui_text import element_question
 
     view = tr(lang, "export.view")
@@ -424,6 +426,8 @@ def matrix_markdown(
         f"*{_stamp(lang)}*" + (f" — {view}: {md_url(link)}" if link else ""),
         "",
     ]
+    if baseline:
+        out += [f"*{md_escape(tr(lang, 'export.baseline', base=baseline))}*", ""]
     topic = None
     for row in rows:
         if row.topic != topic:
@@ -434,8 +438,9 @@ def matrix_markdown(
             out.append(f"| {header} | " + " | ".join(md_escape(c.label) for c in columns) + " |")
             out.append("|---" * (len(columns) + 1) + "|")
         cells = []
-        for column, cell in zip(columns, row.cells, strict=True):
-            text = md_escape(cell_text(cell, lang))
+        for i, (column, cell) in enumerate(zip(columns, row.cells, strict=True)):
+            mark = row.marks[i] if row.marks else ""
+            text = md_escape(cell_text(cell, lang) + mark_text(cell, mark, lang))
             url = cell["citations"][0]["url"] if cell and cell["citations"] else column.url
             safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
             cells.append(f"[{text}](<{safe}>)" if safe else text)
@@ -466,6 +471,7 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
     """One line per element × instrument: value, fact, citation, URL, quote. Values, forces and
     ids are the CLI contract's codes (``yes``, ``obligation``: a spreadsheet filters on them);
     the question is in the interface language ``lang``."""
+    from kb.explore.matrix_view import mark_text
     from kb.explore.ui_text import element_question
 
     buffer = io.StringIO()
@@ -486,6 +492,10 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
             "quote",
             "source",
             "mark",
+            # the codes above in the interface language
+            "value_text",
+            "force_text",
+            "mark_text",
         ]
     )
     for row in rows:
@@ -506,6 +516,11 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
                     cell["source"],
                     mark,
                 ]
+            words = [
+                value_label(lang, values[0]),
+                force_label(lang, values[1]) if values[1] else "",
+                mark_text(cell, mark, lang).strip(" []"),
+            ]
             writer.writerow(
                 [
                     csv_cell(v)
@@ -516,6 +531,7 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
                         column.label,
                         column.doc_id or column.family,
                         *values,
+                        *words,
                     ]
                 ]
             )
@@ -530,14 +546,16 @@ def matrix_docx(
     link: str = "",
     lang: str = "en",
     advice: list[dict] = (),
+    baseline: str = "",
 ) -> bytes:
-    """A Word document with one real table per topic; each cell ✓/~/✗, the fact and the
-    citation as a hyperlink to its official URL; under each table, what the policy texts say on
-    the topic (``advice``), quoted, with a hyperlink."""
+    """A Word document with one real table per topic; each cell ✓/~/✗, the fact, the citation
+    as a hyperlink to its official URL and its mark against the ``baseline`` (its title) when
+    the view compares; under each table, what the policy texts say on the topic (``advice``),
+    quoted, with a hyperlink."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
 
-    from kb.explore.matrix_view import SYMBOLS
+    from kb.explore.matrix_view import SYMBOLS, mark_text
     from kb.explore.ui_text import element_question
 
     document = Document()
@@ -549,6 +567,10 @@ def matrix_docx(
     document.add_paragraph().add_run(
         _x(_stamp(lang) + (f" — {tr(lang, 'export.view')}: {link}" if link else ""))
     ).italic = True
+    if baseline:
+        document.add_paragraph().add_run(
+            _x(tr(lang, "export.baseline", base=baseline))
+        ).italic = True
     topic = None
     table = None
     for row in rows:
@@ -578,6 +600,8 @@ def matrix_docx(
                     paragraph.add_run(f" ({tr(lang, 'matrix.doc_link')})").italic = True
             if cell.get("source") == "editorial":
                 paragraph.add_run(f" ({value_label(lang, 'editorial')})").italic = True
+            if row.marks and row.marks[i - 1]:
+                paragraph.add_run(_x(mark_text(cell, row.marks[i - 1], lang))).bold = True
     _advice_docx(document, advice, topic, lang)
     document.add_paragraph().add_run(disclaimer(lang)).italic = True
     buffer = io.BytesIO()

@@ -240,6 +240,14 @@ def cell_text(cell: dict | None, lang: str = "en") -> str:
     return " ".join(parts)
 
 
+def mark_text(cell: dict | None, mark: str, lang: str = "en") -> str:
+    """`` [stricter]`` after a cell's text: its mark against the baseline in ``lang`` (none for a
+    column not in the local corpus, which says so already)."""
+    from kb.explore.ui_text import value_label
+
+    return f" [{value_label(lang, mark)}]" if mark and cell is not None else ""
+
+
 def editorial_reason(cell: dict, lang: str = "en") -> str:
     """The reviewer's reason for an editorial cell in ``lang`` (its Dutch wording when the
     overlay has one)."""

@@ -254,6 +254,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "matrix.differences": ("Only differences", "Enkel verschillen"),
     "matrix.baseline": ("Compare against", "Vergelijken met"),
+    "export.baseline": (
+        "Each cell is marked against {base}: same, stricter, weaker, absent or not comparable.",
+        "Elke cel is gemarkeerd tegenover {base}: gelijk, strenger, minder streng, afwezig of niet "
+        "vergelijkbaar.",
+    ),
     "matrix.no_baseline": ("(no baseline)", "(geen referentie)"),
     "matrix.versions": ("Versions shown", "Getoonde versies"),
     "matrix.open": ("Open a cell", "Open een cel"),
@@ -617,7 +622,8 @@ VALUE_TEXTS = {
     "fr": ("French", "Frans"),
     "nb": ("Norwegian", "Noors"),
     "nl": ("Dutch", "Nederlands"),
-    # a matrix cell against the baseline column, and its source
+    # a matrix cell's value ("yes", "no" above), against the baseline column, and its source
+    "conditional": ("conditional", "voorwaardelijk"),
     "same": ("same", "gelijk"),
     "stricter": ("stricter", "strenger"),
     "weaker": ("weaker", "minder streng"),

@@ -139,7 +139,7 @@ def render_matrix(
         for i, column in enumerate(columns):
             marks = [r.marks[i] if r.marks and r.marks[i] else "" for r in of_topic]
             table[column.label] = [
-                mv.cell_text(r.cells[i], lang) + (f" [{value_label(lang, m)}]" if m else "")
+                mv.cell_text(r.cells[i], lang) + mv.mark_text(r.cells[i], m, lang)
                 for r, m in zip(of_topic, marks, strict=True)
             ]
         st.dataframe(
@@ -208,13 +208,14 @@ def render_matrix(
     labels = {t: topic_label(lang, t) for t in topics}
     title = T("matrix.title")
     link = view_url()
+    base = ex.title(corpus.records[baseline], lang) if baseline else ""
     makers = {
         "md": lambda: kx.matrix_markdown(
-            title, columns, rows, labels, link, lang, matrix["advice"]
+            title, columns, rows, labels, link, lang, matrix["advice"], base
         ).encode("utf-8"),
         "csv": lambda: kx.matrix_csv(columns, rows, lang).encode("utf-8"),
         "docx": functools.partial(
-            kx.matrix_docx, title, columns, rows, labels, link, lang, matrix["advice"]
+            kx.matrix_docx, title, columns, rows, labels, link, lang, matrix["advice"], base
         ),
     }
     for col, (fmt, make) in zip(st.columns(len(makers)), makers.items(), strict=True):
