@@ -165,7 +165,9 @@ def test_diff_export_shows_deleted_and_changed_provisions(units, records):
     assert changes["CSDDD Art. 22"] == "deleted"
     assert changes["CSDDD Art. 2"] == "changed"
     assert "unchanged" not in changes.values()
-    assert all(r.url == records[new].official_url for r in export.rows)
+    # each change linked to its article on EUR-Lex (it was the whole consolidation's page)
+    assert all(r.url.startswith(records[new].official_url + "#art_") for r in export.rows)
+    assert next(r.url for r in export.rows if r.citation == "CSDDD Art. 22").endswith("#art_22")
     text = kx.to_markdown(export)
     assert "**Before:**" in text and "consolidated, 2026-03-18" in text
 
@@ -293,3 +295,23 @@ def test_exports_speak_the_interface_language(picked, records, lang, stamp, veri
     document = Document(io.BytesIO(kx.to_docx(export)))
     words = "\n".join(p.text for p in document.paragraphs)
     assert stamp in words and verify in words
+
+
+def test_a_deleted_provision_is_exported_as_deleted_in_every_format(units, records):
+    """The reader said "deleted"; its export gave "force: none" and an empty quote."""
+    from docx import Document
+
+    deleted = next(
+        u
+        for u in units
+        if u.doc_id == "eu-csddd-2024-1760-consolidated-2026-03-18" and u.unit_id == "art-22"
+    )
+    assert deleted.status == "deleted"
+    export = kx.provisions_export([deleted], records, "K", {deleted.key: "none"}, "nl")
+    [row] = export.rows
+    assert (row.status, row.force) == ("deleted", "")
+    markdown = kx.render(export, "md").decode()
+    assert "geschrapt" in markdown and "kracht:" not in markdown and "\n> —" in markdown
+    assert "deleted" in kx.render(export, "csv").decode().splitlines()[1]
+    document = Document(io.BytesIO(kx.render(export, "docx")))
+    assert any("geschrapt" in p.text for p in document.paragraphs)

@@ -32,7 +32,16 @@ FORMATS = {
 }
 NOT_IN_CORPUS = "not in local corpus"
 _COLUMNS = {
-    "provisions": ("citation", "heading", "instrument", "version", "force", "text", "url"),
+    "provisions": (
+        "citation",
+        "heading",
+        "instrument",
+        "version",
+        "force",
+        "status",
+        "text",
+        "url",
+    ),
     "comparison": ("topic", "instrument", "version", "citation", "heading", "force", "text", "url"),
     "diff": ("citation", "heading", "change", "old_text", "text", "instrument", "version", "url"),
 }
@@ -52,6 +61,8 @@ class Row:
     topic: str = ""
     change: str = ""
     old_text: str = ""
+    #: ``deleted``: a provision deleted in this version (its text is empty; said in every format)
+    status: str = ""
 
 
 @dataclass
@@ -80,6 +91,7 @@ def provision_row(
     from kb.compare.matrix import article_url
 
     article = (units_by_key or {}).get(f"{unit.doc_id}/{top_level(unit.unit_id)}")
+    deleted = unit.status == "deleted"
     return Row(
         citation=unit.citation,
         heading=unit.heading or (article.heading if article else ""),
@@ -87,8 +99,9 @@ def provision_row(
         instrument=title_label(lang, record.short_title),
         version=version_text(lang, record),
         url=article_url(record, unit.unit_id)[0],
-        force=force,
+        force="" if deleted else force,  # a deleted rule binds no one
         topic=topic,
+        status="deleted" if deleted else "",
     )
 
 
@@ -159,7 +172,10 @@ def diff_export(
     changed_only: bool = True,
     lang: str = "en",
 ) -> Export:
-    """An export of a version diff (``kb.compare.diff``); each row cites the provision in the new version."""
+    """An export of a version diff (``kb.compare.diff``); each row cites the provision in the new
+    version, linked to its article's official page where the publisher has one."""
+    from kb.compare.matrix import article_url
+
     rows = []
     for d in diffs:
         if changed_only and d.change == "unchanged":
@@ -171,7 +187,7 @@ def diff_export(
                 text=d.new_text,
                 instrument=title_label(lang, new.short_title),
                 version=f"{version_text(lang, old)} → {version_text(lang, new)}",
-                url=new.official_url,
+                url=article_url(new, d.unit_id)[0],
                 change=d.change,
                 old_text=d.old_text,
             )
@@ -245,6 +261,7 @@ def _row_words(row: Row, lang: str) -> dict[str, str]:
     return {
         "change": value_label(lang, row.change) if row.change else "",
         "force": f"{tr(lang, 'export.force')}: {force}" if force else "",
+        "status": tr(lang, "reader.deleted") if row.status == "deleted" else "",
         "missing": value_label(lang, NOT_IN_CORPUS),
         "before": tr(lang, "export.before"),
         "after": tr(lang, "export.after"),
@@ -269,6 +286,8 @@ def _md_row(row: Row, level: str, lang: str = "en") -> list[str]:
     meta = [md_escape(row.instrument), md_escape(row.version)]
     if row.force:
         meta.append(md_escape(words["force"]))
+    if words["status"]:
+        meta.append(f"**{md_escape(words['status'])}**")
     out = [f"{level} {head}", "", " · ".join(meta) + f" · {md_url(row.url)}", ""]
     if row.change:
         out += [
@@ -281,7 +300,7 @@ def _md_row(row: Row, level: str, lang: str = "en") -> list[str]:
             legend = words["redline_md"]
             out += [f"**{words['changes']}** {legend}:  \n{md_redline(row)}", ""]
     else:
-        out += ["> " + md_escape(row.text).replace("\n", "\n> "), ""]
+        out += ["> " + (md_escape(row.text) or "—").replace("\n", "\n> "), ""]
     return out
 
 
@@ -357,7 +376,9 @@ def _docx_row(document, row: Row, level: int, lang: str = "en") -> None:
         return
     head = " — ".join(x for x in (row.citation, row.heading) if x)
     document.add_heading(_x(head + (f" ({words['change']})" if row.change else "")), level=level)
-    meta = " · ".join(x for x in (row.instrument, row.version, words["force"]) if x)
+    meta = " · ".join(
+        x for x in (row.instrument, row.version, words["force"], words["status"]) if x
+    )
     paragraph = document.add_paragraph()
     paragraph.add_run(_x(meta) + (" · " if row.url else "")).italic = True
     if row.url:  # a real link a reader of the document can click

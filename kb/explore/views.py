@@ -582,7 +582,12 @@ def playing_field(corpus: Corpus, topic: str, docs: list[str]) -> list[dict]:
         cells = corpus.analysis.cell(topic, doc_id)
         facts = cited_facts(corpus, [c.unit for c in cells], KEY_FACTS)
         force = strongest_force(c.force for c in cells) if cells else ""
-        rows.append(_row(record, True, [c.unit.citation for c in cells], force, facts))
+        row = _row(record, True, [c.unit.citation for c in cells], force, facts)
+        if cells:  # the first provision's article, where the publisher has a page for it
+            from kb.compare.matrix import article_url
+
+            row["url"] = article_url(record, cells[0].unit.unit_id)[0]
+        rows.append(row)
     return rows
 
 

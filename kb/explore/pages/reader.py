@@ -201,7 +201,9 @@ def render_provision(corpus: ex.Corpus, unit, suffix: str = "main") -> None:
     if unit.footnotes:
         with st.expander(T("reader.footnotes")):
             st.markdown(ex.plain("\n".join(unit.footnotes)))
-    st.link_button(T("hit.source"), record.official_url, key=f"r-src-{suffix}")
+    from kb.compare.matrix import article_url
+
+    st.link_button(T("hit.source"), article_url(record, unit.unit_id)[0], key=f"r-src-{suffix}")
 
 
 def render_diff(data: Path, version: str, corpus: ex.Corpus, family: list[str], unit) -> None:
