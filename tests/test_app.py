@@ -201,6 +201,16 @@ def test_search_form_filters_and_open_in_reader(monkeypatch, indexed_data):
     assert at.sidebar.radio(key="page").value == "search"
     assert at.text_input(key="q").value == "klachtenprocedure"
     assert [t for t in texts(at) if t.startswith("#### ")] == ["#### LkSG"]
+    # a provision opened from the comparison goes back to the comparison, not to the search
+    at.sidebar.radio(key="page").set_value("compare").run()
+    at.multiselect(key="topics").set_value(["grievance-mechanism"]).run()
+    opener = next(b for b in at.button if b.key and b.key.startswith("cmp-") and "sec-8" in b.key)
+    opener.click().run()
+    assert_inert(at)
+    assert at.sidebar.radio(key="page").value == "reader"
+    assert at.button(key="back").label == "← Back to “Compare”"
+    at.button(key="back").click().run()
+    assert at.sidebar.radio(key="page").value == "compare"
 
 
 @pytest.mark.slow

@@ -352,6 +352,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Elke waarde komt uit de bepaling die ernaast staat; controleer ze in de officiële tekst.",
     ),
     "reader.title": ("Read an instrument", "Een instrument lezen"),
+    "reader.back_to": ("← Back to “{page}”", "← Terug naar “{page}”"),
     "reader.back": ("← Back to the results for “{q}”", "← Terug naar de resultaten voor “{q}”"),
     "reader.doc": ("Instrument", "Instrument"),
     "reader.version": ("Version", "Versie"),

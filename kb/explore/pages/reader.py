@@ -31,8 +31,11 @@ def switch_version() -> None:
 
 def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
     st.header(T("reader.title"))
-    if ss.get("q"):  # came from a search: back to the same results (the query is kept)
-        st.button(T("reader.back", q=ex.plain(ss.q[:60])), key="back", on_click=back_to_results)
+    came_from = ss.get("r_from")
+    if came_from in ("compare", "applies"):  # back to that page as it was left
+        st.button(T("reader.back_to", page=T(f"page.{came_from}")), key="back", on_click=go_back)
+    elif ss.get("q"):  # came from a search: back to the same results (the query is kept)
+        st.button(T("reader.back", q=ex.plain(ss.q[:60])), key="back", on_click=go_back)
     asked = ss.pop("r_asked", None)
     if asked and asked[0] not in corpus.by_doc:
         st.warning(T("reader.no_doc", doc=ex.plain(asked[0])))
@@ -92,8 +95,8 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
                 st.caption(ex.plain(f"“{cell['quote']}”"))
 
 
-def back_to_results() -> None:
-    ss.page = "search"
+def go_back() -> None:
+    ss.page = ss.pop("r_from", None) or "search"
 
 
 def reader_pickers(corpus: ex.Corpus) -> list[str]:

@@ -163,7 +163,15 @@ def sidebar(corpus: ex.Corpus | None) -> None:
     with st.sidebar:
         st.title("Levelfield")
         st.caption(T("app.tagline"))
-        st.radio(T("page"), ex.PAGES, key="page", format_func=labels("page."))
+        st.radio(
+            T("page"),
+            ex.PAGES,
+            key="page",
+            format_func=labels("page."),
+            # a page chosen here is no "back" for the reader (that is the page a provision
+            # was opened from)
+            on_change=lambda: ss.pop("r_from", None),
+        )
         st.radio(
             T("lang"),
             ex.UI_LANGUAGES,
@@ -211,6 +219,9 @@ def searcher_or_message(data: Path, version: str):
 
 
 def open_in_reader(doc_id: str, unit_id: str) -> None:
+    """Open a provision in the reader, remembering the page it was opened from (its "back")."""
+    if ss.get("page") != "reader":
+        ss.r_from = ss.get("page")
     ss.page, ss.r_doc, ss.r_unit = "reader", doc_id, unit_id
 
 
