@@ -170,6 +170,7 @@ def test_a_shared_link_opens_the_verdicts_and_the_timeline(monkeypatch, indexed_
     spec = nl.get("vega_lite_chart")[0].proto.spec
     assert '"title": "Van toepassing"' in spec and '"title": "Begint"' in spec
     assert '"format": "%Y-%m-%d"' in spec
+    assert '"axis": {"format": "%Y-%m"}' in spec  # not "April", "July" in a Dutch page
     assert "tekst van CSDDD" in spec and "wording of" not in spec
     bad = make_app(monkeypatch, indexed_data, page="applies", employees="-5", date="someday")
     assert_inert(bad)
@@ -479,6 +480,9 @@ def test_every_page_renders_in_dutch(monkeypatch, indexed_data, params, header):
     at = make_app(monkeypatch, indexed_data, lang="nl", **params)
     assert_inert(at)
     assert at.header[0].value == header
+    if params.get("page") == "corpus":  # the source notes' labels too ("completeness:")
+        notes = " ".join(texts(at))
+        assert "volledigheid\\:" in notes and "completeness\\:" not in notes  # escaped ":"
 
 
 def test_the_reader_speaks_dutch_and_lists_what_a_policy_text_says(monkeypatch, indexed_data):

@@ -12,7 +12,7 @@ from kb.explore.pages.shared import T, open_in_reader
 from kb.explore.ui_text import FORM_FIELDS, message_text, title_label, value_label
 
 ss = st.session_state
-VERDICT_ICONS = {"yes": "✓", "no": "✗", "unknown": "?"}
+VERDICT_ICONS = {"yes": "✓", "no": "✗", "unknown": "?", "not-yet": "⏳"}
 
 
 def page_applies(data, version: str, corpus: ex.Corpus) -> None:
@@ -205,7 +205,8 @@ def render_timeline(corpus: ex.Corpus, result: dict) -> None:
         alt.Chart(alt.Data(values=bars))
         .mark_bar(height=14)
         .encode(
-            x=alt.X("from:T", title=None),
+            # year-month, in no language (the axis's own labels were English month names)
+            x=alt.X("from:T", title=None, axis=alt.Axis(format="%Y-%m")),
             x2="to:T",
             y=y,
             color=colour,

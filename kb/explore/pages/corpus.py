@@ -50,7 +50,9 @@ def page_corpus(data: Path, version: str, corpus: ex.Corpus) -> None:
     with st.expander(T("corpus.notes")):
         for record in present:
             notes = ex.source_notes(data, record.doc_id)
-            text = "\n".join(f"{k}: {v}" for k, v in notes.items()) or record.notes
+            # the labels in the interface language; the notes as the source file words them
+            text = "\n".join(f"{T('corpus.note.' + k)}: {v}" for k, v in notes.items())
+            text = text or record.notes
             st.markdown(
                 f"**{ex.plain(ex.title(record, ss.lang))}** ({ex.plain(record.doc_id)})  \n{ex.plain(text)}"
             )
