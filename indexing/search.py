@@ -1123,6 +1123,19 @@ def _ranks(ranking) -> dict[int, int]:
 
 
 def _check_query(query: str) -> str:
+    query = check_text(query)
+    if not query_tokens(query):
+        raise QueryError(
+            "the query has no searchable words (only stop words or punctuation)",
+            code="query_no_words",
+        )
+    return query
+
+
+def check_text(query: str) -> str:
+    """The query's text, whitespace and control characters folded to single spaces; raises
+    ``QueryError`` when it is empty, holds bytes that were not UTF-8 or is longer than
+    ``MAX_QUERY_CHARS`` (also a query of junk: the limit is said, whatever the words)."""
     if not isinstance(query, str) or not query.strip():
         raise QueryError("the query is empty", code="query_empty")
     if any("\ud800" <= ch <= "\udfff" for ch in query):  # bytes that were not UTF-8 (argv, URL)
@@ -1136,11 +1149,6 @@ def _check_query(query: str) -> str:
             code="query_long",
             length=len(query),
             limit=MAX_QUERY_CHARS,
-        )
-    if not query_tokens(query):
-        raise QueryError(
-            "the query has no searchable words (only stop words or punctuation)",
-            code="query_no_words",
         )
     return query
 

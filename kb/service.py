@@ -41,8 +41,9 @@ def search_hits(searcher, query: str, **kwargs) -> list:
     """Hits, or none for a query without content words (markup, punctuation: it gets "no good
     match", not an error)."""
     from indexing.calibration import has_content
+    from indexing.search import check_text
 
-    if query.strip() and not has_content(query):
+    if query.strip() and not has_content(check_text(query)):
         return []
     return searcher.search(query, **kwargs)
 

@@ -467,6 +467,15 @@ def test_dutch_interface_keeps_legal_texts_in_their_language(monkeypatch, indexe
     assert at.header[0].value == "Search the provisions"
 
 
+def test_a_linked_query_over_the_limit_is_told_the_limit_not_cut(monkeypatch, indexed_data):
+    """A 5,600-character ``q`` was cut to 4,000 characters and searched without a word."""
+    at = make_app(monkeypatch, indexed_data, q="klachtenprocedure " * 330, lang="nl")
+    assert_inert(at)
+    said = " ".join(w.value for w in at.warning)
+    assert "4" in said and "000" in said and "5" in said, said
+    assert len(at.text_input(key="q").value) > 4000
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("params", "header"),

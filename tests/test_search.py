@@ -74,6 +74,8 @@ def test_batch_contract(indexed_data, tmp_path, capsys):
     [
         (["search", ""], "the query is empty"),
         (["search", "x" * 10_000], "limit is 4000"),
+        (["search", "a " * 3_000], "limit is 4000"),  # junk is told the limit too, not "no match"
+        (["search", "complaints", "--as-at", "20270101"], "not an ISO date"),
         (["search", "the of and , ."], "no searchable words"),
         (["search", "complaints", "--jurisdiction", "XX"], "unknown jurisdiction"),
         (["search", "complaints", "--as-at", "yesterday"], "not an ISO date"),

@@ -365,7 +365,8 @@ def state_from_params(
     if params.get("lang") in UI_LANGUAGES:
         state["lang"] = params["lang"]
     if params.get("q"):
-        state["q"] = str(params["q"])[:MAX_QUERY_CHARS]
+        # whole (within reason): a query over the limit is searched and told the limit, not cut
+        state["q"] = str(params["q"])[: 10 * MAX_QUERY_CHARS]
     allowed = {
         "topic": set(topics),
         "in": set(records),
