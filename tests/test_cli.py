@@ -66,6 +66,17 @@ def test_errors_go_to_stderr_with_exit_code_1(data_dir, capsys, argv, message):
     assert message in captured.err and captured.out == ""
 
 
+def test_one_evaluation_per_run_and_none_of_nothing(data_dir, tmp_path, capsys):
+    """``--compare --matrix`` ran only the comparison; an empty dev set reported 0 queries, exit 0."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--data", str(data_dir), "eval", "--compare", "--matrix", "--json"])
+    assert stop.value.code == 2 and "not allowed with" in capsys.readouterr().err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert main(["--data", str(data_dir), "eval", "--devset", str(empty)]) == 1
+    assert "no queries in the 'test' split" in capsys.readouterr().err
+
+
 def test_show_without_unit_table(tmp_path, capsys):
     assert main(["--data", str(tmp_path), "show", "eu-csddd-2024-1760", "art-1"]) == 1
     assert "python -m kb ingest" in capsys.readouterr().err

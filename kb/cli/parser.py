@@ -175,24 +175,26 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="evaluate with a RankingSettings value changed, e.g. --setting per_doc=3 (repeatable)",
     )
-    p.add_argument(
+    # one evaluation per run: two asked together silently ran only the first
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
         "--fit-reranker",
         action="store_true",
         help="fit the learned reranker on the tuning half; report both halves with and without it",
     )
-    p.add_argument(
+    which.add_argument(
         "--compare", action="store_true", help="evaluate comparison cells and alignment instead"
     )
-    p.add_argument(
+    which.add_argument(
         "--matrix", action="store_true", help="evaluate the obligation matrix on its dev gold"
     )
-    p.add_argument(
+    which.add_argument(
         "--trail", action="store_true", help="evaluate the proposal → adopted article alignment"
     )
-    p.add_argument(
+    which.add_argument(
         "--applies", action="store_true", help="evaluate 'does it apply to us?' on its dev gold"
     )
-    p.add_argument(
+    which.add_argument(
         "--calibrate",
         action="store_true",
         help="fit result relevance and the no-good-match threshold on the tuning half",

@@ -139,6 +139,9 @@ def cmd_eval(args) -> int:
     from indexing.search import DEFAULT_RANKING
 
     devset = load_devsets((args.devset,) if args.devset else DEVSET_PATHS, args.split)
+    if not devset:
+        where = args.devset or "the dev sets"
+        raise KBError(f"{where}: no queries in the {args.split!r} split to evaluate")
     settings = ranking_settings(DEFAULT_RANKING, args.setting)
     report = evaluate(Searcher(data_arg(args), settings=settings), devset, k=args.k)
     report["split"] = args.split
