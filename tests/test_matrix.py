@@ -692,6 +692,9 @@ def test_obligations_cli_json_and_batch(data_dir, capsys, tmp_path):
     [
         (["matrix", "--topic", "poetry"], "unknown topic ['poetry']"),
         (["matrix", "--doc", "nowhere"], "unknown doc_id (matrix column) ['nowhere']"),
+        # a document that exists but has no column says why
+        (["matrix", "--doc", "be-serv-advies-2021"], "no matrix column: a policy text"),
+        (["matrix", "--doc", "eu-omnibus-2026-470"], "no matrix column: an amending act"),
         (["matrix", "--element", "poetry.rhyme"], "unknown element ['poetry.rhyme']"),
         (["matrix", "--editorial", "/nonexistent/ed.json"], "/nonexistent/ed.json not found"),
         (["obligations", "--doc", "nowhere", "--unit", "art-1"], "unknown doc_id 'nowhere'"),

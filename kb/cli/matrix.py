@@ -32,12 +32,25 @@ def cmd_matrix(args) -> int:
     matrix = load_matrix(
         base, editorial=not args.no_editorial, progress=say, editorial_path=editorial
     )
-    check_known(args.doc, sorted({c["doc_id"] for c in matrix["cells"]}), "doc_id (matrix column)")
+    columns = sorted({c["doc_id"] for c in matrix["cells"]})
+    manifest = manifest_for(base)
+    for doc_id in args.doc:
+        record = manifest.get(doc_id)
+        if doc_id not in columns and record is not None:
+            why = (
+                "a policy text (not law): what it asks for is listed beside the matrix "
+                "(`advice` in --json)"
+                if record.instrument_type == "policy-advice"
+                else f"an amending act: its changes are in the consolidated versions of {', '.join(record.amends)}"
+                if record.amends
+                else "listed in the manifest but not in the local corpus (see `python -m kb docs`)"
+            )
+            raise KBError(f"{doc_id!r} has no matrix column: {why}")
+    check_known(args.doc, columns, "doc_id (matrix column)")
     result = select(matrix, args.topic or None, args.doc or None, args.element or None)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    manifest = manifest_for(base)
     symbols = {"yes": "✓", "conditional": "~", "no": "✗"}
     by_element: dict[str, list[dict]] = {}
     for cell in result["cells"]:
