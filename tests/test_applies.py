@@ -258,6 +258,12 @@ def test_employees_in_other_countries_read_as_people_write_them(text, counts):
     assert parse_employees_in(format_employees_in(counts)) == counts
     with pytest.raises(ProfileError):
         parse_employees_in("DE=1.5")
+    # one country twice: the last count silently won
+    with pytest.raises(ProfileError, match="FR twice") as twice:
+        parse_employees_in(["FR=1000", "fr=900"])
+    from kb.explore.ui_text import message_text
+
+    assert message_text("nl", twice.value).endswith("FR staat er twee keer in")
 
 
 @pytest.mark.parametrize(

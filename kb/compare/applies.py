@@ -375,7 +375,15 @@ def parse_employees_in(items: str | list[str]) -> dict[str, int]:
                 field="employees_in",
                 value=item.strip(),
             )
-        out[match.group(1).upper()] = int(re.sub(r"\D", "", match.group(2)))
+        code = match.group(1).upper()
+        if code in out:  # two counts for one country: which one holds is not for us to guess
+            raise ProfileError(
+                f"--employees-in gives {code} twice",
+                code="employees_in_twice",
+                field="employees_in",
+                value=code,
+            )
+        out[code] = int(re.sub(r"\D", "", match.group(2)))
     return out
 
 

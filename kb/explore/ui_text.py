@@ -446,6 +446,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{field}”: “{value}” should look like DE=1200 (several: DE=1200, FR=300)",
         "“{field}”: “{value}” moet eruitzien als DE=1200 (meerdere: DE=1200, FR=300)",
     ),
+    "error.employees_in_twice": (
+        "“{field}”: {value} is given twice",
+        "“{field}”: {value} staat er twee keer in",
+    ),
     "error.part_exceeds": (
         "“{field}” is more than “{whole}”",
         "“{field}” is meer dan “{whole}”",
