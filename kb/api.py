@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from indexing.search import MAX_QUERY_CHARS
@@ -51,6 +52,15 @@ def create_app(data: Path | None = None, model: str | None = None) -> FastAPI:
             else 400
         )
         return JSONResponse({"error": str(exc)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_field(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # one error shape for every bad request (FastAPI's own is 422 {"detail": [...]})
+        said = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return JSONResponse({"error": said}, status_code=400)
 
     @app.get("/health")
     def health() -> dict:
