@@ -162,6 +162,11 @@ class Service:
         if doc_id not in self.records():
             raise UnknownUnitError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
         unit = self.units().get((doc_id, unit_id))
+        if unit is None and not any(d == doc_id for d, _ in self.units()):
+            raise UnknownUnitError(
+                f"{doc_id!r} is listed in the manifest but not in the local corpus (official "
+                f"source: {self.records()[doc_id].official_url}); see `python -m kb ingest`"
+            )
         if unit is None:
             # this document's own ids as examples (a German law's are sec-…, a UNGP principle-…)
             own = [u for d, u in self.units() if d == doc_id]

@@ -266,6 +266,25 @@ def test_employees_in_other_countries_read_as_people_write_them(text, counts):
     assert message_text("nl", twice.value).endswith("FR staat er twee keer in")
 
 
+def test_the_home_countrys_employees_given_twice_must_agree():
+    from types import SimpleNamespace
+
+    from kb.compare.applies import parse_profile
+    from kb.errors import ProfileError
+    from kb.explore.ui_text import message_text
+
+    def args(**kw):
+        base = dict(country="DE", employees=5000, turnover=1e9, date="2027-01-01")
+        base |= dict(employees_in_country=None, employees_in=[], eu_turnover=None, royalties=None)
+        return SimpleNamespace(**(base | kw))
+
+    same = parse_profile(args(employees_in_country=1200, employees_in=["DE=1200"]))
+    assert same.employees_in_country == 1200
+    with pytest.raises(ProfileError, match="disagree") as disagree:
+        parse_profile(args(employees_in_country=1000, employees_in=["DE=1200"]))
+    assert "verschillen" in message_text("nl", disagree.value)
+
+
 @pytest.mark.parametrize(
     ("params", "kept", "dropped"),
     [

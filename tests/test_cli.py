@@ -43,6 +43,9 @@ def test_show_json(data_dir, capsys):
         # the example is one of this document's own ids, not another law's numbering
         (["show", "de-lksg-2021", "sec-999"], "its ids look like sec-1.par-1"),
         (["search", "--batch", "tests"], "batch file tests is a folder; give a file"),
+        # a document listed but not fetched is said so, not "has no unit" with another's ids
+        (["show", "oecd-mne-guidelines-2023", "para-1"], "not in the local corpus"),
+        (["obligations", "--batch", "tests/fakes.py", "--doc", "x"], "not both"),
         (
             [
                 "add",

@@ -114,6 +114,8 @@ def _statement(s) -> dict:
 def cmd_obligations(args) -> int:
     from kb.compare.cache import corpus_of
 
+    if args.batch and (args.doc or args.unit):
+        raise KBError("give --doc and --unit, or --batch FILE, not both")
     corpus = corpus_of(data_arg(args))
     if args.batch:
         items = read_jsonl(args.batch, {"doc_id": str, "unit_id": str})

@@ -312,6 +312,15 @@ def parse_profile(args) -> Profile:
             value=args.country or "",
         )
     employees_in = parse_employees_in(args.employees_in or [])
+    home = employees_in.get(country)
+    if home is not None and args.employees_in_country not in (None, home):
+        raise ProfileError(
+            f"--employees-in {country}={home:,} and --employees-in-country "
+            f"{args.employees_in_country:,.0f} disagree on the employees in {country}",
+            code="home_twice",
+            field="employees_in_country",
+            value=country,
+        )
     for name in ("employees", "turnover"):
         if getattr(args, name) is None:
             raise ProfileError(f"{_option(name)} must be a number ≥ 0", code="number", field=name)

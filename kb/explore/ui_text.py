@@ -450,6 +450,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{field}”: {value} is given twice",
         "“{field}”: {value} staat er twee keer in",
     ),
+    "error.home_twice": (
+        "“{field}” and the employees given for {value} among the other countries disagree",
+        "“{field}” en het aantal werknemers dat bij de andere landen voor {value} staat, "
+        "verschillen",
+    ),
     "error.part_exceeds": (
         "“{field}” is more than “{whole}”",
         "“{field}” is meer dan “{whole}”",
