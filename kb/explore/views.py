@@ -385,7 +385,8 @@ def state_from_params(
     if page == "compare":
         from kb.compare.versions import act_of
 
-        state["mx_diff"] = params.get("diff") == "1"
+        if params.get("diff") == "1":
+            state["mx_diff"] = True
         if params.get("base") in records:
             state["mx_base"] = params["base"]
         for doc_id in str(params.get("v", "")).split(","):
