@@ -72,6 +72,20 @@ PROFILE_FIELDS = {
 }
 
 
+def check_present(doc_id: str, records: dict, present) -> None:
+    """Raise ``UnknownUnitError`` unless ``doc_id`` has units: unknown to the manifest, or listed there
+    but not in the local corpus (with its official source)."""
+    if doc_id in present:
+        return
+    record = records.get(doc_id)
+    if record is None:
+        raise UnknownUnitError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
+    raise UnknownUnitError(
+        f"{doc_id!r} is listed in the manifest but not in the local corpus (official source: "
+        f"{record.official_url}); see `python -m kb ingest`"
+    )
+
+
 class Service:
     """The read-only answers of one data folder, loaded once and shared by all requests."""
 
@@ -162,12 +176,8 @@ class Service:
         if doc_id not in self.records():
             raise UnknownUnitError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
         unit = self.units().get((doc_id, unit_id))
-        if unit is None and not any(d == doc_id for d, _ in self.units()):
-            raise UnknownUnitError(
-                f"{doc_id!r} is listed in the manifest but not in the local corpus (official "
-                f"source: {self.records()[doc_id].official_url}); see `python -m kb ingest`"
-            )
         if unit is None:
+            check_present(doc_id, self.records(), {d for d, _ in self.units()})
             # this document's own ids as examples (a German law's are sec-…, a UNGP principle-…)
             own = [u for d, u in self.units() if d == doc_id]
             example = next((u for u in own if "." in u), own[0] if own else "art-14.par-2.pt-a")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli.io import check_known, check_present, data_arg, read_jsonl, say
+from kb.cli.io import check_known, data_arg, read_jsonl, say
 from kb.errors import KBError, UnknownUnitError
 
 
@@ -101,6 +101,7 @@ def cmd_diff(args) -> int:
     from corpus.manifest import manifest_for
     from kb.compare.diff import diff_documents, group_by_doc, summary
     from kb.compare.versions import family
+    from kb.service import check_present
     from kb.store import read_units
 
     data = data_arg(args)

@@ -70,20 +70,6 @@ def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
     return items
 
 
-def check_present(doc_id: str, records: dict, present) -> None:
-    """Raise ``KBError`` unless ``doc_id`` has units: unknown to the manifest, or listed there
-    but not in the local corpus (with its official source)."""
-    if doc_id in present:
-        return
-    record = records.get(doc_id)
-    if record is None:
-        raise KBError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
-    raise KBError(
-        f"{doc_id!r} is listed in the manifest but not in the local corpus (official source: "
-        f"{record.official_url}); see `python -m kb ingest`"
-    )
-
-
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 

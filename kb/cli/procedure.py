@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kb.cli.io import check_present, data_arg
+from kb.cli.io import data_arg
 from kb.errors import KBError
 
 #: a reason in ``kb applies --json`` (PRODUCT.md's contract)
@@ -33,6 +33,7 @@ def cmd_trail(args) -> int:
     from corpus.manifest import manifest_for
     from kb.compare.procedure import trail
     from kb.compare.versions import act_of
+    from kb.service import check_present
     from kb.store import read_units
 
     data = data_arg(args)
