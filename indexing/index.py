@@ -347,9 +347,14 @@ def load_index(data: Path, model: str | None = None, *, check_corpus: bool = Tru
     if meta.get("format") != FORMAT_VERSION:
         raise StoreError(f"index at {path} has an old format; run `python -m kb build`")
     if model and meta.get("model") != model:
-        raise StoreError(
-            f"index at {path} was built with model {meta.get('model')!r}, not {model!r}; "
+        known = model in ("e5", "use", "minilm") or Path(model).exists()
+        repair = (
             f"run `python -m kb build --model {model}`"
+            if known
+            else f"{model!r} is no model here (e5, use, minilm or a sentence-transformers folder)"
+        )
+        raise StoreError(
+            f"index at {path} was built with model {meta.get('model')!r}, not {model!r}; {repair}"
         )
     if check_corpus:
         current = corpus_hash(read_units(data))

@@ -80,6 +80,7 @@ def test_batch_contract(indexed_data, tmp_path, capsys):
         (["search", "complaints", "--jurisdiction", "XX"], "unknown jurisdiction"),
         (["search", "complaints", "--as-at", "yesterday"], "not an ISO date"),
         (["search", "complaints", "--model", "minilm"], "was built with model 'e5'"),
+        (["search", "complaints", "--model", "nope"], "'nope' is no model here"),
     ],
 )
 def test_bad_input_is_a_clear_message_and_exit_1(indexed_data, capsys, argv, message):
