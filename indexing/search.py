@@ -572,6 +572,7 @@ class Searcher:
         # each document's weight for this query: named, not law, amending, or 1
         weight = self._doc_weight | dict.fromkeys(named_docs, self.settings.named_boost)
         chunks, tops = self.index.chunks, self._top
+        superseding = date and self.settings.superseded_weight != 1.0
         for row, score in fused:
             chunk = chunks[row]
             if kinds and kinds & self._fact_kinds(row):
@@ -580,7 +581,6 @@ class Searcher:
                 score *= self.settings.element_boost
             if not asks_recitals and tops[row].startswith("rec-"):
                 score *= self.settings.recital_weight
-            superseding = date and self.settings.superseded_weight != 1.0
             if superseding and self._superseded_by(chunk.doc_id, tops[row], date):
                 score *= self.settings.superseded_weight
             out.append((row, score * weight[chunk.doc_id]))

@@ -129,15 +129,15 @@ class Corpus(Provisions):
         self._topics: dict[tuple[str, str], set[str]] = {}
         self._decisions: dict[tuple[str, str], dict] = {}
         self._amending: dict[str, bool] = {}
-        self._facts: dict[tuple[str, str], tuple] = {}
+        self._facts: dict[tuple[str, str], list] = {}
 
-    def facts(self, unit: Unit) -> tuple:
-        """The key facts ``unit``'s own words state (``kb.compare.facts.scan``), once."""
-        from kb.compare.facts import scan
+    def facts(self, unit: Unit) -> list:
+        """The key facts ``unit``'s own words state (``kb.compare.facts.unit_facts``), once."""
+        from kb.compare.facts import unit_facts
 
         key = (unit.doc_id, unit.unit_id)
         if key not in self._facts:
-            self._facts[key] = scan(unit.text[: self.own_end(unit)], unit.language)
+            self._facts[key] = unit_facts(unit, self.children.get(key, []))
         return self._facts[key]
 
     def decision(self, element: Element, doc_id: str) -> dict:
@@ -237,9 +237,9 @@ def _hits(corpus: Corpus, element: Element, doc_units: list[Unit], table: str) -
                 hits.append(_Hit(unit, match.start(), match.end(), table, rank))
                 break
         else:
-            fact = next((f for f in corpus.facts(unit) if f[0] in kinds), None)
-            if fact is not None:
-                hits.append(_Hit(unit, fact[2], fact[3], table, len(patterns)))
+            fact = next((f for f in corpus.facts(unit) if f.kind in kinds), None)
+            if fact is not None and fact.end <= len(region):
+                hits.append(_Hit(unit, fact.start, fact.end, table, len(patterns)))
     return hits
 
 
@@ -414,11 +414,10 @@ def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
 def _fact(corpus: Corpus, element: Element, unit: Unit) -> dict | None:
     if not element.fact:
         return None
-    from kb.compare.facts import unit_facts
 
     kinds = FACT_KINDS[element.fact]
     for u in (unit, *corpus.children.get((unit.doc_id, unit.unit_id), [])):
-        facts = unit_facts(u, corpus.children.get((u.doc_id, u.unit_id), []))
+        facts = corpus.facts(u)
         first = next((f for f in facts if f.kind in kinds), None)
         if first is None:
             continue

@@ -492,7 +492,6 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
     """One line per element × instrument: value, fact, citation, URL, quote. Values, forces and
     ids are the CLI contract's codes (``yes``, ``obligation``: a spreadsheet filters on them);
     the question is in the interface language ``lang``."""
-    from kb.explore.matrix_view import mark_text
     from kb.explore.ui_text import element_question
 
     buffer = io.StringIO()
@@ -540,7 +539,7 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
             words = [
                 value_label(lang, values[0]),
                 force_label(lang, values[1]) if values[1] else "",
-                mark_text(cell, mark, lang).strip(" []"),
+                value_label(lang, mark) if mark and cell is not None else "",
             ]
             writer.writerow(
                 [
