@@ -6,10 +6,13 @@ the query id splits them; the test half is what is reported) and stored in
 
 - ``relevance`` of a result = the probability that it is relevant (article level), from a
   logistic regression over what the search knows of it (``FEATURES``): its query–chunk cosine,
-  its rank (1/rank) and its fused score relative to the first result's. Fitted without class
-  balancing, so it estimates the share of such results that were relevant. (Until 2026-12-06 it
-  was binned by the cosine alone: every result, first or tenth, got about 0.1, and the first
-  results, relevant in 0.6 of test-half queries, showed 0.16 on average.)
+  its rank (1/rank), its fused score relative to the first result's, its lead over the next
+  result, and — for the first result — that lead again: a first result far ahead of the rest is
+  right more often than one the second result nearly ties. Fitted without class balancing, so it
+  estimates the share of such results that were relevant. (Until 2026-12-06 it was binned by the
+  cosine alone: every result got about 0.1. Until 2026-12-07 it read cosine, rank and score
+  share only: every first result got 0.65–0.69 whatever the query — "xylophone" 0.65, an exact
+  hit 0.68 —, a figure of the rank, not of the result.)
 - ``no_good_match`` when a query has no content word once markup is stripped, or when it is
   hardly nearer to the corpus than to everyday life: its best cosine in the corpus less its best
   cosine among the team's everyday questions (``indexing/everyday_questions.txt``, synthetic, in
@@ -43,7 +46,7 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 #: share of real tuning queries allowed to be told "no good match"
 FALSE_ALARM = 0.02
 #: what the relevance model reads of a result (``Calibration.relevances``)
-FEATURES = ("cosine", "inverse_rank", "score_share")
+FEATURES = ("cosine", "inverse_rank", "score_share", "lead", "first_lead")
 #: the share of tuning-half queries whose margin over the everyday questions may lie below
 #: ``margin_below`` (see docs/MEASURED.md for how it was chosen)
 WEAK_SHARE = 0.05
@@ -58,12 +61,21 @@ def has_content(query: str) -> bool:
 def features(hits) -> np.ndarray:
     """``FEATURES`` of a result list (best first): cosine (every result of a search that ran
     the dense model has its own; in a BM25-only search none has, and each gets the list's lowest,
-    0), 1/rank, score / the first's score."""
+    0), 1/rank, score / the first's score, that share less the next result's (the last result's
+    lead is its whole share), and the first result's lead (0 for the others)."""
     top = max((h.score for h in hits), default=1.0) or 1.0
     lowest = min((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+    shares = [h.score / top for h in hits]
+    leads = [share - next_ for share, next_ in zip(shares, [*shares[1:], 0.0], strict=True)]
     return np.array(
         [
-            [lowest if h.dense_score is None else h.dense_score, 1 / rank, h.score / top]
+            [
+                lowest if h.dense_score is None else h.dense_score,
+                1 / rank,
+                shares[rank - 1],
+                leads[rank - 1],
+                leads[0] if rank == 1 else 0.0,
+            ]
             for rank, h in enumerate(hits, 1)
         ],
         dtype=float,
@@ -154,6 +166,18 @@ def coverage(query: str, vocabulary) -> float:
 def brier(relevances: list[float], labels: list[int]) -> float:
     """Mean squared error of the relevances against what was relevant (lower is better)."""
     return float(np.mean((np.array(relevances) - np.array(labels)) ** 2)) if labels else 0.0
+
+
+def auc(scores: list[float], labels: list[int]) -> float | None:
+    """The share of (relevant, not relevant) pairs in which the relevant one scores higher (ties
+    count half): 0.5 says the score tells them apart no better than a coin; None without both."""
+    pos = np.array([s for s, y in zip(scores, labels, strict=True) if y])
+    neg = np.array([s for s, y in zip(scores, labels, strict=True) if not y])
+    if not len(pos) or not len(neg):
+        return None
+    greater = (pos[:, None] > neg[None, :]).mean()
+    ties = (pos[:, None] == neg[None, :]).mean()
+    return float(greater + ties / 2)
 
 
 def labelled_results(searcher, devset: list[dict]) -> tuple[list, list[list[int]]]:

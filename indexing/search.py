@@ -197,6 +197,10 @@ class Filters:
         )
 
 
+#: how deep every result list is grouped and scored before it is cut to the k asked for
+RELEVANCE_DEPTH = 10
+
+
 @dataclass
 class Hit:
     rank: int
@@ -366,11 +370,14 @@ class Searcher:
         if not 1 <= k <= 100:
             raise QueryError("k must be between 1 and 100")
         query, fusion = self._fuse(query, filters, mode)
-        hits = self._group(query, fusion, k)
+        # the list is grouped ``RELEVANCE_DEPTH`` deep whatever k, and cut after: the relevance
+        # reads each result's lead over the next one, and neither a result nor its relevance
+        # may depend on how many are shown (fewer results are the head of the same list)
+        hits = self._group(query, fusion, max(k, RELEVANCE_DEPTH))
         if self.calibration is not None:
             for hit, relevance in zip(hits, self.calibration.relevances(hits), strict=True):
                 hit.relevance = relevance
-        return hits
+        return hits[:k]
 
     def provisions(self, query: str, filters: Filters | None = None) -> tuple[list, list[str]]:
         """The provisions a hybrid search ranks, best first, before any is cut or shown (for

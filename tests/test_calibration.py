@@ -52,6 +52,29 @@ def test_stored_calibration_gives_probabilities_that_fall_with_rank_and_cosine()
     assert load_calibration("another-model") is None
 
 
+def test_features_read_each_results_lead_over_the_next():
+    from indexing.calibration import FEATURES, features
+
+    rows = features([_hit(0.9, 2.0), _hit(0.85, 1.0), _hit(0.8, 0.5)])
+    named = [dict(zip(FEATURES, row, strict=True)) for row in rows]
+    assert [r["score_share"] for r in named] == pytest.approx([1.0, 0.5, 0.25])
+    # each result's share less the next one's; the last one's lead is its whole share
+    assert [r["lead"] for r in named] == pytest.approx([0.5, 0.25, 0.25])
+    # the first result's lead again, 0 for the others
+    assert [r["first_lead"] for r in named] == pytest.approx([0.5, 0.0, 0.0])
+
+
+def test_a_first_result_far_ahead_is_more_likely_relevant_than_one_nearly_tied():
+    """The relevance shown reads the result, not only its rank: every first result showed
+    0.65–0.69 whatever the query while the model read cosine, rank and score share alone."""
+    from indexing.calibration import PATH
+
+    calibration = load_calibration(json.loads(PATH.read_text(encoding="utf-8"))["fingerprint"])
+    ahead = calibration.relevances([_hit(0.86, 3.0), _hit(0.85, 1.0)])
+    tied = calibration.relevances([_hit(0.86, 3.0), _hit(0.85, 2.9)])
+    assert ahead[0] > tied[0] + 0.1
+
+
 def test_a_calibration_file_of_another_layout_gives_no_relevance_not_a_crash(tmp_path):
     from indexing.calibration import FEATURES
 

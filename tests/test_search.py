@@ -452,6 +452,23 @@ def test_a_results_relevance_does_not_depend_on_how_many_are_shown(searcher, que
     assert len({h.relevance for h in firsts}) == 1
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        # several instruments named: the per-instrument caps used to count among the k shown
+        "moet de raad van bestuur de verklaring over mensenrechten goedkeuren en ondertekenen in "
+        "het VK en in Zwitserland",
+        "vanaf welke bedrijfsgrootte geldt een zorgplicht in Duitsland, Frankrijk en Noorwegen",
+    ],
+)
+def test_fewer_results_are_the_head_of_the_same_list(searcher, query):
+    """Asking for 1 or 3 results gives the first 1 or 3 of the 10, each with the same relevance
+    (which reads each result's lead over the next)."""
+    ten = [(h.doc_id, h.unit_id, h.relevance) for h in searcher.search(query, k=10)]
+    for k in (1, 3):
+        assert [(h.doc_id, h.unit_id, h.relevance) for h in searcher.search(query, k=k)] == ten[:k]
+
+
 def test_a_cosine_vote_discounts_an_acts_extra_language_versions(searcher):
     """``language_spread``: an act in two languages gets two draws of the dense model at every
     query; its vote is its best row's cosine less a share of the gap to the mean of its

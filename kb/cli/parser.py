@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
 
-    p = add("search", ic.cmd_search, "search provisions in any of EN/NL/FR/DE")
+    p = add("search", ic.cmd_search, "search provisions in any of EN/NL/FR/DE/NB")
     p.add_argument("query", nargs="?", help="the query (omit with --batch)")
     p.add_argument("--k", type=int, default=10, help="number of results (1-100)")
     p.add_argument(

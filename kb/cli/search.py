@@ -230,9 +230,13 @@ OFF_TOPIC_HELD_OUT = (
 )
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
 def cmd_calibrate(args) -> int:
     """Fit relevance and the no-good-match threshold on the tuning half; report the test half."""
-    from indexing.calibration import brier, fit, labelled_results, load_calibration, save
+    from indexing.calibration import auc, brier, fit, labelled_results, load_calibration, save
     from indexing.evaluate import DEVSET_PATHS, load_devsets
     from indexing.search import Searcher
     from kb.service import search_hits
@@ -261,7 +265,13 @@ def cmd_calibrate(args) -> int:
         "test_first_results": {
             "mean_relevance": round(sum(r for r, _ in firsts) / len(firsts), 3),
             "share_relevant": round(sum(y for _, y in firsts) / len(firsts), 3),
+            "brier": round(brier(*zip(*firsts, strict=True)), 4),
+            # does the relevance tell a right first result from a wrong one? (0.5: no)
+            "auc": _round(auc(*zip(*firsts, strict=True))),
+            "lowest": min(r for r, _ in firsts),
+            "highest": max(r for r, _ in firsts),
         },
+        "test_auc": _round(auc(relevances, labels)),
         "test_queries": len(test),
         "test_wrongly_no_good_match": len(flagged),
         "test_wrongly_no_good_match_ids": flagged,
