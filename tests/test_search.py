@@ -145,6 +145,14 @@ ANSWER_KINDS = [
     ("à partir de combien de salariés la loi allemande s'applique-t-elle", {"employees"}),
     ("Anwendungsbereich: Schwellenwert Arbeitnehmer", {"employees"}),
     ("which companies must publish a modern slavery statement", set()),
+    # "when" as a question of date, not as a conjunction ("what must we do when a supplier …")
+    (
+        "When do companies actually have to start complying with the due diligence directive",
+        {"date"},
+    ),
+    ("ab wann gilt das Gesetz für Unternehmen mit 1000 Arbeitnehmern", {"date"}),
+    ("wann tritt die Richtlinie in Kraft", {"date"}),
+    ("what must we do when a supplier uses forced labour", set()),
 ]
 
 
