@@ -171,6 +171,8 @@ NAMED = [
     ("hvor lenge kan ofre vente før de saksøker etter EU-direktivet", ["eu-csddd-2024-1760*"]),
     ("må vi sende inn en erklæring før vi selger kakao", ["eu-deforestation-2023-1115"]),
     ("Sorgfaltspflichten für Zinn und Tantal", ["ch-*"]),
+    # the Åpenhetsloven's own right to information
+    ("kan vi avslå et innsynskrav fra en journalist", ["no-transparency-act-2021*"]),
     ("which companies must publish a statement", []),
 ]
 
