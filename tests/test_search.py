@@ -153,6 +153,7 @@ ANSWER_KINDS = [
     ("ab wann gilt das Gesetz für Unternehmen mit 1000 Arbeitnehmern", {"date"}),
     ("wann tritt die Richtlinie in Kraft", {"date"}),
     ("what must we do when a supplier uses forced labour", set()),
+    ("Wann haftet ein Unternehmen für Schäden bei Zulieferern", set()),  # a condition, no date
 ]
 
 
