@@ -333,6 +333,27 @@ def test_a_condition_several_waves_share_is_said_once(records_and_units):
     assert ("not met: formed under the law of a third country", "CSDDD Art. 2(2)") in said
 
 
+@pytest.mark.parametrize(
+    ("date", "three_thousand_said"), [("2027-01-01", False), ("2023-06-01", True)]
+)
+def test_a_phase_in_that_has_started_replaces_the_earlier_threshold(
+    records_and_units, date, three_thousand_said
+):
+    """LkSG § 1(1): 3 000 employees in Germany from 2023, 1 000 from 2024. For 2027 the 3 000
+    is no reason any more (it was listed as "not met" beside the 1 000 that decides)."""
+    from kb.compare.applies import Profile, applies
+
+    records, units = records_and_units
+    profile = Profile(country="DE", employees=1200, turnover=5e8, date=date)
+    lksg = next(
+        e for e in applies(profile, records, units)["instruments"] if e["family"] == "de-lksg-2021"
+    )
+    texts = [r["text"] for r in lksg["reasons"]]
+    assert lksg["applies"] == "unknown"
+    assert any("1,000 employees" in t for t in texts), texts
+    assert any("3,000 employees" in t for t in texts) is three_thousand_said, texts
+
+
 def test_each_reason_names_the_duty_when_an_act_has_several(records_and_units):
     """OR Art. 964j (due diligence: a Swiss seat, not met) and Art. 964a (a report: unknown
     without public-interest status) are two duties: "unknown" beside "not met: seat … in

@@ -227,7 +227,14 @@ def _family(family: dict, profile: Profile, records, units) -> dict:
     # waves that cite different articles are different duties (OR Art. 964j due diligence, Art.
     # 964a report), not phase-ins of one: each reason names the duty it is about
     duties = len({top_level(w["citation"]["unit_id"]) for w in version["waves"]}) > 1
+    # phase-ins of one duty: a wave that has started replaces the earlier ones (LkSG 1 000
+    # employees from 2024 after 3 000 from 2023), so on a later date an earlier wave's threshold
+    # is no reason any more ("not met: at least 3,000 employees" was listed for 2027)
+    started = [w["from"] for w in version["waves"] if w["from"] <= profile.date]
+    current = max(started) if started and not duties else ""
     for wave in version["waves"]:
+        if wave["from"] < current:
+            continue
         results = [(c, *check(c, profile)) for c in wave["conditions"]]
         about = {"duty": wave["text"]} if duties else {}
         lead = f"{wave['text']}: " if duties else ""
