@@ -48,13 +48,24 @@ def search_hits(searcher, query: str, **kwargs) -> list:
     return searcher.search(query, **kwargs)
 
 
+def no_good_match(searcher, query: str, hits: list) -> bool:
+    """Whether nothing answers ``query`` well (``Searcher.assess``); if so, the nearest
+    provisions shown anyway get no relevance (``None``): the estimate was fitted on questions
+    about the law, and "recipe for chocolate cake" read 0.65 on its first result."""
+    verdict = searcher.assess(query, hits)
+    if verdict:
+        for hit in hits:
+            hit.relevance = None
+    return verdict
+
+
 def search_answer(searcher, query: str, *, k: int = 10, filters=None, mode: str = "hybrid") -> dict:
     """``{"query", "no_good_match", "results": [...]}`` for one query (``QueryError`` when it
     cannot be searched: empty, too long, bad filters)."""
     hits = search_hits(searcher, query, k=k, filters=filters, mode=mode)
     return {
         "query": query,
-        "no_good_match": searcher.assess(query, hits),
+        "no_good_match": no_good_match(searcher, query, hits),
         "results": [{name: getattr(hit, name) for name in RESULT_FIELDS} for hit in hits],
     }
 
@@ -84,6 +95,26 @@ def check_present(doc_id: str, records: dict, present) -> None:
         f"{doc_id!r} is listed in the manifest but not in the local corpus (official source: "
         f"{record.official_url}); see `python -m kb ingest`"
     )
+
+
+def check_matrix_columns(docs, columns, records: dict) -> None:
+    """Raise, naming it, for each of ``docs`` that has no column among ``columns``: a policy
+    text or an amending act says why (``QueryError``), one listed but not fetched says where it
+    is (``UnknownUnitError``), an unknown one lists the columns (``QueryError``)."""
+    for doc_id in docs:
+        record = records.get(doc_id)
+        if doc_id in columns or record is None:
+            continue
+        if record.instrument_type == "policy-advice":
+            why = "a policy text (not law): what it asks for is listed beside the matrix (`advice`)"
+        elif record.amends:
+            why = f"an amending act: its changes are in the consolidations of {', '.join(record.amends)}"
+        else:  # any other present document is a column: this one is not fetched
+            check_present(doc_id, records, columns)
+        raise QueryError(f"{doc_id!r} has no matrix column: {why}")
+    unknown = sorted(set(docs) - set(columns))
+    if unknown:
+        raise QueryError(f"unknown doc_id (matrix column) {unknown}; known: {', '.join(columns)}")
 
 
 class Service:
@@ -218,6 +249,8 @@ class Service:
         unknown = sorted(set(topics or ()) - set(topic_ids()))
         if unknown:
             raise QueryError(f"unknown topic {unknown}; known: {', '.join(topic_ids())}")
+        columns = sorted({c["doc_id"] for c in matrix["cells"]})
+        check_matrix_columns(docs or (), columns, self.records())
         return select(matrix, topics or None, docs or None)
 
     def facts(self, docs: list[str] | None = None) -> dict:

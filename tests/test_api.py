@@ -57,6 +57,9 @@ ERRORS = [
     ("/units/eu-csddd-2024-1760/art-999", {}, 404, "has no unit 'art-999'"),
     ("/units/no-such-doc/art-1", {}, 404, "unknown doc_id"),
     ("/matrix", {"topic": ["nonsense"]}, 400, "unknown topic"),
+    # as the CLI says it (it was 200 with no cells)
+    ("/matrix", {"doc": ["nope"]}, 400, "unknown doc_id (matrix column) ['nope']"),
+    ("/matrix", {"doc": ["be-serv-advies-2021"]}, 400, "a policy text (not law)"),
     (
         "/applies",
         {"country": "Germany", "employees": 10, "turnover": 1, "date": "2027-01-01"},

@@ -98,6 +98,9 @@ def test_search_json_has_relevance_and_no_good_match(indexed_data, capsys):
         assert main([*argv, noise]) == 0
         out = json.loads(capsys.readouterr().out)
         assert out["no_good_match"] is True, noise
+        # the nearest provisions shown anyway get no relevance ("recipe for chocolate cake"
+        # read 0.65 on its first, more than many right first results)
+        assert all(r["relevance"] is None for r in out["results"]), noise
     # a narrow filter does not make a good question look like noise (the corpus-wide nearest
     # chunk decides), and does not make noise look like a question
     for query, expected in (("klachtenprocedure", False), ("xkcd", True)):

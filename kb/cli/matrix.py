@@ -13,7 +13,7 @@ from kb.cli.io import check_known, data_arg, read_jsonl, say
 from kb.compare.cache import load_matrix
 from kb.errors import KBError
 from kb.explore.ui_text import fact_text
-from kb.service import check_present
+from kb.service import check_matrix_columns
 
 
 def cmd_matrix(args) -> int:
@@ -35,18 +35,7 @@ def cmd_matrix(args) -> int:
     )
     columns = sorted({c["doc_id"] for c in matrix["cells"]})
     manifest = manifest_for(base)
-    for doc_id in args.doc:
-        record = manifest.get(doc_id)
-        if doc_id in columns or record is None:
-            continue
-        if record.instrument_type == "policy-advice":
-            why = "a policy text (not law): what it asks for is listed beside the matrix (`advice`)"
-        elif record.amends:
-            why = f"an amending act: its changes are in the consolidations of {', '.join(record.amends)}"
-        else:  # any other present document is a column: this one is not fetched
-            check_present(doc_id, manifest, columns)
-        raise KBError(f"{doc_id!r} has no matrix column: {why}")
-    check_known(args.doc, columns, "doc_id (matrix column)")
+    check_matrix_columns(args.doc, columns, manifest)
     result = select(matrix, args.topic or None, args.doc or None, args.element or None)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -99,9 +99,8 @@ def _print_table(results: list[dict]) -> None:
         print("no results")
     for hit in results:
         title = f"{hit['citation']} — {hit['heading']}" if hit["heading"] else hit["citation"]
-        print(
-            f"{hit['rank']:>2}. {title}  [{hit['short_title']}, {hit['language']}]  {hit['score']:.4f}"
-        )
+        relevance = "" if hit["relevance"] is None else f"  relevance {hit['relevance']:.2f}"
+        print(f"{hit['rank']:>2}. {title}  [{hit['short_title']}, {hit['language']}]{relevance}")
         if hit.get("sibling_of"):
             print(f"    another part of result {hit['sibling_of']}")
         if hit.get("superseded_by"):

@@ -118,7 +118,9 @@ def page_search(data: Path, version: str, corpus: ex.Corpus) -> None:
     if not hits:
         st.info(T("search.none"))
         return
-    if searcher.assess(query, hits):
+    from kb.service import no_good_match
+
+    if no_good_match(searcher, query, hits):
         st.info(T("search.no_good_match"))
         # a real question told "no good match" by mistake (about 1 % of the dev set's) is one
         # click from its results; the switch holds for this query only
