@@ -134,38 +134,45 @@ def sniff(content: bytes) -> str | None:
 
 
 def check_upload(filename: str, content: bytes) -> str:
-    """The kind of an upload (``pdf``/``html``/``txt``). Raises ``UploadError`` when the size or
-    type is not accepted, or the extension and the content disagree."""
+    """The kind of an upload (``pdf``/``html``/``txt``). Raises ``UploadError`` naming the file
+    when the size or type is not accepted, or the extension and the content disagree."""
+    name = Path(filename.replace("\\", "/")).name
     if not content:
-        raise UploadError("the file is empty", code="file_empty")
+        raise UploadError(f"{name}: the file is empty", code="file_empty", file=name)
     if len(content) > MAX_BYTES:
         raise UploadError(
-            f"the file is {len(content) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB",
+            f"{name}: the file is {len(content) / 2**20:.1f} MB; the limit is "
+            f"{MAX_BYTES // 2**20} MB",
             code="file_large",
+            file=name,
             size=f"{len(content) / 2**20:.1f}",
             limit=MAX_BYTES // 2**20,
         )
-    extension = Path(filename.replace("\\", "/")).suffix.lower()
+    extension = Path(name).suffix.lower()
     if extension not in EXTENSIONS:
         raise UploadError(
-            f"files of type {extension or '(none)'!r} are not accepted; "
+            f"{name}: files of type {extension or '(none)'!r} are not accepted; "
             f"upload one of {', '.join(sorted(EXTENSIONS))}",
             code="file_type",
+            file=name,
             extension=extension or "(—)",
             accepted=", ".join(sorted(EXTENSIONS)),
         )
     kind, found = EXTENSIONS[extension], sniff(content)
     if found is None:
         raise UploadError(
-            "the content is not a PDF, an HTML page or UTF-8 text", code="file_unknown"
+            f"{name}: the content is not a PDF, an HTML page or UTF-8 text (save a text as UTF-8)",
+            code="file_unknown",
+            file=name,
         )
     if found == "txt" and kind in _TEXT_KINDS:
         return kind
     if found != kind:
         raise UploadError(
-            f"the file is named {extension} but its content looks like {found}; "
+            f"{name}: the file is named {extension} but its content looks like {found}; "
             "rename it or upload the right file",
             code="file_mismatch",
+            file=name,
             extension=extension,
             found=found,
         )

@@ -338,6 +338,8 @@ def _add_argv(data: Path, path: Path, *extra: str) -> list[str]:
         "en",
         "--cite-as",
         "WDDB",
+        "--url",
+        "https://example.org/draft-widget-bill",  # synthetic, as the bill
         *extra,
     ]
 
@@ -571,7 +573,7 @@ def test_a_bilingual_print_becomes_two_linked_language_versions(data, tmp_path, 
 def test_upload_errors_are_said_in_the_interface_language(filename, content, dutch):
     with pytest.raises(UploadError) as caught:
         userdocs.check_upload(filename, content)
-    assert message_text("nl", caught.value).startswith(dutch)
+    assert message_text("nl", caught.value).startswith(f"“{filename}”: {dutch}")
 
 
 def test_progress_of_an_add_is_said_in_the_interface_language():
@@ -581,3 +583,37 @@ def test_progress_of_an_add_is_said_in_the_interface_language():
     assert said == "3 provisions read; updating the search index"  # the CLI prints it as it is
     assert message_text("nl", said) == "3 bepalingen gelezen; de zoekindex wordt bijgewerkt"
     assert message_text("nl", "a message without a code") == "a message without a code"
+
+
+def test_add_without_an_official_url_is_refused_and_stores_nothing(data_dir, tmp_path, capsys):
+    """The explorer's form asks for the official URL; the CLI invented one
+    ("https://unknown.invalid/…") and showed it as the document's source."""
+    from kb.cli import main
+
+    path = tmp_path / "widget.txt"
+    path.write_text(widget_bill("Artikel {n} {h}"), encoding="utf-8")
+    argv = _add_argv(data_dir, path)
+    at = argv.index("--url")
+    argv = argv[:at] + argv[at + 2 :]
+    before = (data_dir / "units.jsonl").read_bytes()
+    assert main(argv) == 1
+    assert "--url is required" in capsys.readouterr().err
+    assert (data_dir / "units.jsonl").read_bytes() == before
+    assert not (data_dir / "user_manifest.json").exists()
+    assert main([*argv, "--dry-run"]) == 0  # a preview needs no source
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("empty.txt", b"", "empty.txt: the file is empty"),
+        ("junk.txt", b"\xff\xfe\x00t\x00e", "junk.txt: the content is not a PDF"),
+        ("bill.docx", b"PK\x03\x04", "bill.docx: files of type '.docx'"),
+        ("../folder/bill.pdf", b"just text", "bill.pdf: the file is named .pdf"),
+    ],
+)
+def test_upload_errors_name_the_file(name, content, says):
+    with pytest.raises(UploadError) as caught:
+        userdocs.check_upload(name, content)
+    assert str(caught.value).startswith(says)
+    assert caught.value.values["file"] == name.rsplit("/", 1)[-1]

@@ -151,10 +151,15 @@ def cmd_show(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from kb.userdocs import NewDocument, add_document, preview_document, slug
+    from kb.userdocs import NewDocument, add_document, preview_document
 
     if not args.file.is_file():
         raise KBError(input_file_problem(args.file))
+    if not args.url and not args.dry_run:
+        raise KBError(
+            "--url is required: the official page of the document, shown as its source (the "
+            "explorer's form asks for it too); --dry-run previews without it"
+        )
     content = args.file.read_bytes()
     short = (args.short_title or args.title)[:120]
     meta = NewDocument(
@@ -163,10 +168,11 @@ def cmd_add(args) -> int:
         jurisdiction=args.jurisdiction,
         instrument_type=args.instrument_type,
         language=args.language,
-        official_url=args.url or f"https://unknown.invalid/{slug(short)}",
+        # a preview needs no source; a stored document does, as on the explorer's form (an
+        # invented one was shown as the document's official link)
+        official_url=args.url or ("https://example.invalid/preview" if args.dry_run else ""),
         status=args.status,
         cite_as=(args.cite_as or short)[:60],
-        notes="" if args.url else "No official URL was given.",
     )
     base = data_arg(args)
     if args.second_language or args.layout == "pdf:two-column":

@@ -249,7 +249,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--type", dest="instrument_type", required=True, help="e.g. bill, national-law")
     p.add_argument("--language", required=True, help="en, nl, fr, de or nb")
     p.add_argument("--status", default="draft")
-    p.add_argument("--url", help="official URL where the document comes from")
+    p.add_argument(
+        "--url", help="official URL where the document comes from (required unless --dry-run)"
+    )
     p.add_argument(
         "--layout",
         default="auto",

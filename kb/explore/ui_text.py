@@ -459,24 +459,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{field}” is more than “{whole}”",
         "“{field}” is meer dan “{whole}”",
     ),
-    "error.file_empty": ("the file is empty", "het bestand is leeg"),
+    "error.file_empty": ("“{file}”: the file is empty", "“{file}”: het bestand is leeg"),
     "error.file_large": (
-        "the file is {size} MB; the limit is {limit} MB",
-        "het bestand is {size} MB; de grens is {limit} MB",
+        "“{file}”: the file is {size} MB; the limit is {limit} MB",
+        "“{file}”: het bestand is {size} MB; de grens is {limit} MB",
     ),
     "error.file_type": (
-        "files of type “{extension}” are not accepted; upload one of {accepted}",
-        "bestanden van het type “{extension}” worden niet aanvaard; laad een van deze op: {accepted}",
+        "“{file}”: files of type “{extension}” are not accepted; upload one of {accepted}",
+        "“{file}”: bestanden van het type “{extension}” worden niet aanvaard; laad een van deze "
+        "op: {accepted}",
     ),
     "error.file_unknown": (
-        "the content is not a PDF, an HTML page or UTF-8 text",
-        "de inhoud is geen PDF, HTML-pagina of UTF-8-tekst",
+        "“{file}”: the content is not a PDF, an HTML page or UTF-8 text (save a text as UTF-8)",
+        "“{file}”: de inhoud is geen PDF, HTML-pagina of UTF-8-tekst (bewaar een tekst als UTF-8)",
     ),
     "error.file_mismatch": (
-        "the file is named {extension} but its content looks like {found}; rename it or upload "
-        "the right file",
-        "het bestand heet {extension}, maar de inhoud lijkt {found}; hernoem het of laad het "
-        "juiste bestand op",
+        "“{file}”: the file is named {extension} but its content looks like {found}; rename it or "
+        "upload the right file",
+        "“{file}”: het bestand heet {extension}, maar de inhoud lijkt {found}; hernoem het of "
+        "laad het juiste bestand op",
     ),
     "error.file_added": (
         "this file was already added as {doc_id}",
