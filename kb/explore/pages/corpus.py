@@ -195,7 +195,9 @@ def handle_add(data: Path) -> None:
         cite_as=ss.add_cite,
         adopted=adopted,
     )
-    parser = None if ss.add_parser == "auto" else ss.add_parser
+    # "automatic" is `kb add`'s default too: every parser of the file's type, the one finding the
+    # most provisions (it was the first parser of the type, which refused an "Article 1" text)
+    parser = ss.add_parser
     bilingual = parser == userdocs.parser_label(*userdocs.TWO_COLUMN)
     if bilingual and not ss.get("add_lang2"):
         st.error(T("add.needs_second"))
