@@ -1135,3 +1135,23 @@ def test_the_employee_threshold_is_the_number_the_text_states_now(
         )
     else:
         assert "earlier" not in fact and fact_text("nl", fact) == text
+
+
+def test_the_topic_summary_is_the_matrix_answer_not_the_strongest_force(data_dir):
+    """The Compare page's "level playing field" line of a topic said "Prohibition: CSDDD
+    (consolidated 2026-03-18)" for the climate transition plan — the strongest force of the
+    topic's provisions, read off the full-harmonisation clause of Art. 4(1) — while the matrix
+    above it said ✗ (Art. 22 deleted). It now says what the matrix says."""
+    from kb.compare.cache import load_matrix
+    from kb.explore.views import playing_field_summary
+
+    matrix = load_matrix(data_dir)
+    adopted, now = "eu-csddd-2024-1760", "eu-csddd-2024-1760-consolidated-2026-03-18"
+    cells = {(c["doc_id"], c["element"]): c["value"] for c in matrix["cells"]}
+    docs = [adopted, now, "be-serv-advies-2021", "oecd-mne-guidelines-2023"]
+    present = {c["doc_id"] for c in matrix["cells"]} | {"be-serv-advies-2021"}
+    summary = playing_field_summary(matrix, "climate-transition-plan", docs, present)
+    assert cells[(adopted, "climate.transition-plan")] == "yes"  # Art. 22(1)
+    assert cells[(now, "climate.transition-plan")] == "no"  # Art. 22 deleted
+    # the policy text is no column; the OECD Guidelines are listed but not in the local corpus
+    assert summary == {"yes": [adopted], "no": [now], "missing": ["oecd-mne-guidelines-2023"]}

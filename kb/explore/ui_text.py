@@ -314,7 +314,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.recommendation": ("Recommendation", "Aanbeveling"),
     "field.permission": ("Permission", "Toelating"),
     "field.none": ("Addressed, no duty wording", "Behandeld, zonder verplichtende formulering"),
-    "field.absent": ("Not addressed", "Niet behandeld"),
+    # the topic's line of the obligation matrix (``playing_field_summary``)
+    "field.yes": (
+        "Provides it (✓ on at least one element of the matrix)",
+        "Voorziet het (✓ voor minstens één element van de matrix)",
+    ),
+    "field.conditional": (
+        "Under a condition (~, no ✓)",
+        "Onder voorwaarden (~, geen ✓)",
+    ),
+    "field.no": (
+        "Silent or excluded (✗ on every element)",
+        "Zwijgt of sluit uit (✗ voor elk element)",
+    ),
     "field.missing": ("Not in local corpus", "Niet in het lokale corpus"),
     "col.instrument": ("Instrument", "Instrument"),
     "col.version": ("Version", "Versie"),

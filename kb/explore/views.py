@@ -618,18 +618,33 @@ def comparison_result(corpus: Corpus, topics: list[str], docs: list[str], cell) 
     return {"topics": out}
 
 
-def playing_field_summary(rows: list[dict]) -> dict[str, list[str]]:
-    """``{force or "absent" or "missing": [doc_id]}`` — who imposes a topic, with what force."""
+def playing_field_summary(
+    matrix: dict, topic: str, docs: list[str], present: set[str]
+) -> dict[str, list[str]]:
+    """``{"yes" | "conditional" | "no" | "missing": [doc_id]}`` — per instrument among ``docs``,
+    the best value the obligation matrix gives an element of ``topic`` (✓ over ~ over ✗): the
+    answer of the matrix above it, not the strongest force of the topic's provisions (which read
+    the full-harmonisation clause of CSDDD Art. 4(1) as "prohibition: climate transition plan").
+    A document that is no matrix column (a policy text, an amending act) is left out; a topic
+    without elements gives ``{}``."""
+    from kb.compare.elements import elements
+
+    asked = {e.element for e in elements() if e.topic == topic}
+    if not asked:
+        return {}
+    values: dict[str, set[str]] = {}
+    for cell in matrix["cells"]:
+        if cell["element"] in asked:
+            values.setdefault(cell["doc_id"], set()).add(cell["value"])
     out: dict[str, list[str]] = {}
-    for row in rows:
-        key = (
-            "missing"
-            if not row["present"]
-            else (row["force"] or "none")
-            if row["provisions"]
-            else "absent"
-        )
-        out.setdefault(key, []).append(row["doc_id"])
+    for doc_id in docs:
+        if doc_id not in present:
+            key = "missing"
+        elif doc_id not in values:
+            continue
+        else:
+            key = next(v for v in ("yes", "conditional", "no") if v in values[doc_id])
+        out.setdefault(key, []).append(doc_id)
     return out
 
 

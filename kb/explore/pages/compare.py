@@ -243,13 +243,15 @@ def comparison_export(data: Path, version: str, corpus: ex.Corpus, topics, docs)
 def render_topic(data: Path, version: str, corpus: ex.Corpus, topic: str, docs: list[str]) -> None:
     st.subheader(topic_label(ss.lang, topic))
     rows = field_rows(str(data), version, topic, tuple(docs))
-    summary = ex.playing_field_summary(rows)
+    matrix = load_obligation_matrix(str(data), version)
+    summary = ex.playing_field_summary(matrix, topic, docs, set(corpus.by_doc))
     lines = [
-        f"- **{T('field.' + force)}**: "
-        + ex.plain(", ".join(ex.title(corpus.records[d], ss.lang) for d in ids))
-        for force, ids in summary.items()
+        f"- **{T('field.' + value)}**: "
+        + ex.plain(", ".join(ex.version_label(corpus.records[d], ss.lang) for d in ids))
+        for value, ids in summary.items()
     ]
-    st.markdown(f"*{T('compare.field')}*\n\n" + "\n".join(lines))
+    if lines:
+        st.markdown(f"*{T('compare.field')}*\n\n" + "\n".join(lines))
     table = pd.DataFrame(
         {
             T("col.instrument"): [
