@@ -1133,6 +1133,9 @@ def test_the_employee_threshold_is_the_number_the_text_states_now(
         assert fact_text("nl", fact) == (
             f"{text} (vanaf {since}; daarvoor: {fact['earlier']['text']})"
         )
+        # the words that state the later number, verbatim (the cell's quote states the first)
+        assert text in fact["quote"] and fact["quote"] in unit.text
+        assert text not in cell["quote"]
     else:
         assert "earlier" not in fact and fact_text("nl", fact) == text
 

@@ -425,7 +425,12 @@ def _fact(corpus: Corpus, element: Element, unit: Unit) -> dict | None:
         phased = _phased_in(u, facts, kinds)
         if phased is not None:
             later, start = phased
-            out = {**_fact_dict(later), "from": start, "earlier": _fact_dict(first)}
+            # the words that state the later number, as the cell's quote states the cue ("1 000"
+            # was shown beside a quote that said only "mindestens 3 000 Arbeitnehmer")
+            sentence = _sentence(corpus, u, later.start)
+            span = (sentence.start, sentence.end) if sentence else None
+            quote = _quote(u, later.start, later.end, span)[0]
+            out = {**_fact_dict(later), "from": start, "earlier": _fact_dict(first), "quote": quote}
         return out
     return None
 

@@ -199,6 +199,8 @@ def render_matrix(
             if cell.get("fact"):
                 fact = cell["fact"]
                 st.caption(ex.plain(f"{fact_text(ss.lang, fact)} ({fact['citation']})"))
+                if fact.get("quote"):  # a phased-in number: the words that state it
+                    st.caption(ex.plain(f"“{fact['quote']}”"))
             if cell.get("source") == "editorial":
                 st.caption(T("matrix.editorial", reason=ex.plain(mv.editorial_reason(cell, lang))))
             elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:
