@@ -463,8 +463,12 @@ def test_dutch_interface_keeps_legal_texts_in_their_language(monkeypatch, indexe
     assert_inert(at)
     assert at.header[0].value == "Zoek in de bepalingen"
     assert any("Notification mechanism and complaints procedure" in t for t in texts(at))
+    # numbers with the Dutch decimal mark ("relevantie 0.53" had a point)
+    shown = " ".join(c.value for c in at.caption)
+    assert re.search(r"relevantie 0,\d\d", shown) and not re.search(r"relevantie 0\.", shown)
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.header[0].value == "Search the provisions"
+    assert re.search(r"relevance 0\.\d\d", " ".join(c.value for c in at.caption))
 
 
 def test_a_linked_query_over_the_limit_is_told_the_limit_not_cut(monkeypatch, indexed_data):

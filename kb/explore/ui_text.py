@@ -746,6 +746,12 @@ FORM_FIELDS = {
 }
 
 
+def decimal(lang: str, value: float, places: int = 2) -> str:
+    """``value`` with the interface language's decimal mark ("0,53" in Dutch)."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 def message_text(lang: str, message) -> str:
     """An error (``KBError``) or a progress message (``kb.models.Said``) in ``lang``: its coded
     text with its values, the fields it names as the form labels them; without a code (or a text

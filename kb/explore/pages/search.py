@@ -19,7 +19,7 @@ from kb.explore.pages.shared import (
     open_in_reader,
     searcher_or_message,
 )
-from kb.explore.ui_text import message_text, value_label
+from kb.explore.ui_text import decimal, message_text, value_label
 
 ss = st.session_state
 
@@ -175,7 +175,7 @@ def render_hit(corpus: ex.Corpus, hit) -> None:
         if force:
             notes.append(T("force", force=force_label(force)))
         if hit.relevance is not None:
-            notes.append(T("hit.relevance", r=f"{hit.relevance:.2f}"))
+            notes.append(T("hit.relevance", r=decimal(ss.lang, hit.relevance)))
         if notes:
             st.caption(" · ".join(notes))
         if hit.superseded_by:
