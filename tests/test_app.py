@@ -309,6 +309,8 @@ def test_matrix_cell_opens_its_quote_and_differences_mark_the_baseline(monkeypat
     matrix = frame_with(at, "Element")
     cells = " ".join(" ".join(matrix[c]) for c in matrix.columns if c != "Element")
     assert "[absent]" in cells or "[weaker]" in cells or "[stricter]" in cells
+    # the marks are explained on the page, as in the exports
+    assert any("Each cell is marked against" in c.value for c in at.caption)
 
 
 @pytest.mark.slow

@@ -249,8 +249,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "matrix.title": ("Obligation matrix", "Verplichtingenmatrix"),
     "matrix.caption": (
-        "What each instrument requires, element by element: ✓ provides it, ~ only under a condition the text states, ✗ excluded or silent. Every cell cites the provision that decides it; open a cell to read its words.",
-        "Wat elk instrument vereist, element per element: ✓ voorzien, ~ enkel onder een voorwaarde in de tekst, ✗ uitgesloten of niet geregeld. Elke cel citeert de bepaling die de doorslag geeft; open een cel om de tekst te lezen.",
+        "What each instrument requires, element by element: ✓ provides it, ~ only under a condition the text states, ✗ excluded or silent. Every cell cites the provision that decides it; open a cell to read its words. (editorial): a cell a reviewer corrected, with the reason when opened.",
+        "Wat elk instrument vereist, element per element: ✓ voorzien, ~ enkel onder een voorwaarde in de tekst, ✗ uitgesloten of niet geregeld. Elke cel citeert de bepaling die de doorslag geeft; open een cel om de tekst te lezen. (redactioneel): een cel die een redacteur verbeterde, met de reden wanneer geopend.",
     ),
     "matrix.differences": ("Only differences", "Enkel verschillen"),
     "matrix.baseline": ("Compare against", "Vergelijken met"),

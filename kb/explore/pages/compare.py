@@ -125,6 +125,8 @@ def render_matrix(
         ),
         key="mx_base",
     )
+    if baseline is not None:  # what the marks in the cells mean, as the exports say it
+        st.caption(T("export.baseline", base=ex.plain(ex.title(corpus.records[baseline], ss.lang))))
     rows = mv.rows_for(matrix, columns, topics, baseline, differences)
     if not rows:
         st.info(T("matrix.none"))
