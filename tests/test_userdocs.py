@@ -562,18 +562,35 @@ def test_a_bilingual_print_becomes_two_linked_language_versions(data, tmp_path, 
     assert "two different languages" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(
-    ("filename", "content", "dutch"),
-    [
-        ("bill.txt", b"", "het bestand is leeg"),
-        ("bill.pdf", b"1. Scope\nText", "het bestand heet .pdf, maar de inhoud lijkt txt"),
-        ("bill.exe", b"1. Scope", "bestanden van het type “.exe” worden niet aanvaard"),
-    ],
-)
-def test_upload_errors_are_said_in_the_interface_language(filename, content, dutch):
+#: a rejected upload: what the CLI says (English) and the explorer in Dutch — each naming the file
+UPLOAD_ERRORS = [
+    ("bill.txt", b"", "bill.txt: the file is empty", "het bestand is leeg"),
+    (
+        "bill.pdf",
+        b"1. Scope\nText",
+        "bill.pdf: the file is named .pdf",
+        "het bestand heet .pdf, maar de inhoud lijkt txt",
+    ),
+    (
+        "bill.exe",
+        b"1. Scope",
+        "bill.exe: files of type '.exe'",
+        "bestanden van het type “.exe” worden niet aanvaard",
+    ),
+    ("bill.docx", b"PK\x03\x04", "bill.docx: files of type '.docx'", "bestanden van het type"),
+    ("junk.txt", b"\xff\xfe\x00t\x00e", "junk.txt: the content is not a PDF", "de inhoud is geen"),
+    ("../folder/bill.pdf", b"just text", "bill.pdf: the file is named .pdf", "het bestand heet"),
+]
+
+
+@pytest.mark.parametrize(("filename", "content", "english", "dutch"), UPLOAD_ERRORS)
+def test_upload_errors_name_the_file_in_the_interface_language(filename, content, english, dutch):
     with pytest.raises(UploadError) as caught:
         userdocs.check_upload(filename, content)
-    assert message_text("nl", caught.value).startswith(f"“{filename}”: {dutch}")
+    name = filename.rsplit("/", 1)[-1]
+    assert str(caught.value).startswith(english)
+    assert message_text("nl", caught.value).startswith(f"“{name}”: {dutch}")
+    assert caught.value.values["file"] == name
 
 
 def test_progress_of_an_add_is_said_in_the_interface_language():
@@ -601,19 +618,3 @@ def test_add_without_an_official_url_is_refused_and_stores_nothing(data_dir, tmp
     assert (data_dir / "units.jsonl").read_bytes() == before
     assert not (data_dir / "user_manifest.json").exists()
     assert main([*argv, "--dry-run"]) == 0  # a preview needs no source
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "says"),
-    [
-        ("empty.txt", b"", "empty.txt: the file is empty"),
-        ("junk.txt", b"\xff\xfe\x00t\x00e", "junk.txt: the content is not a PDF"),
-        ("bill.docx", b"PK\x03\x04", "bill.docx: files of type '.docx'"),
-        ("../folder/bill.pdf", b"just text", "bill.pdf: the file is named .pdf"),
-    ],
-)
-def test_upload_errors_name_the_file(name, content, says):
-    with pytest.raises(UploadError) as caught:
-        userdocs.check_upload(name, content)
-    assert str(caught.value).startswith(says)
-    assert caught.value.values["file"] == name.rsplit("/", 1)[-1]
