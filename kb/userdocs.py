@@ -363,7 +363,11 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
     with _locked(data):
         entries = user_records(data)
         if doc_id not in {e.get("doc_id") for e in entries}:
-            raise UploadError(f"{doc_id!r} is not a user-added document")
+            added = ", ".join(sorted(str(e.get("doc_id")) for e in entries)) or "none"
+            raise UploadError(
+                f"{doc_id!r} is not a user-added document (removed already, or never added; "
+                f"user-added now: {added})"
+            )
         versions = [e["doc_id"] for e in entries if e.get("translation_of") == doc_id]
         if versions:
             raise UploadError(
