@@ -106,12 +106,17 @@ def check_matrix_columns(docs, columns, records: dict) -> None:
         if doc_id in columns or record is None:
             continue
         if record.instrument_type == "policy-advice":
-            why = "a policy text (not law): what it asks for is listed beside the matrix (`advice`)"
-        elif record.amends:
-            why = f"an amending act: its changes are in the consolidations of {', '.join(record.amends)}"
-        else:  # any other present document is a column: this one is not fetched
-            check_present(doc_id, records, columns)
-        raise QueryError(f"{doc_id!r} has no matrix column: {why}")
+            raise QueryError(
+                f"{doc_id!r} has no matrix column: a policy text (not law): what it asks for is "
+                "listed beside the matrix (`advice`)"
+            )
+        if record.amends:
+            raise QueryError(
+                f"{doc_id!r} has no matrix column: an amending act: its changes are in the "
+                f"consolidations of {', '.join(record.amends)}"
+            )
+        # any other document of the manifest that is present is a column: this one is not fetched
+        check_present(doc_id, records, columns)
     unknown = sorted(set(docs) - set(columns))
     if unknown:
         raise QueryError(f"unknown doc_id (matrix column) {unknown}; known: {', '.join(columns)}")
