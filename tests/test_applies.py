@@ -91,6 +91,22 @@ def test_applies_cli_contract(data_dir, capsys):
     assert lksg["applies"] == "yes"
 
 
+def test_a_reason_does_not_repeat_its_citation(data_dir, capsys):
+    """ "applies from 2028-07-26 (Art. 37(1)(a)) (CSDDD Art. 37(1)(a))": the rule's words named
+    the point its citation names again."""
+    argv = ["--data", str(data_dir), "applies", "--country", "DE", "--employees", "6000"]
+    argv += ["--turnover", "2600000000"]
+    for date in ("2025-06-01", "2026-12-01"):
+        assert main([*argv, "--date", date, "--json"]) == 0
+        reasons = [
+            r for e in json.loads(capsys.readouterr().out)["instruments"] for r in e["reasons"]
+        ]
+        assert any("37(1)" in r["citation"] for r in reasons)
+        for r in reasons:
+            pinpoint = r["citation"].split(" ", 1)[-1]  # "Art. 37(1)(a)" of "CSDDD Art. 37(1)(a)"
+            assert f"({pinpoint})" not in r["text"], r
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -81,13 +81,26 @@ def test_a_damaged_data_folder_gives_a_message_not_a_traceback(
 
 # what a batch file holds, what stderr must say
 BAD_BATCHES = [
-    ("not UTF-8", b'{"query": "abc\xff"}\n', ":1: not UTF-8 text (byte 14)"),
+    ("not UTF-8", b'{"query": "abc\xff"}\n', ":1: not UTF-8 text (byte 0xFF at offset 14)"),
     ("not UTF-8 on line 2", b'{"query": "a"}\n{"query": "b\xff"}\n', ":2: not UTF-8 text"),
     ("an id that is an object", b'{"id": {"a": 1}, "query": "x"}\n', ":1: 'id' must be"),
     ("a 100 k-character line of [", b"[" * 100_000 + b"\n", "line of 100000 characters"),
     ("nested too deeply", b"[" * 5000 + b"\n", ":1: not JSON (nested too deeply)"),
     ("an array, not an object", b"[1, 2]\n", ":1: expected an object with 'query'"),
+    # Python's json reads these; no JSON parser reads them back when the id is echoed
+    ("an id of NaN", b'{"id": NaN, "query": "x"}\n', ":1: not JSON (NaN is not JSON)"),
+    ("an id of -Infinity", b'{"id": -Infinity, "query": "x"}\n', ":1: not JSON (-Infinity"),
+    ("an id that overflows", b'{"id": 1e400, "query": "x"}\n', ":1: 'id' must be"),
 ]
+
+
+def test_a_batch_file_saved_with_a_byte_order_mark_is_read(data_dir, tmp_path, capsys):
+    """Notepad's "UTF-8" starts the file with U+FEFF: read, not "not JSON (Unexpected UTF-8
+    BOM …)"."""
+    batch = tmp_path / "batch.jsonl"
+    batch.write_bytes('\ufeff{"id": 1, "query": "Beschwerdeverfahren"}\n'.encode())
+    assert main(["--data", str(data_dir), "search", "--batch", str(batch)]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["id"] == 1
 
 
 @pytest.mark.parametrize("name, content, message", BAD_BATCHES, ids=[b[0] for b in BAD_BATCHES])

@@ -209,6 +209,17 @@ def test_a_deleted_provision_has_no_force(units):
     assert {provisions.principal_force(u) for u in deleted} == {"none"}
 
 
+def test_obligations_say_a_provision_is_deleted(data_dir, capsys):
+    """``kb obligations`` on CSDDD Art. 22 of the 2026 consolidation printed force "none" and no
+    statements — read as "obliges no one"; it now says the provision is deleted."""
+    doc = "eu-csddd-2024-1760-consolidated-2026-03-18"
+    for unit, status in (("art-22", "deleted"), ("art-27.par-1", "current")):
+        argv = ["--data", str(data_dir), "obligations", "--doc", doc, "--unit", unit, "--json"]
+        assert main(argv) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["status"] == status
+
+
 #: (doc_id, unit_id, its own force, the force its language versions agree, its own words)
 AGREED = [
     # the German present "erfolgt" is read by no cue; the English says "shall be carried out"
@@ -696,6 +707,13 @@ def test_obligations_cli_json_and_batch(data_dir, capsys, tmp_path):
         (["matrix", "--doc", "be-serv-advies-2021"], "no matrix column: a policy text"),
         (["matrix", "--doc", "eu-omnibus-2026-470"], "no matrix column: an amending act"),
         (["matrix", "--element", "poetry.rhyme"], "unknown element ['poetry.rhyme']"),
+        # an element outside the topic asked for gave an empty table, exit 0
+        (
+            ["matrix", "--topic", "scope", "--element", "grievance.required"],
+            "element(s) ['grievance.required'] not in topic(s) ['scope']",
+        ),
+        # listed, not fetched, but here in French: say so (it said "see python -m kb ingest")
+        (["matrix", "--doc", "eu-com-2022-71"], "in another language: eu-com-2022-71-fr"),
         (["matrix", "--editorial", "/nonexistent/ed.json"], "/nonexistent/ed.json not found"),
         (["obligations", "--doc", "nowhere", "--unit", "art-1"], "unknown doc_id 'nowhere'"),
         (["obligations", "--doc", "de-lksg-2021", "--unit", "sec-99"], "unknown unit_id 'sec-99'"),
@@ -787,6 +805,10 @@ def _yes(value: str, unit: str = "") -> dict:
     return {"value": "yes", "fact": {"value": value, "unit": unit}}
 
 
+def _force(force: str) -> dict:
+    return {"value": "yes", "force": force, "fact": None}
+
+
 # (element, baseline fact, other fact, mark): each element's number has its own direction
 BASELINE_MARKS = [
     ("sanctions.turnover-cap", _yes("5%"), _yes("3%"), "weaker"),  # a lower fine cap
@@ -797,6 +819,12 @@ BASELINE_MARKS = [
     ("reporting.retention", _yes("P3Y"), _yes("P7Y"), "stricter"),  # kept longer
     ("monitoring.annual", _yes("P12M"), _yes("P6M"), "stricter"),  # reviewed more often
     ("monitoring.annual", _yes("P1Y"), {"value": "no", "fact": None}, "absent"),
+    # a duty against soft law's "should" for the same element (UNGP 25's commentary was
+    # "[same]" beside CSDDD Art. 27(1)); other forces are not weighed
+    ("sanctions.fines", _force("obligation"), _force("recommendation"), "weaker"),
+    ("sanctions.fines", _force("recommendation"), _force("prohibition"), "stricter"),
+    ("sanctions.fines", _force("obligation"), _force("permission"), "same"),
+    ("sanctions.fines", _force("obligation"), _force("prohibition"), "same"),
 ]
 
 
@@ -1158,3 +1186,98 @@ def test_the_topic_summary_is_the_matrix_answer_not_the_strongest_force(data_dir
     assert cells[(now, "climate.transition-plan")] == "no"  # Art. 22 deleted
     # the policy text is no column; the OECD Guidelines are listed but not in the local corpus
     assert summary == {"yes": [adopted], "no": [now], "missing": ["oecd-mne-guidelines-2023"]}
+
+
+def test_a_cells_number_is_the_one_its_quote_states(matrix, corpus):
+    """CSRD Art. 1(14) showed "more than EUR 40 million" beside a quote that states "more than
+    EUR 150 million": when the quoted words state a number of the element's kind, the cell's
+    fact is one of them (a phased-in number excepted: its own words are ``fact.quote``)."""
+    from kb.compare.elements import elements
+    from kb.compare.matrix import FACT_KINDS
+
+    kinds = {e.element: FACT_KINDS[e.fact] for e in elements() if e.fact}
+    checked = 0
+    for cell in matrix["cells"]:
+        fact = cell["fact"]
+        if not fact or fact.get("from") or fact["unit_id"] != cell["quote_unit"]:
+            continue
+        unit = _unit(corpus, cell["doc_id"], cell["quote_unit"])
+        stated = [
+            f
+            for f in corpus.facts(unit)
+            if f.kind in kinds[cell["element"]]
+            and cell["quote_start"] <= f.start
+            and f.end <= cell["quote_end"]
+        ]
+        if stated:
+            checked += 1
+            assert fact["text"] in cell["quote"], (cell["doc_id"], cell["element"], fact["text"])
+    assert checked >= 10
+
+
+def test_quote_shown_reads_as_text_and_marks_where_it_is_cut():
+    from kb.explore.matrix_view import quote_shown
+
+    # synthetic words, no law
+    assert quote_shown("The widget maker shall\nfile a widget plan.") == (
+        "The widget maker shall file a widget plan."
+    )
+    assert quote_shown("file a widget plan within   two months") == (
+        "…file a widget plan within two months…"
+    )
+    assert quote_shown("(a) a widget plan;") == "(a) a widget plan;"
+    assert quote_shown("") == ""
+
+
+def test_a_column_says_which_version_of_its_act_it_shows(matrix, manifest):
+    """A Word or CSV export of the matrix read "CSDDD" whichever version the view showed."""
+    from kb.explore.matrix_view import columns_for
+
+    adopted = manifest["eu-csddd-2024-1760"]
+    assert adopted.status == "amended" and adopted.adopted
+    picks = {"eu-csddd-2024-1760": "eu-csddd-2024-1760"}
+    column = next(
+        c for c in columns_for(manifest, matrix, picks) if c.family == "eu-csddd-2024-1760"
+    )
+    assert column.label.endswith(f"(as adopted {adopted.adopted})")
+    dutch = next(
+        c for c in columns_for(manifest, matrix, picks, lang="nl") if c.doc_id == column.doc_id
+    )
+    assert dutch.label.endswith(f"(zoals aangenomen {adopted.adopted})")
+    default = next(c for c in columns_for(manifest, matrix) if c.family == column.family)
+    assert default.doc_id != column.doc_id and default.label != column.label
+
+
+def test_matrix_handouts_quote_the_words_that_decide_each_cell(matrix, manifest):
+    """Word and Markdown carried ✓ and a citation but not the words of the law; the CSV had no
+    column for the sentence stating a phased-in number; Markdown wrapped the policy advice's
+    link twice; Word's "not in local corpus" cells had no link to the source."""
+    import csv
+    import io
+
+    from docx import Document
+
+    from kb.explore import export as kx
+    from kb.explore.matrix_view import columns_for, quote_shown, rows_for
+
+    columns = columns_for(manifest, matrix)
+    rows = rows_for(matrix, columns, ["scope", "sanctions"])
+    said = [
+        quote_shown(cell["quote"])
+        for row in rows
+        for cell in row.cells
+        if cell and cell["value"] != "no" and cell["quote"]
+    ]
+    assert len(said) > 20
+    document = Document(io.BytesIO(kx.matrix_docx("M", columns, rows, {})))
+    text = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert all(f"“{q}”" in text for q in said)
+    missing = [c.url for c in columns if c.doc_id is None and c.url]
+    rels = {r.target_ref for r in document.part.rels.values() if "hyperlink" in r.reltype}
+    assert missing and set(missing) <= rels
+    advice = matrix["advice"]
+    markdown = kx.matrix_markdown("M", columns, rows, {}, advice=advice)
+    assert "“" in markdown and "](<[" not in markdown and "]([" not in markdown
+    table = list(csv.DictReader(io.StringIO(kx.matrix_csv(columns, rows))))
+    phased = [r for r in table if r["fact_quote"]]
+    assert phased and all(r["fact_quote"] not in r["quote"] for r in phased)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -39,10 +40,13 @@ def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
     else:
         data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # the mark Notepad writes first
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise KBError(f"{path}:{line}: not UTF-8 text (byte {exc.start})") from None
+        raise KBError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset "
+            f"{exc.start}); save the file as UTF-8"
+        ) from None
     items = []
     for n, line in enumerate(text.split("\n"), 1):
         line = line.removesuffix("\r")
@@ -51,7 +55,7 @@ def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
         if len(line) > MAX_BATCH_LINE:
             raise KBError(f"{path}:{n}: line of {len(line)} characters (limit {MAX_BATCH_LINE})")
         try:
-            item = json.loads(line)
+            item = json.loads(line, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             raise KBError(f"{path}:{n}: not JSON ({exc.msg})") from None
         except RecursionError:
@@ -63,11 +67,19 @@ def read_jsonl(path: Path, required: dict[str, type]) -> list[dict]:
             raise KBError(f"{path}:{n}: expected an object with {fields}")
         ident = item.get("id")
         if ident is not None and (
-            isinstance(ident, bool) or not isinstance(ident, str | int | float)
+            isinstance(ident, bool)
+            or not isinstance(ident, str | int | float)
+            or (isinstance(ident, float) and not math.isfinite(ident))  # 1e400
         ):
             raise KBError(f"{path}:{n}: 'id' must be a string or a number, not {ident!r}")
         items.append({"id": ident, **{k: item[k] for k in required}})
     return items
+
+
+def _not_json(name: str):
+    """``NaN``, ``Infinity``, ``-Infinity``: Python's json reads them, JSON has none (an ``id``
+    of NaN was echoed into output no JSON parser reads)."""
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
 
 
 def say(message: str) -> None:

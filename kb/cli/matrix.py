@@ -12,6 +12,7 @@ import json
 from kb.cli.io import check_known, data_arg, read_jsonl, say
 from kb.compare.cache import load_matrix
 from kb.errors import KBError
+from kb.explore.matrix_view import quote_shown
 from kb.explore.ui_text import fact_text
 from kb.service import check_matrix_columns
 
@@ -20,13 +21,21 @@ def cmd_matrix(args) -> int:
     from pathlib import Path
 
     from corpus.manifest import manifest_for
-    from kb.compare.elements import element_ids
+    from kb.compare.elements import element_ids, elements
     from kb.compare.matrix import select
     from kb.compare.topics import topic_ids
 
     base = data_arg(args)
     check_known(args.topic, topic_ids(), "topic")
     check_known(args.element, element_ids(), "element")
+    if args.topic and args.element:
+        topic_of = {e.element: e.topic for e in elements()}
+        outside = [e for e in args.element if topic_of[e] not in args.topic]
+        if outside:
+            raise KBError(
+                f"element(s) {outside} not in topic(s) {args.topic} "
+                f"({', '.join(f'{e}: {topic_of[e]}' for e in outside)}); give the element alone"
+            )
     editorial = Path(args.editorial) if args.editorial else None
     if editorial is not None and not editorial.is_file():
         raise KBError(f"editorial overlay {editorial} not found")
@@ -44,16 +53,19 @@ def cmd_matrix(args) -> int:
     by_element: dict[str, list[dict]] = {}
     for cell in result["cells"]:
         by_element.setdefault(cell["element"], []).append(cell)
+    width = max((len(manifest[c["doc_id"]].short_title) for c in result["cells"]), default=0)
     for element in result["elements"]:
         print(f"== {element['element']} — {element['question']}")
         for cell in by_element.get(element["element"], []):
             cite = cell["citations"][0]["citation"] if cell["citations"] else "(silent)"
-            fact = f"  [{fact_text('en', cell['fact'])}]" if cell.get("fact") else ""
+            fact = f"  [{quote_shown(fact_text('en', cell['fact']))}]" if cell.get("fact") else ""
             mark = " (editorial)" if cell["source"] == "editorial" else ""
             print(
-                f"  {symbols[cell['value']]} {manifest[cell['doc_id']].short_title[:34]:34} "
+                f"  {symbols[cell['value']]} {manifest[cell['doc_id']].short_title:{width}} "
                 f"{cite}{fact}{mark}"
             )
+            if cell["quote"]:  # the words that decide it
+                print(f"      “{quote_shown(cell['quote'])}”")
     if result["advice"]:
         print("== what the policy advice says on these topics (not law; found by topic)")
     for entry in result["advice"]:
@@ -77,6 +89,9 @@ def _obligation(corpus, doc_id: str, unit_id: str) -> dict:
         "force": force,
         "addressee": operative[0].addressee if operative else "other",
         "statements": [_statement(s) for s in statements],
+        # "deleted": a consolidated text keeps the number of a provision an amendment deleted;
+        # its force "none" is that of no text, not of a provision that obliges no one
+        "status": unit.status,
     }
     evidence = corpus.lead_in_evidence(unit)
     if evidence is not None and not any(s.force == force for s in statements):

@@ -378,7 +378,7 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
 
 
 def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
-    fact = _fact(corpus, element, hit.unit)
+    fact = _fact(corpus, element, hit.unit, hit.start)
     if value != "no" and fact and element.bound and outside(element.bound, fact["value"]):
         # "at least every 5 years" does not answer "at least every 12 months?": a cited no,
         # quoting the period
@@ -411,26 +411,43 @@ def _cell(corpus, element, hit: _Hit, value: str, force: str, more=()) -> dict:
     }
 
 
-def _fact(corpus: Corpus, element: Element, unit: Unit) -> dict | None:
+def _fact(corpus: Corpus, element: Element, unit: Unit, at: int | None = None) -> dict | None:
+    """The key fact of ``element``'s kind that ``unit`` (or a part inside it) states: the one
+    in the sentence at offset ``at`` (the cell's quote) when that sentence states one — CSRD
+    Art. 1(14) showed "more than EUR 40 million" beside a quote stating "more than EUR 150
+    million" — else the unit's first; a later number a date phases in replaces it."""
     if not element.fact:
         return None
 
     kinds = FACT_KINDS[element.fact]
+    sentence = _sentence(corpus, unit, at) if at is not None else None
     for u in (unit, *corpus.children.get((unit.doc_id, unit.unit_id), [])):
         facts = corpus.facts(u)
-        first = next((f for f in facts if f.kind in kinds), None)
-        if first is None:
+        of_kind = [f for f in facts if f.kind in kinds]
+        if not of_kind:
             continue
+        quoted = [
+            f
+            for f in of_kind
+            if u is unit and sentence and sentence.start <= f.start < sentence.end
+        ]
+        first = (quoted or of_kind)[0]
         out = _fact_dict(first)
         phased = _phased_in(u, facts, kinds)
         if phased is not None:
             later, start = phased
             # the words that state the later number, as the cell's quote states the cue ("1 000"
             # was shown beside a quote that said only "mindestens 3 000 Arbeitnehmer")
-            sentence = _sentence(corpus, u, later.start)
-            span = (sentence.start, sentence.end) if sentence else None
+            stated = _sentence(corpus, u, later.start)
+            span = (stated.start, stated.end) if stated else None
             quote = _quote(u, later.start, later.end, span)[0]
-            out = {**_fact_dict(later), "from": start, "earlier": _fact_dict(first), "quote": quote}
+            earlier = of_kind[0] if first is later else first
+            out = {
+                **_fact_dict(later),
+                "from": start,
+                "earlier": _fact_dict(earlier),
+                "quote": quote,
+            }
         return out
     return None
 
@@ -660,7 +677,7 @@ def _carried(corpus: Corpus, element: Element, cell: dict, doc_id: str) -> dict 
         "quote_unit": unit.unit_id,
         "quote_start": start,
         "quote_end": end,
-        "fact": _fact(corpus, element, unit) if cell["fact"] else None,
+        "fact": _fact(corpus, element, unit, start) if cell["fact"] else None,
     }
 
 

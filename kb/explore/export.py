@@ -437,7 +437,7 @@ def matrix_markdown(
     citation linked to its article-level official URL, and its mark against the ``baseline``
     (its title) when the view compares; under it, what the policy texts say on the topic
     (``advice``: ``kb.compare.matrix.policy_advice`` entries), quoted and linked."""
-    from kb.explore.matrix_view import cell_text, mark_text
+    from kb.explore.matrix_view import cell_text, mark_text, quote_shown
     from kb.explore.ui_text import element_question
 
     view = tr(lang, "export.view")
@@ -463,8 +463,9 @@ def matrix_markdown(
             mark = row.marks[i] if row.marks else ""
             text = md_escape(cell_text(cell, lang) + mark_text(cell, mark, lang))
             url = cell["citations"][0]["url"] if cell and cell["citations"] else column.url
-            safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
-            cells.append(f"[{text}](<{safe}>)" if safe else text)
+            # the words that decide a ✓ or ~ (every yes a reader sees comes with its quote)
+            said = f" “{md_escape(quote_shown(cell['quote']))}”" if cell and cell["quote"] else ""
+            cells.append(_md_link(text, url) + said)
         question = element_question(lang, row.element, row.question)
         out.append(f"| {md_escape(question)} | " + " | ".join(cells) + " |")
     out += _advice_markdown(advice, topic, lang)
@@ -484,8 +485,14 @@ def _advice_markdown(advice: list[dict], topic: str | None, lang: str) -> list[s
     lines = ["", f"*{md_escape(tr(lang, 'matrix.advice'))}*", ""]
     for a in entries:
         cite = md_escape(f"{a['citation']} {a['heading']}".strip())
-        lines.append(f"- [{cite}]({md_url(a['url'])}): “{md_escape(a['quote'])}”")
+        lines.append(f"- {_md_link(cite, a['url'])}: “{md_escape(a['quote'])}”")
     return lines
+
+
+def _md_link(text: str, url: str) -> str:
+    """``[text](<url>)`` for an http(s) URL; ``text`` (already escaped) alone otherwise."""
+    safe = url if url and re.match(r"^https?://[^\s<>()\[\]]+$", url) else ""
+    return f"[{text}](<{safe}>)" if safe else text
 
 
 def matrix_csv(columns, rows, lang: str = "en") -> str:
@@ -516,6 +523,8 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
             "value_text",
             "force_text",
             "mark_text",
+            # a phased-in number: the words that state it (the quote states the cue)
+            "fact_quote",
         ]
     )
     for row in rows:
@@ -552,6 +561,7 @@ def matrix_csv(columns, rows, lang: str = "en") -> str:
                         column.doc_id or column.family,
                         *values,
                         *words,
+                        ((cell or {}).get("fact") or {}).get("quote", ""),
                     ]
                 ]
             )
@@ -574,8 +584,9 @@ def matrix_docx(
     quoted, with a hyperlink."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
 
-    from kb.explore.matrix_view import SYMBOLS, mark_text
+    from kb.explore.matrix_view import SYMBOLS, mark_text, quote_shown
     from kb.explore.ui_text import element_question
 
     document = Document()
@@ -608,7 +619,9 @@ def matrix_docx(
         for i, cell in enumerate(row.cells, 1):
             paragraph = cells[i].paragraphs[0]
             if cell is None:
-                paragraph.add_run(value_label(lang, NOT_IN_CORPUS))
+                paragraph.add_run(value_label(lang, NOT_IN_CORPUS) + " ")
+                if columns[i - 1].url:  # its official source, as the Markdown table links it
+                    _hyperlink(paragraph, columns[i - 1].url, "↗")
                 continue
             paragraph.add_run(SYMBOLS[cell["value"]] + " ")
             if cell.get("fact"):
@@ -622,6 +635,11 @@ def matrix_docx(
                 paragraph.add_run(f" ({value_label(lang, 'editorial')})").italic = True
             if row.marks and row.marks[i - 1]:
                 paragraph.add_run(_x(mark_text(cell, row.marks[i - 1], lang))).bold = True
+            # the words that decide it, under the mark (every yes comes with its quote)
+            for words in (cell["quote"], (cell.get("fact") or {}).get("quote")):
+                if words:
+                    run = cells[i].add_paragraph().add_run(_x(f"“{quote_shown(words)}”"))
+                    run.italic, run.font.size = True, Pt(8)
     _advice_docx(document, advice, topic, lang)
     document.add_paragraph().add_run(disclaimer(lang)).italic = True
     buffer = io.BytesIO()

@@ -21,11 +21,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kb.compare.versions import act_of
-from kb.explore.ui_text import fact_text, title_label
+from kb.explore.ui_text import fact_text, title_label, tr
 from kb.models import DocRecord
 
 SYMBOLS = {"yes": "✓", "conditional": "~", "no": "✗"}
 _RANK = {"no": 0, "conditional": 1, "yes": 2}
+#: how heavily a provision binds, for cells of equal value: a duty or a prohibition against a
+#: recommendation (other forces are not compared)
+_WEIGHT = {"obligation": 2, "prohibition": 2, "recommendation": 1}
 
 
 def families(records: dict[str, DocRecord], columns: list[str]) -> dict[str, list[str]]:
@@ -132,11 +135,29 @@ def columns_for(
 
 
 def short_label(record: DocRecord, lang: str = "en") -> str:
-    """A column label short enough for 7+ columns: the short title, plus the version if any."""
+    """A column label short enough for 7+ columns: the short title, plus the version if any —
+    the date of a consolidation, "as adopted …" for an act since amended (an export's column
+    read "CSDDD" whichever version the view showed)."""
     label = title_label(lang, record.short_title)
     if record.status == "consolidated" and record.version_date and record.version_date not in label:
         label += f" ({record.version_date})"
+    elif record.status == "amended" and record.adopted:
+        label += f" ({tr(lang, 'version.as_adopted', date=record.adopted)})"
     return label
+
+
+def quote_shown(quote: str) -> str:
+    """A cell's quote as read in a table or handout: its line breaks and runs of spaces as
+    single spaces, and "…" where it begins or ends inside a sentence (a quote is at most 300
+    characters of the sentence that decides the cell). The cell's ``quote`` stays verbatim."""
+    text = " ".join(quote.split())
+    if not text:
+        return text
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in "(«“\"'§"):
+        text = "…" + text
+    if text[-1] not in '.;:!?»”")':
+        text += "…"
+    return text
 
 
 def rows_for(
@@ -184,6 +205,11 @@ def compare(base: dict, cell: dict | None, stricter: str | None = None) -> str:
     if cell["value"] == "no" and base["value"] != "no":
         return "absent"
     a, b = _RANK[base["value"]], _RANK[cell["value"]]
+    if b == a and base["value"] != "no":
+        # a duty against a recommendation ("should" in soft law) for the same element
+        a, b = _WEIGHT.get(base.get("force"), 0), _WEIGHT.get(cell.get("force"), 0)
+        if not (a and b):
+            a = b
     if b > a:
         return "stricter"
     if b < a:

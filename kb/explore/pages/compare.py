@@ -197,12 +197,13 @@ def render_matrix(
                 f"[{ex.plain(first['citation'])}]({reader})** · "
                 f"{ex.plain(force_label(cell['force']))} · [{official} ↗]({first['url']})"
             )
-            st.text(cell["quote"])
+            if cell["quote"]:
+                st.caption(ex.plain(f"“{mv.quote_shown(cell['quote'])}”"))
             if cell.get("fact"):
                 fact = cell["fact"]
                 st.caption(ex.plain(f"{fact_text(ss.lang, fact)} ({fact['citation']})"))
                 if fact.get("quote"):  # a phased-in number: the words that state it
-                    st.caption(ex.plain(f"“{fact['quote']}”"))
+                    st.caption(ex.plain(f"“{mv.quote_shown(fact['quote'])}”"))
             if cell.get("source") == "editorial":
                 st.caption(T("matrix.editorial", reason=ex.plain(mv.editorial_reason(cell, lang))))
             elif cell.get("decided_in", cell["doc_id"]) != cell["doc_id"]:

@@ -92,9 +92,9 @@ def render_requirements(data: Path, version: str, corpus: ex.Corpus, doc_id: str
                 )
             st.markdown("- " + line)
             if cell.get("quote"):
-                st.caption(ex.plain(f"“{cell['quote']}”"))
+                st.caption(ex.plain(f"“{mv.quote_shown(cell['quote'])}”"))
             if (cell.get("fact") or {}).get("quote"):  # a phased-in number: the words stating it
-                st.caption(ex.plain(f"“{cell['fact']['quote']}”"))
+                st.caption(ex.plain(f"“{mv.quote_shown(cell['fact']['quote'])}”"))
 
 
 def go_back() -> None:
