@@ -243,7 +243,8 @@ def test_compare_shows_matrix_field_summary_scope_table_and_missing_columns(
     assert switch.value == "eu-csddd-2024-1760-consolidated-2026-03-18"
     switch.set_value("eu-csddd-2024-1760").run()
     assert_inert(at)
-    assert "CSDDD" in frame_with(at, "Element").columns  # the act as adopted
+    # the act as adopted, named so (an export's heading read "CSDDD" whichever version it was)
+    assert "CSDDD (as adopted 2024-06-13)" in frame_with(at, "Element").columns
     table = frame_with(at, "Provisions")
     provisions = " ".join(table["Provisions"])
     assert "CSDDD Art. 14" in provisions and "LkSG § 8" in provisions
@@ -301,7 +302,7 @@ def test_matrix_cell_opens_its_quote_and_differences_mark_the_baseline(monkeypat
     )
     at.run()
     assert_inert(at)
-    assert any("begründet keine zivilrechtliche Haftung" in t.value for t in at.text)
+    assert any("begründet keine zivilrechtliche Haftung" in c.value for c in at.caption)
     at.toggle(key="mx_diff").set_value(True)
     at.selectbox(key="mx_base").set_value("eu-csddd-2024-1760")
     at.run()
@@ -713,6 +714,16 @@ def test_linked_recitals_and_neighbours(units):
 
 
 @pytest.mark.slow
+def test_a_reader_link_to_a_text_not_fetched_shows_its_other_language(monkeypatch, indexed_data):
+    """A link to the English COM(2022) 71 (listed, not available offline) showed UNGP 1 and
+    did not mention the French text the corpus has, nor the official source."""
+    at = make_app(monkeypatch, indexed_data, page="reader", doc="eu-com-2022-71", unit="art-1")
+    assert_inert(at)
+    assert at.session_state["r_doc"] == "eu-com-2022-71-fr"
+    warning = " ".join(w.value for w in at.warning)
+    assert "not in the local corpus" in warning and "CELEX:52022PC0071" in warning, warning
+
+
 def test_reader_links_an_amended_provision_to_the_amending_provision(monkeypatch, indexed_data):
     """CSDDD Art. 22 (the climate transition plan) as adopted was deleted by Omnibus I: the
     reader says so and links the amending point (read from the Omnibus text itself)."""

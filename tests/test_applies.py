@@ -386,3 +386,18 @@ def test_each_reason_names_the_duty_when_an_act_has_several(records_and_units):
     assert "964j" in duties["not-met"] and "964a" in duties["unknown"]
     assert all(r["text"].startswith(r["duty"] + ": ") for r in swiss["reasons"])
     assert not any("duty" in r for r in found["eu-csddd-2024-1760"]["reasons"])
+
+
+@pytest.mark.parametrize(("date", "said"), [("1990-01-01", True), ("2026-12-01", False)])
+def test_a_date_before_an_act_was_adopted_says_so_first(records_and_units, date, said):
+    """ "CSDDD not-yet from 2029-07-26" for 1990 read as if the act were waiting to apply."""
+    from kb.compare.applies import Profile, applies
+
+    records, units = records_and_units
+    profile = Profile(country="DE", employees=1200, turnover=5e8, date=date)
+    for entry in applies(profile, records, units)["instruments"]:
+        adopted = records[entry["doc_id"]].adopted
+        first = entry["reasons"][0]
+        assert (first.get("kind") == "not-adopted") == (said and date < adopted), entry
+        if first.get("kind") == "not-adopted":
+            assert first["adopted"] == adopted and first["citation"]

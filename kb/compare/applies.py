@@ -208,6 +208,27 @@ def applies(profile: Profile, records: dict[str, DocRecord], units: dict, rules=
 
 
 def _family(family: dict, profile: Profile, records, units) -> dict:
+    """One family's entry; on a date before its text was adopted it says so first ("CSDDD
+    not-yet from 2029-07-26" for 1990 read as if the act were waiting to apply)."""
+    out = _family_on(family, profile, records, units)
+    version = _version(family, records, profile.date)
+    record = records.get(out["doc_id"])
+    adopted = record.adopted if record else None
+    if version is not None and adopted and profile.date < adopted:
+        note = _reason(
+            f"not yet adopted on {profile.date} (adopted {adopted})",
+            version["citation"],
+            records,
+            units,
+            kind="not-adopted",
+            date=profile.date,
+            adopted=adopted,
+        )
+        out["reasons"] = [note, *out["reasons"]]
+    return out
+
+
+def _family_on(family: dict, profile: Profile, records, units) -> dict:
     version = _version(family, records, profile.date)
     entry = {"family": family["family"], "short_title": family["short_title"]}
     if version is None:

@@ -65,6 +65,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "De link vraagt een document “{doc}” dat dit corpus niet bevat (of waarvan het geen "
         "tekst heeft); een ander document wordt getoond.",
     ),
+    "reader.other_language": (
+        "“{doc}” is not in the local corpus ([official source]({url})); its text in another "
+        "language is shown: {shown}.",
+        "“{doc}” zit niet in het lokale corpus ([officiële bron]({url})); de tekst in een andere "
+        "taal wordt getoond: {shown}.",
+    ),
     "reader.no_unit": (
         "This document has no provision “{unit}” (the link's); shown instead: {shown}.",
         "Dit document heeft geen bepaling “{unit}” (die van de link); in de plaats getoond: "
@@ -87,6 +93,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "applies.from": ("From", "Vanaf"),
     "applies.why": ("Why (provision)", "Waarom (bepaling)"),
     # a reason: the rule's condition (the reviewed rules' English words) and what it found
+    "applies.reason.not_adopted": (
+        "not yet adopted on {date} (adopted {adopted})",
+        "op {date} nog niet aangenomen (aangenomen op {adopted})",
+    ),
     "applies.reason.met": ("met: {condition}", "voldaan: {condition}"),
     "applies.reason.not-met": ("not met: {condition}", "niet voldaan: {condition}"),
     "applies.reason.unknown": (

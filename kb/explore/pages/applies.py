@@ -99,6 +99,8 @@ def _condition_text(reason: dict) -> str:
     if kind == "wording":  # the timeline: a new wording of an act starts
         version = title_label(ss.lang, reason["version"])
         return T("applies.reason.wording", version=version, date=reason["begins"])
+    if kind == "not-adopted":  # a date before the text existed
+        return T("applies.reason.not_adopted", date=reason["date"], adopted=reason["adopted"])
     if kind in ("met", "not-met"):
         return T(f"applies.reason.{kind}", condition=rule_text(reason["condition"], ss.lang))
     if kind != "unknown":

@@ -38,7 +38,28 @@ def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
         st.button(T("reader.back", q=ex.plain(ss.q[:60])), key="back", on_click=go_back)
     asked = ss.pop("r_asked", None)
     if asked and asked[0] not in corpus.by_doc:
-        st.warning(T("reader.no_doc", doc=ex.plain(asked[0])))
+        record = corpus.records.get(asked[0])
+        # a listed text not fetched: its source, and its language version here if there is one
+        here = [
+            d
+            for d in (ex.translations(corpus.records, asked[0]) if record is not None else [])
+            if d in corpus.by_doc
+        ]
+        if here:
+            ss.r_doc = here[0]
+            asked = (here[0], asked[1])
+            st.warning(
+                T(
+                    "reader.other_language",
+                    doc=ex.plain(ex.title(record, ss.lang)),
+                    shown=ex.plain(ex.version_label(corpus.records[here[0]], ss.lang)),
+                    url=record.official_url,
+                )
+            )
+        else:
+            st.warning(T("reader.no_doc", doc=ex.plain(asked[0])))
+            if record is not None:
+                st.markdown(f"[{T('hit.source')} ↗]({record.official_url})")
     family = reader_pickers(corpus)
     unit = reader_toc(corpus)
     if asked and asked[0] == unit.doc_id and asked[1] and asked[1] != unit.unit_id:
