@@ -953,3 +953,15 @@ def test_every_value_a_user_can_pick_or_see_has_its_dutch_label():
     values = {*userdocs.STATUSES, *INSTRUMENT_TYPES, *userdocs.LANGUAGES}
     values |= {r.status for r in records} | {r.language for r in records}
     assert sorted(v for v in values if v not in VALUE_TEXTS) == []
+
+
+def test_two_versions_of_one_act_chosen_say_they_share_one_column(monkeypatch, indexed_data):
+    """Choosing CSDDD as adopted and its 2026 consolidation gave one "CSDDD" column without a
+    word, while the topic summary named both."""
+    docs = "eu-csddd-2024-1760,eu-csddd-2024-1760-consolidated-2026-03-18,de-lksg-2021"
+    at = make_app(monkeypatch, indexed_data, topic="grievance-mechanism", **{"in": docs})
+    assert_inert(at)
+    said = " ".join(i.value for i in at.info)
+    assert "Several versions of CSDDD are chosen" in said, said
+    at = make_app(monkeypatch, indexed_data, topic="grievance-mechanism", **{"in": "de-lksg-2021"})
+    assert not any("Several versions" in i.value for i in at.info)

@@ -270,6 +270,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "vergelijkbaar.",
     ),
     "matrix.no_baseline": ("(no baseline)", "(geen referentie)"),
+    "matrix.merged": (
+        "Several versions of {act} are chosen: the matrix has one column per act, showing "
+        "{shown}; switch it under “Versions shown”.",
+        "Er zijn meerdere versies van {act} gekozen: de matrix heeft één kolom per akte, met "
+        "{shown}; wissel de versie onder “Getoonde versies”.",
+    ),
     "matrix.versions": ("Versions shown", "Getoonde versies"),
     "matrix.open": ("Open a cell", "Open een cel"),
     "matrix.element": ("Element", "Element"),

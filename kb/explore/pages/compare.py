@@ -111,6 +111,16 @@ def render_matrix(
             else:
                 picks[act] = default
     columns = mv.columns_for(corpus.records, matrix, picks, lang=ss.lang, documents=docs)
+    for act, members in families.items():
+        # several versions of one act chosen above: one column, and the page says which
+        if act in picks and sum(d in members for d in docs) > 1:
+            st.info(
+                T(
+                    "matrix.merged",
+                    act=ex.plain(ex.title(corpus.records[act], ss.lang)),
+                    shown=ex.plain(ex.version_label(corpus.records[picks[act]], ss.lang)),
+                )
+            )
     c1, c2 = st.columns([1, 2])
     differences = c1.toggle(T("matrix.differences"), key="mx_diff")
     present = [c for c in columns if c.doc_id]
