@@ -441,7 +441,31 @@ CELLS = [
     # "business relationships … entities in its value chain")
     ("un-ungps-2011", "stakeholder-engagement.consultation", "yes", "principle-18"),
     ("un-ungps-2011", "value-chain.direct", "yes", "principle-13.commentary"),
+    # "applies to all enterprises regardless of their size" (Principle 14), not a commentary's
+    # "Small and medium-sized enterprises may have less capacity"
+    ("un-ungps-2011", "scope.sme", "yes", "principle-14"),
 ]
+
+
+def test_a_commentarys_may_provides_nothing(matrix):
+    """UNGP 25's commentary "Remedy may include … punitive sanctions (whether criminal or
+    administrative, such as fines)" made the UNGPs ✓ on "Are administrative fines provided?" —
+    marked "[same]" beside CSDDD Art. 27(1) in an export."""
+    cell = next(
+        c
+        for c in matrix["cells"]
+        if c["doc_id"] == "un-ungps-2011" and c["element"] == "sanctions.fines"
+    )
+    assert cell["value"] == "no" and not cell["citations"]
+    commentaries = [
+        c
+        for c in matrix["cells"]
+        if c["source"] == "automatic"
+        and c["value"] != "no"
+        and c["quote_unit"]
+        and c["quote_unit"].endswith(".commentary")
+    ]
+    assert commentaries and all(c["force"] != "permission" for c in commentaries)
 
 
 @pytest.mark.parametrize(
@@ -878,7 +902,8 @@ def test_matrix_exports_in_dutch_link_back_and_flag_document_links(matrix, manif
     from kb.explore.matrix_view import columns_for, rows_for
 
     columns = columns_for(manifest, matrix)
-    rows = rows_for(matrix, columns, ["sanctions"], baseline="eu-csddd-2024-1760")
+    # sanctions, and scope, where the UNGPs answer (UNGP 14) with a link to the whole document
+    rows = rows_for(matrix, columns, ["sanctions", "scope"], baseline="eu-csddd-2024-1760")
     link = "http://localhost:8501/?page=compare&topic=sanctions"
     markdown = kx.matrix_markdown("Matrix", columns, rows, {"sanctions": "Sancties"}, link, "nl")
     fines = next(e for e in elements() if e.element == "sanctions.fines")

@@ -340,6 +340,8 @@ def decide(corpus: Corpus, element: Element, doc_units: list[Unit]) -> dict:
         # ("the statement may include … its policies") does not make it required
         hits = [h for h in hits if h.force in (DUTY if element.required else OPERATIVE)]
     hits = [h for h in hits if h.score >= 2.0 or h.rank == 0 or _phrase(h)]
+    # a commentary's "may" says what can happen ("Remedy may include … fines"), it provides nothing
+    hits = [h for h in hits if not (h.unit.kind == "commentary" and h.force == "permission")]
     for h in hits:
         if h.unit.kind == "commentary":
             h.score -= _COMMENTARY  # after the floor: it orders, it does not silence
