@@ -38,6 +38,7 @@ from kb.explore.pages.shared import (
     sync_url,
 )
 from kb.store import data_version
+from kb.userdocs import recover
 
 # --------------------------------------------------------------------------- main
 
@@ -53,6 +54,7 @@ PAGES = {
 def main() -> None:
     st.set_page_config(page_title="Levelfield", page_icon="⚖️", layout="wide")
     data = ex.data_folder()
+    recover(data)  # an add or removal killed half-way: undone before anything is read
     version = data_version(data)
     try:
         corpus = load_corpus(str(data), version)

@@ -148,7 +148,9 @@ class Service:
     def _fresh(self) -> None:
         """Drop what was loaded when the data folder changed since."""
         from kb.store import data_version
+        from kb.userdocs import recover
 
+        recover(self.data)  # an add or removal killed half-way: undone before anything is read
         version = data_version(self.data)
         if version != self._version:
             with self._lock:

@@ -54,6 +54,8 @@ class DataDir:
     forces = property(lambda self: self.root / "forces.json")
     matrix = property(lambda self: self.root / "matrix.json")
     lock = property(lambda self: self.root / ".writer.lock")
+    #: what an add or removal in progress put back if its process dies (``kb.userdocs.recover``)
+    journal = property(lambda self: self.root / ".journal")
     #: the files a document upload or removal rewrites (restored together when it fails)
     table_files = property(lambda self: (self.units, self.summary, self.user_manifest))
 

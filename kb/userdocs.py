@@ -22,6 +22,7 @@ import logging
 import re
 import shutil
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -390,6 +391,7 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
         except BaseException:
             backup.restore()
             raise
+        backup.commit()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -538,27 +540,117 @@ def _uploads(data: Path) -> Path:
 class _Backup:
     """The bytes of the files an add rewrites and the index build in use, to put back on
     failure: a failure after the new index was switched in (while the matrix is computed, or
-    the page is closed) must not leave an index of a corpus the unit table no longer holds."""
+    the page is closed) must not leave an index of a corpus the unit table no longer holds.
 
-    def __init__(self, data: Path):
+    Kept in memory for a failure the process sees (an error, Ctrl-C, SIGTERM) and written to the
+    data folder's journal for one it does not (SIGKILL, a power cut): the next command that
+    reads or writes the folder puts it back (``recover``). ``folders``: what the change creates
+    (an upload folder), removed when it is undone. ``commit`` ends it."""
+
+    def __init__(self, data: Path, folders: tuple[Path, ...] = ()):
         from indexing.index import build_in_use
 
         self.data = data
         self.saved = {path: _read_or_none(path) for path in DataDir(data).table_files}
         self.index = build_in_use(data)
+        self.folders = folders
+        _changing(data, True)  # this thread's own journal: not one for ``recover``
+        _write_journal(data, self.saved, self.index, folders)
 
     def restore(self) -> None:
-        from indexing.index import use_build
-
-        for path, text in self.saved.items():
-            if text is None:
-                path.unlink(missing_ok=True)
-            elif _read_or_none(path) != text:
-                atomic_write_text(path, text)
         try:
-            use_build(self.data, self.index)
-        except OSError:  # the tables are back; `kb build` makes the index match them again
-            log.exception("could not put back the index build %s", self.index)
+            _put_back(self.data, self.saved, self.index, self.folders)
+        finally:
+            _changing(self.data, False)
+
+    def commit(self) -> None:
+        shutil.rmtree(DataDir(self.data).journal, ignore_errors=True)
+        _changing(self.data, False)
+
+
+def _put_back(data: Path, saved: dict[Path, str | None], index: Path | None, folders) -> None:
+    """The tables as ``saved``, the index link at ``index``, ``folders`` and staging folders
+    removed, then the journal (last: a second failure in here is put back by ``recover``)."""
+    from indexing.index import use_build
+
+    for path, text in saved.items():
+        if text is None:
+            path.unlink(missing_ok=True)
+        elif _read_or_none(path) != text:
+            atomic_write_text(path, text)
+    try:
+        use_build(data, index)
+    except OSError:  # the tables are back; `kb build` makes the index match them again
+        log.exception("could not put back the index build %s", index)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    for staging in _uploads(data).glob(".staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(DataDir(data).journal, ignore_errors=True)
+
+
+def _write_journal(data: Path, saved: dict[Path, str | None], index, folders) -> None:
+    """``<data>/.journal/``: each table file's bytes (or that it was absent), the index build
+    and the folders to remove; complete or absent (written beside it, then renamed)."""
+    where = DataDir(data)
+    tmp = Path(tempfile.mkdtemp(dir=where.root, prefix=".journal-"))
+    files = {}
+    for i, (path, text) in enumerate(saved.items()):
+        if text is not None:
+            (tmp / f"table-{i}").write_text(text, encoding="utf-8")
+        files[path.name] = f"table-{i}" if text is not None else None
+    plan = {
+        "files": files,
+        "index": str(index) if index is not None else None,
+        "folders": [f.name for f in folders],
+    }
+    (tmp / "journal.json").write_text(json.dumps(plan), encoding="utf-8")
+    shutil.rmtree(where.journal, ignore_errors=True)
+    tmp.rename(where.journal)
+
+
+def recover(data: Path) -> bool:
+    """Put back an add or removal whose process died before it finished (SIGKILL, a power
+    cut): its journal is still there and no writer holds the folder. True when it did; a no-op
+    costing one ``stat`` otherwise. Called before any command reads the folder."""
+    from kb.store import writer_busy, writer_lock
+
+    data = Path(data)
+    if not DataDir(data).journal.is_dir() or writer_busy(data):
+        return False
+    with writer_lock(data):
+        return _recover_held(data)
+
+
+def _recover_held(data: Path) -> bool:
+    """``recover``, the writer lock held."""
+    where = DataDir(data)
+    for unfinished in where.root.glob(".journal-*"):  # died while writing one: nothing changed
+        shutil.rmtree(unfinished, ignore_errors=True)
+    journal = where.journal
+    if not journal.is_dir():
+        return False
+    try:
+        plan = json.loads((journal / "journal.json").read_text(encoding="utf-8"))
+        saved = {
+            path: (journal / name).read_text(encoding="utf-8") if name else None
+            for path in where.table_files
+            for name in [plan["files"].get(path.name)]
+        }
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        raise StoreError(
+            f"{journal}: the record of an interrupted add or removal cannot be read ({exc}); "
+            "move it aside and run `python -m kb build`"
+        ) from None
+    index = Path(plan["index"]) if plan.get("index") else None
+    folders = tuple(_uploads(data) / str(name) for name in plan.get("folders", []))
+    _changing(data, True)
+    try:
+        _put_back(data, saved, index, folders)
+    finally:
+        _changing(data, False)
+    log.info("an add or removal in %s was interrupted; it was undone", data)
+    return True
 
 
 def _read_or_none(path: Path) -> str | None:
@@ -576,18 +668,41 @@ def _transaction(data: Path, doc_id: str) -> Iterator[tuple[Path, Path]]:
         raise UploadError(f"invalid or existing document id {doc_id!r}")
     staging = Path(tempfile.mkdtemp(dir=uploads, prefix=".staging-"))
     staging.chmod(umask_mode(directory=True))
-    backup = _Backup(data)
+    backup = _Backup(data, folders=(final,))
     try:
         yield staging, final
     except BaseException:
         backup.restore()
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(final, ignore_errors=True)
         raise
+    backup.commit()
 
 
+@contextlib.contextmanager
 def _locked(data: Path):
-    """The data folder's writer lock (``kb.store.writer_lock``), shared with build and ingest."""
+    """The data folder's writer lock (``kb.store.writer_lock``), shared with build and ingest;
+    an earlier add or removal that died half-way is put back first (``recover``)."""
     from kb.store import writer_lock
 
-    return writer_lock(data)
+    with writer_lock(data):
+        if not _in_change(data):
+            _recover_held(data)
+        yield
+
+
+_CHANGES = threading.local()  # per thread: the data folders it is changing (a journal is its own)
+
+
+def _in_change(data: Path) -> bool:
+    return str(Path(data).resolve()) in getattr(_CHANGES, "folders", set())
+
+
+def _changing(data: Path, on: bool) -> None:
+    folders = getattr(_CHANGES, "folders", None)
+    if folders is None:
+        folders = _CHANGES.folders = set()
+    key = str(Path(data).resolve())
+    if on:
+        folders.add(key)
+    else:
+        folders.discard(key)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -619,3 +621,76 @@ def test_add_without_an_official_url_is_refused_and_stores_nothing(data_dir, tmp
     assert (data_dir / "units.jsonl").read_bytes() == before
     assert not (data_dir / "user_manifest.json").exists()
     assert main([*argv, "--dry-run"]) == 0  # a preview needs no source
+
+
+def _die_without_rolling_back(monkeypatch, where: str) -> None:
+    """The process is killed (SIGKILL, a power cut) at ``where``: no ``except`` block runs, so
+    nothing in memory is put back — what it leaves on disk is all the next command finds."""
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # stands for the end of the process
+
+    monkeypatch.setattr(userdocs, where, killed)
+    monkeypatch.setattr(userdocs._Backup, "restore", lambda self: None)
+
+
+@pytest.mark.slow
+def test_an_add_killed_half_way_is_undone_by_the_next_command(data, monkeypatch, capsys):
+    """`kb add` killed after the unit table had the new document but before the index did
+    left every search refused as stale ("run python -m kb build") and the same file refused as
+    "already added". The add's journal now lets the next command put everything back."""
+    from indexing.search import Searcher
+    from kb.cli import main
+
+    before = snapshot(data)
+    _die_without_rolling_back(monkeypatch, "_precompute")
+    with pytest.raises(KeyboardInterrupt):
+        userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META)
+    monkeypatch.undo()
+    userdocs._CHANGES.folders.clear()  # the dead process's memory
+    assert DataDir(data).journal.is_dir() and snapshot(data) != before
+    assert main(["--data", str(data), "search", "widget register of sprockets", "--json"]) == 0
+    assert "was interrupted earlier; it was undone" in capsys.readouterr().err
+    assert snapshot(data) == before and not DataDir(data).journal.exists()
+    assert Searcher(data).search("widget maker register of sprockets", k=3)  # not stale
+    # and the same file can be added again
+    added = userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META)
+    assert added.units == 3
+
+
+@pytest.mark.slow
+def test_a_removal_killed_half_way_is_undone_by_the_next_add(data, monkeypatch):
+    """`kb remove` killed half-way left the document out of the tables but in the index
+    (search refused) and its upload folder orphaned: the next writer puts it back."""
+    added = userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META)
+    before = snapshot(data)
+    _die_without_rolling_back(monkeypatch, "_precompute")
+    with pytest.raises(KeyboardInterrupt):
+        userdocs.remove_document(data, added.doc_id)
+    monkeypatch.undo()
+    userdocs._CHANGES.folders.clear()
+    assert snapshot(data) != before
+    # the next writer (here an add of another file) undoes it first, then adds
+    other = dataclasses.replace(META, title="Gadget Act", short_title="Gadget Act")
+    userdocs.add_document(data, "g.txt", SYNTHETIC.replace("Widget", "Gadget").encode(), other)
+    assert added.doc_id in {e["doc_id"] for e in userdocs.user_records(data)}
+    assert (DataDir(data).uploads / added.doc_id).is_dir()
+
+
+def test_sigterm_and_sighup_end_a_command_as_ctrl_c_does():
+    """A closed terminal or `timeout` sent SIGTERM/SIGHUP, which ended `kb add` without its
+    rollback; the CLI turns them into the interrupt its rollback handles."""
+    import signal
+
+    from kb.cli.parser import _on_termination_roll_back
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        _on_termination_roll_back()
+        for sig in saved:
+            with pytest.raises(KeyboardInterrupt):
+                os.kill(os.getpid(), sig)
+                time.sleep(1)  # the handler runs as soon as the signal arrives
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)

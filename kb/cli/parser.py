@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        _on_termination_roll_back()
+        _recover(args)
         return args.func(args)
     except KBError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -75,6 +77,34 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def _on_termination_roll_back() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, ``timeout``, ``docker stop``) end a command as
+    Ctrl-C does: an add or removal in progress is rolled back, not left half done."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
+def _recover(args) -> None:
+    """Undo an add or removal whose process was killed half-way (``kb.userdocs.recover``)."""
+    from kb.store import DataDir, data_dir
+
+    base = getattr(args, "data", None) or data_dir()
+    if DataDir(base).journal.is_dir():
+        from kb.userdocs import recover
+
+        if recover(base):
+            print(
+                f"note: an add or removal in {base} was interrupted earlier; it was undone",
+                file=sys.stderr,
+            )
 
 
 def _parser() -> argparse.ArgumentParser:
