@@ -88,8 +88,21 @@ def manifest_for(data: Path) -> dict[str, DocRecord]:
     """
     from kb.store import DataDir
 
-    path = DataDir(data).user_manifest
+    where = DataDir(data)
+    path = where.user_manifest
     if not path.is_file():
+        # documents a user added, without the file that lists them: every reader would trip on
+        # their units ("internal error (KeyError: 'user-…')") and an ingest would drop them
+        added = sorted(
+            p.name for p in where.uploads.glob("*") if p.is_dir() and not p.name.startswith(".")
+        )
+        if added:
+            raise ManifestError(
+                f"{path} is missing, but {where.uploads} holds documents added earlier "
+                f"({', '.join(added[:5])}{', …' if len(added) > 5 else ''}): restore the file "
+                "from a backup, or move those folders out of uploads/ to drop the documents and "
+                "run `python -m kb ingest && python -m kb build`"
+            )
         records = default_manifest()
     else:
         stat = path.stat()

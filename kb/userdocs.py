@@ -365,6 +365,11 @@ def remove_document(data: Path, doc_id: str, *, embedder=None) -> None:
         entries = user_records(data)
         if doc_id not in {e.get("doc_id") for e in entries}:
             added = ", ".join(sorted(str(e.get("doc_id")) for e in entries)) or "none"
+            if doc_id in default_manifest():
+                raise UploadError(
+                    f"{doc_id!r} is a document of the product's manifest, not one added with "
+                    f"`kb add`: it cannot be removed (user-added now: {added})"
+                )
             raise UploadError(
                 f"{doc_id!r} is not a user-added document (removed already, or never added; "
                 f"user-added now: {added})"

@@ -419,7 +419,9 @@ def test_corpus_page_lists_present_and_missing_instruments(monkeypatch, indexed_
     assert "https://www.dekamer.be/FLWB/PDF/55/1903/55K1903001.pdf" in set(
         missing["Official source"]
     )
-    assert at.file_uploader(key="add_file") is not None
+    # the file types `kb add` reads (Markdown and JSON were refused by the page)
+    accepted = set(at.file_uploader(key="add_file").proto.type)
+    assert {".pdf", ".html", ".txt", ".md", ".json"} <= accepted, accepted
     lksg = present[present["Instrument"] == "LkSG"].iloc[0]
     assert (lksg["Type"], lksg["Status"], lksg["Language"]) == (
         "national law",
@@ -440,7 +442,11 @@ def test_a_public_explorer_adds_documents_only_with_the_admin_token(monkeypatch,
     at = make_app(monkeypatch, indexed_data, page="corpus")
     assert_inert(at)
     assert "adding and removing documents is switched off" in at.info[0].value
-    assert not at.get("file_uploader")
+    assert not at.get("file_uploader") and not at.warning
+    # a token too short to be used says so (the page said only "switched off")
+    monkeypatch.setenv("LEVELFIELD_ADMIN_TOKEN", "short")
+    at = make_app(monkeypatch, indexed_data, page="corpus")
+    assert "shorter than 12 characters" in at.warning[0].value and not at.get("file_uploader")
     monkeypatch.setenv("LEVELFIELD_ADMIN_TOKEN", "synthetic-token-123")
     at = make_app(monkeypatch, indexed_data, page="corpus")
     assert not at.get("file_uploader")
@@ -965,3 +971,33 @@ def test_two_versions_of_one_act_chosen_say_they_share_one_column(monkeypatch, i
     assert "Several versions of CSDDD are chosen" in said, said
     at = make_app(monkeypatch, indexed_data, topic="grievance-mechanism", **{"in": "de-lksg-2021"})
     assert not any("Several versions" in i.value for i in at.info)
+
+
+@pytest.mark.slow
+def test_removing_a_document_asks_first(monkeypatch, indexed_data, tmp_path):
+    """One click on "Remove" deleted a document and its uploaded file for good; it now asks."""
+    from kb import userdocs
+
+    data = copy_data(indexed_data, tmp_path / "data")
+    text = "Draft Widget Bill (synthetic, not law)\n1. Widgets\nWidget makers shall keep a log.\n"
+    meta = userdocs.NewDocument(
+        title="Draft Widget Bill (synthetic)",
+        short_title="Draft Widget Bill",
+        jurisdiction="XX",
+        instrument_type="bill",
+        language="en",
+        official_url="https://example.org/draft-widget-bill",
+    )
+    doc_id = userdocs.add_document(data, "widget.txt", text.encode(), meta).doc_id
+    at = make_app(monkeypatch, data, page="corpus")
+    at.button(key=f"rm-{doc_id}").click().run()
+    assert_inert(at)
+    assert doc_id in {e["doc_id"] for e in userdocs.user_records(data)}  # not yet
+    assert any("cannot be undone" in w.value for w in at.warning)
+    at.button(key=f"rm-no-{doc_id}").click().run()
+    assert doc_id in {e["doc_id"] for e in userdocs.user_records(data)}
+    at.button(key=f"rm-{doc_id}").click().run()
+    at.button(key=f"rm-yes-{doc_id}").click().run()
+    assert_inert(at)
+    assert doc_id not in {e["doc_id"] for e in userdocs.user_records(data)}
+    assert any(f"Removed {doc_id}" in s.value.replace("\\", "") for s in at.success)

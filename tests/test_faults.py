@@ -194,6 +194,29 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, data_dir, 
     assert "Traceback" not in err and "internal error (RuntimeError: a bug in a command)" in err
 
 
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (OSError(28, "No space left on device", "units.jsonl"), 1, "no space left on the device"),
+        (PermissionError(13, "Permission denied", "units.jsonl"), 70, "internal error"),
+    ],
+)
+def test_a_full_disk_is_said_as_such_not_as_a_bug(
+    monkeypatch, data_dir, capsys, error, code, message
+):
+    """A full disk during `kb add` printed "internal error (OSError: [Errno 28] …); please
+    report it" with exit 70."""
+    import kb.cli.corpus as corpus_commands
+
+    def full(args):
+        raise error
+
+    monkeypatch.delenv("LEVELFIELD_DEBUG", raising=False)
+    monkeypatch.setattr(corpus_commands, "cmd_docs", full)
+    assert main(["--data", str(data_dir), "docs"]) == code
+    assert message in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------- the app's view
 
 

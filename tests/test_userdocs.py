@@ -382,6 +382,9 @@ def test_add_cli_stores_indexes_and_remove_undoes_it(data, tmp_path, capsys):
     assert main(["--data", str(data), "remove", doc_id]) == 1
     err = capsys.readouterr().err
     assert "is not a user-added document (removed already, or never added" in err
+    # a document of the product's manifest says so ("not a user-added document … removed already")
+    assert main(["--data", str(data), "remove", "de-lksg-2021"]) == 1
+    assert "is a document of the product's manifest" in capsys.readouterr().err
 
 
 def test_add_cli_bad_input_names_the_problem(data_dir, tmp_path, capsys):
@@ -694,3 +697,19 @@ def test_sigterm_and_sighup_end_a_command_as_ctrl_c_does():
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+@pytest.mark.slow
+def test_a_lost_user_manifest_is_named_and_nothing_is_dropped(data, capsys):
+    """Without user_manifest.json every reader crashed ("internal error (KeyError: 'user-…')")
+    and `kb ingest` silently dropped every added document from the unit table."""
+    from kb.cli import main
+
+    added = userdocs.add_document(data, "w.txt", SYNTHETIC.encode(), META)
+    DataDir(data).user_manifest.unlink()
+    units = DataDir(data).units.read_bytes()
+    for argv in (["search", "widget register"], ["ingest"], ["matrix", "--json"]):
+        assert main(["--data", str(data), *argv]) == 1, argv
+        err = capsys.readouterr().err
+        assert "user_manifest.json is missing" in err and added.doc_id in err, err
+    assert DataDir(data).units.read_bytes() == units

@@ -64,19 +64,36 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # a bug: one line for the user, the traceback only on request
-        import logging
-        import os
+    except OSError as exc:
+        import errno
 
-        if os.environ.get("LEVELFIELD_DEBUG"):
-            raise
-        logging.getLogger("kb").debug("internal error", exc_info=True)
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return _internal_error(exc)
+        # the disk, not a bug: an add or removal has been rolled back, a build kept the old index
         print(
-            f"internal error ({type(exc).__name__}: {str(exc)[:200]}); please report it — "
-            "LEVELFIELD_DEBUG=1 shows the traceback",
+            f"error: no space left on the device ({exc.filename or 'the data folder'}); free "
+            "some space and run the command again — nothing it had changed was kept",
             file=sys.stderr,
         )
-        return 70
+        return 1
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: one line for the user, the traceback only on request."""
+    import logging
+    import os
+
+    if os.environ.get("LEVELFIELD_DEBUG"):
+        raise exc
+    logging.getLogger("kb").debug("internal error", exc_info=exc)
+    print(
+        f"internal error ({type(exc).__name__}: {str(exc)[:200]}); please report it — "
+        "LEVELFIELD_DEBUG=1 shows the traceback",
+        file=sys.stderr,
+    )
+    return 70
 
 
 def _on_termination_roll_back() -> None:

@@ -139,6 +139,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This explorer is public: adding and removing documents is switched off (the operator can allow it with an admin token).",
         "Deze verkenner is openbaar: documenten toevoegen en verwijderen staat uit (de beheerder kan het toestaan met een beheerderstoken).",
     ),
+    "add.token_short": (
+        "The admin token this server was started with (LEVELFIELD_ADMIN_TOKEN) is shorter than "
+        "{n} characters, so it is not used: set a longer one to allow adding documents.",
+        "Het beheerderstoken waarmee deze server is gestart (LEVELFIELD_ADMIN_TOKEN) is korter dan "
+        "{n} tekens en wordt dus niet gebruikt: stel een langer token in om toevoegen toe te staan.",
+    ),
     "add.token": (
         "Admin token (to add or remove documents)",
         "Beheerderstoken (om documenten toe te voegen of te verwijderen)",
@@ -448,6 +454,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "corpus.note.verified": ("verified", "nagekeken"),
     "corpus.user": ("Documents you added", "Documenten die u toevoegde"),
     "corpus.remove": ("Remove", "Verwijderen"),
+    "corpus.remove_confirm": (
+        "Remove “{doc}” ({id}), its units and its uploaded file from this knowledge base? This "
+        "cannot be undone (add the file again to get it back).",
+        "“{doc}” ({id}), zijn bepalingen en het geüploade bestand uit deze kennisbank verwijderen? "
+        "Dit kan niet ongedaan worden gemaakt (voeg het bestand opnieuw toe om het terug te krijgen).",
+    ),
+    "corpus.remove_yes": ("Yes, remove", "Ja, verwijderen"),
+    "corpus.remove_cancel": ("Cancel", "Annuleren"),
     "corpus.removed": ("Removed {doc}.", "{doc} verwijderd."),
     # errors a user of the explorer can cause (``KBError.code``) and progress of long jobs
     # (``kb.models.Said``); ``message_text`` fills in their values
@@ -569,10 +583,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "add.title_section": ("Add a document", "Een document toevoegen"),
     "add.help": (
-        "Upload a PDF, HTML or text file (at most {mb} MB), e.g. a national bill. It is parsed into provisions, added to the search index and the comparison; nothing already indexed is lost if this fails.",
-        "Laad een PDF-, HTML- of tekstbestand op (hoogstens {mb} MB), bv. een nationaal wetsvoorstel. Het wordt in bepalingen opgedeeld en aan de zoekindex en de vergelijking toegevoegd; als dat mislukt, gaat niets verloren.",
+        "Upload a PDF, HTML, text, Markdown or JSON file (at most {mb} MB), e.g. a national bill. It is parsed into provisions, added to the search index and the comparison; nothing already indexed is lost if this fails.",
+        "Laad een PDF-, HTML-, tekst-, Markdown- of JSON-bestand op (hoogstens {mb} MB), bv. een nationaal wetsvoorstel. Het wordt in bepalingen opgedeeld en aan de zoekindex en de vergelijking toegevoegd; als dat mislukt, gaat niets verloren.",
     ),
-    "add.file": ("File (PDF, HTML or TXT)", "Bestand (PDF, HTML of TXT)"),
+    "add.file": (
+        "File (PDF, HTML, TXT, Markdown or JSON)",
+        "Bestand (PDF, HTML, TXT, Markdown of JSON)",
+    ),
     "add.paste": (
         "…or paste plain text (numbered sections: “1. Scope”, “2. …”)",
         "…of plak platte tekst (genummerde afdelingen: “1. Toepassingsgebied”, “2. …”)",

@@ -80,7 +80,16 @@ def edit_access(environ: Mapping[str, str]) -> str:
     ``LEVELFIELD_ADMIN_TOKEN`` set: whoever enters the token) or ``"off"`` (public, no token)."""
     if environ.get("LEVELFIELD_PUBLIC", "").strip().lower() not in ("1", "true", "yes"):
         return "local"
-    return "token" if len(environ.get("LEVELFIELD_ADMIN_TOKEN", "")) >= 12 else "off"
+    return "token" if len(environ.get("LEVELFIELD_ADMIN_TOKEN", "")) >= MIN_TOKEN else "off"
+
+
+#: the shortest admin token the explorer accepts (a shorter one is not used, and it says so)
+MIN_TOKEN = 12
+
+
+def token_too_short(environ: Mapping[str, str]) -> bool:
+    """An admin token is set but too short to be used (the page said only "switched off")."""
+    return 0 < len(environ.get("LEVELFIELD_ADMIN_TOKEN", "")) < MIN_TOKEN
 
 
 def token_ok(given: str | None, environ: Mapping[str, str]) -> bool:
@@ -88,7 +97,7 @@ def token_ok(given: str | None, environ: Mapping[str, str]) -> bool:
     import hmac
 
     expected = environ.get("LEVELFIELD_ADMIN_TOKEN", "")
-    return bool(given) and len(expected) >= 12 and hmac.compare_digest(given, expected)
+    return bool(given) and len(expected) >= MIN_TOKEN and hmac.compare_digest(given, expected)
 
 
 def index_status(data: Path) -> tuple[str, str]:

@@ -60,6 +60,8 @@ def page_corpus(data: Path, version: str, corpus: ex.Corpus) -> None:
     access = ex.edit_access(os.environ)
     if access == "off":
         st.info(T("add.off"))
+        if ex.token_too_short(os.environ):
+            st.warning(T("add.token_short", n=ex.MIN_TOKEN))
         editing = False
     elif access == "token":
         given = st.text_input(T("add.token"), type="password", key="admin_token", max_chars=200)
@@ -121,7 +123,7 @@ def render_add(data: Path) -> None:
     with st.form("add_doc", clear_on_submit=False):
         st.file_uploader(
             T("add.file"),
-            type=["pdf", "html", "htm", "xhtml", "txt"],
+            type=[e.lstrip(".") for e in userdocs.EXTENSIONS],  # what `kb add` reads, too
             key="add_file",
             max_upload_size=userdocs.MAX_BYTES // 2**20,
         )
@@ -250,10 +252,19 @@ def render_user_docs(data: Path, corpus: ex.Corpus, editing: bool) -> None:
             f"**{ex.plain(entry['short_title'])}** ({ex.plain(doc_id)}) · {units} · {ex.plain(entry['official_url'])}"
         )
         if editing and c2.button(T("corpus.remove"), key=f"rm-{doc_id}"):
-            try:
-                userdocs.remove_document(data, doc_id)
-            except (KBError, ValueError, OSError) as exc:
-                st.error(ex.plain(message_text(ss.lang, exc)))
-                return
-            ss.add_message = ("ok", T("corpus.removed", doc=ex.plain(doc_id)))
-            st.rerun()
+            ss.rm_confirm = doc_id  # one click asks; it does not delete
+        if editing and ss.get("rm_confirm") == doc_id:
+            st.warning(T("corpus.remove_confirm", doc=ex.plain(entry["short_title"]), id=doc_id))
+            yes, no = st.columns([1, 1])
+            if no.button(T("corpus.remove_cancel"), key=f"rm-no-{doc_id}"):
+                ss.rm_confirm = None
+                st.rerun()
+            if yes.button(T("corpus.remove_yes"), key=f"rm-yes-{doc_id}", type="primary"):
+                ss.rm_confirm = None
+                try:
+                    userdocs.remove_document(data, doc_id)
+                except (KBError, ValueError, OSError) as exc:
+                    st.error(ex.plain(message_text(ss.lang, exc)))
+                    return
+                ss.add_message = ("ok", T("corpus.removed", doc=ex.plain(doc_id)))
+                st.rerun()
