@@ -559,8 +559,8 @@ class _Backup:
         self.saved = {path: _read_or_none(path) for path in DataDir(data).table_files}
         self.index = build_in_use(data)
         self.folders = folders
-        _changing(data, True)  # this thread's own journal: not one for ``recover``
         _write_journal(data, self.saved, self.index, folders)
+        _changing(data, True)  # this thread's own journal: not one for ``recover``
 
     def restore(self) -> None:
         try:
@@ -599,19 +599,23 @@ def _write_journal(data: Path, saved: dict[Path, str | None], index, folders) ->
     and the folders to remove; complete or absent (written beside it, then renamed)."""
     where = DataDir(data)
     tmp = Path(tempfile.mkdtemp(dir=where.root, prefix=".journal-"))
-    files = {}
-    for i, (path, text) in enumerate(saved.items()):
-        if text is not None:
-            (tmp / f"table-{i}").write_text(text, encoding="utf-8")
-        files[path.name] = f"table-{i}" if text is not None else None
-    plan = {
-        "files": files,
-        "index": str(index) if index is not None else None,
-        "folders": [f.name for f in folders],
-    }
-    (tmp / "journal.json").write_text(json.dumps(plan), encoding="utf-8")
-    shutil.rmtree(where.journal, ignore_errors=True)
-    tmp.rename(where.journal)
+    try:
+        files = {}
+        for i, (path, text) in enumerate(saved.items()):
+            if text is not None:
+                (tmp / f"table-{i}").write_text(text, encoding="utf-8")
+            files[path.name] = f"table-{i}" if text is not None else None
+        plan = {
+            "files": files,
+            "index": str(index) if index is not None else None,
+            "folders": [f.name for f in folders],
+        }
+        (tmp / "journal.json").write_text(json.dumps(plan), encoding="utf-8")
+        shutil.rmtree(where.journal, ignore_errors=True)
+        tmp.rename(where.journal)
+    except BaseException:  # a full disk: nothing was changed yet, and no half journal stays
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def recover(data: Path) -> bool:
@@ -671,14 +675,13 @@ def _transaction(data: Path, doc_id: str) -> Iterator[tuple[Path, Path]]:
     final = uploads / doc_id
     if final.resolve().parent != uploads.resolve() or final.exists():
         raise UploadError(f"invalid or existing document id {doc_id!r}")
-    staging = Path(tempfile.mkdtemp(dir=uploads, prefix=".staging-"))
-    staging.chmod(umask_mode(directory=True))
     backup = _Backup(data, folders=(final,))
     try:
+        staging = Path(tempfile.mkdtemp(dir=uploads, prefix=".staging-"))
+        staging.chmod(umask_mode(directory=True))
         yield staging, final
     except BaseException:
-        backup.restore()
-        shutil.rmtree(staging, ignore_errors=True)
+        backup.restore()  # removes the staging folder too
         raise
     backup.commit()
 
