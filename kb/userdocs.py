@@ -106,6 +106,8 @@ class AddResult:
     chunks: int
     reused_vectors: int
     seconds: float
+    #: provisions that look like several read as one (``merged_headings``)
+    merged: tuple[tuple[str, int, int], ...] = ()
 
 
 def parser_label(fmt: str, layout: str | None) -> str:
@@ -220,6 +222,10 @@ class Preview:
     def top_level(self) -> list[Unit]:
         return [u for u in self.units if u.parent is None]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [merged_text(*m) for m in merged_headings(self.top_level)]
+
     def to_dict(self) -> dict:
         return {
             "doc_id": self.record.doc_id,
@@ -229,13 +235,53 @@ class Preview:
                 {"unit_id": u.unit_id, "citation": u.citation, "heading": u.heading}
                 for u in self.top_level
             ],
+            "warnings": self.warnings,
         }
 
     def summary(self) -> str:
-        """``24 provisions found: Art. 1 Definitions; Art. 2 Scope; …``"""
+        """``24 provisions found: Art. 1 Definitions; Art. 2 Scope; …``, then any warning."""
         heads = "; ".join(f"{u.citation} {u.heading}".strip() for u in self.top_level[:6])
         more = " …" if len(self.top_level) > 6 else ""
-        return f"{len(self.top_level)} provisions found ({self.parser}): {heads}{more}"
+        lines = [f"{len(self.top_level)} provisions found ({self.parser}): {heads}{more}"]
+        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
+
+
+#: a provision's number at a line's start or after a sentence, before a capital: "Article 2"
+#: run into the text of Article 1 ("… register of cogs. Article 2 Cog sellers shall …")
+_RUN_IN_HEADING = re.compile(
+    r"(?:(?<=\n)|(?<=[.;:!?]) )\s*(?:Article|Art\.|Artikel|Artikkel|Section|Sec\.|§)\s*(\d+)"
+    r"\.?\s*(?:[—–:-]\s*)?(?=[A-ZÀ-ÖØ-Þ])"
+)
+
+
+def merged_headings(units: list[Unit]) -> list[tuple[str, int, int]]:
+    """Provisions whose text holds the headings of the next two or more provisions ("Article
+    2 …", "Article 3 …" inside Art. 1): the parser read several as one, and each would be cited
+    as the first. Said, not refused (the numbers must follow the provision's own, so an
+    amending act's inserted "Article 29b" or a "§ 5 Absatz 1" reference does not count)."""
+    out = []
+    for unit in units:
+        own = re.search(r"-(\d+)$", unit.unit_id)
+        if own is None:
+            continue
+        numbers = [int(m.group(1)) for m in _RUN_IN_HEADING.finditer(unit.text)]
+        expected, found = int(own.group(1)) + 1, []
+        for number in numbers:
+            if number == expected:
+                found.append(number)
+                expected += 1
+        if len(found) >= 2:
+            out.append((unit.citation, found[0], found[-1]))
+    return out
+
+
+def merged_text(citation: str, first: int, last: int) -> str:
+    """A ``merged_headings`` entry in the CLI's words."""
+    return (
+        f"{citation} holds what look like the headings of provisions {first}–{last}: the "
+        "parser may have read several provisions as one — try another --layout, or the text "
+        "saved as .txt or .md"
+    )
 
 
 def preview_document(
@@ -312,6 +358,7 @@ def add_document(
         index["chunks"],
         index["reused_vectors"],
         round(time.perf_counter() - started, 2),
+        tuple(merged_headings([u for u in units if u.parent is None])),
     )
 
 

@@ -713,3 +713,51 @@ def test_a_lost_user_manifest_is_named_and_nothing_is_dropped(data, capsys):
         err = capsys.readouterr().err
         assert "user_manifest.json is missing" in err and added.doc_id in err, err
     assert DataDir(data).units.read_bytes() == units
+
+
+COG_LINES = [
+    "Draft Cog Bill (a synthetic test document, not law)",
+    "Article 1",
+    "Cog makers shall keep a register of cogs.",
+    "Article 2",
+    "Cog sellers shall report yearly on cogs.",
+    "Article 3",
+    "A cog desk shall answer within ten days.",
+]
+
+
+def test_a_pdf_read_as_one_provision_where_it_has_three_is_said(data_dir, tmp_path, capsys):
+    """A PDF whose "Article 2" and "Article 3" ran into the text of Art. 1 was stored as one
+    provision without a word (each would be cited as Art. 1); the same text as .txt has three."""
+    from kb.cli import main
+    from tests.fakes import text_pdf
+
+    base = ["--title", "Draft Cog Bill", "--jurisdiction", "XX", "--type", "bill"]
+    base += ["--language", "en", "--dry-run", "--json"]
+    pdf = tmp_path / "cog.pdf"
+    pdf.write_bytes(text_pdf([COG_LINES]))
+    assert main(["--data", str(data_dir), "add", str(pdf), *base]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["preview"]) == 1 and "provisions 2–3" in out["warnings"][0]
+    txt = tmp_path / "cog.txt"
+    txt.write_text("\n".join(COG_LINES) + "\n", encoding="utf-8")
+    assert main(["--data", str(data_dir), "add", str(txt), *base]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["preview"]) == 3 and out["warnings"] == []
+
+
+def test_no_provision_of_the_corpus_looks_like_several_read_as_one(units):
+    """The check must not cry wolf on real law: inserted articles of an amending act ("Article
+    29b" inside CSRD Art. 1) and references ("§ 5 Absatz 1 Satz 2") are not run-in headings."""
+    top = [u for u in units if u.parent is None]
+    assert len(top) > 500 and userdocs.merged_headings(top) == []
+
+
+@pytest.mark.slow
+def test_an_add_says_which_provisions_look_read_as_one(data):
+    """The explorer shows ``AddResult.merged`` under its "Added …" message."""
+    from tests.fakes import text_pdf
+
+    meta = dataclasses.replace(META, title="Draft Cog Bill", short_title="Draft Cog Bill")
+    result = userdocs.add_document(data, "cog.pdf", text_pdf([COG_LINES]), meta, parser="auto")
+    assert result.merged == (("WSA Art. 1", 2, 3),)  # cited as META cites it

@@ -582,6 +582,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "de hoofdkracht van elke bepaling …",
     ),
     "add.title_section": ("Add a document", "Een document toevoegen"),
+    "add.merged": (
+        "⚠ {citation} holds what look like the headings of provisions {first}–{last}: the parser "
+        "may have read several provisions as one. Remove the document and add it again with "
+        "another parser, or as a .txt or .md file.",
+        "⚠ {citation} bevat wat lijkt op de koppen van de bepalingen {first}–{last}: de parser heeft "
+        "misschien meerdere bepalingen als één gelezen. Verwijder het document en voeg het opnieuw "
+        "toe met een andere parser, of als .txt- of .md-bestand.",
+    ),
     "add.help": (
         "Upload a PDF, HTML, text, Markdown or JSON file (at most {mb} MB), e.g. a national bill. It is parsed into provisions, added to the search index and the comparison; nothing already indexed is lost if this fails.",
         "Laad een PDF-, HTML-, tekst-, Markdown- of JSON-bestand op (hoogstens {mb} MB), bv. een nationaal wetsvoorstel. Het wordt in bepalingen opgedeeld en aan de zoekindex en de vergelijking toegevoegd; als dat mislukt, gaat niets verloren.",

@@ -233,7 +233,10 @@ def handle_add(data: Path) -> None:
             st.error(T("add.failed") + " " + ex.plain(f"{type(exc).__name__}: {exc}"))
             return
         status.update(state="complete")
-    ss.add_message = ("ok", T("add.done", doc=ex.plain(result.doc_id), units=result.units))
+    message = T("add.done", doc=ex.plain(result.doc_id), units=result.units)
+    for citation, first, last in result.merged:  # several provisions read as one?
+        message += "  \n" + T("add.merged", citation=ex.plain(citation), first=first, last=last)
+    ss.add_message = ("ok", message)
     st.rerun()
 
 
