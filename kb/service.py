@@ -91,13 +91,10 @@ def check_present(doc_id: str, records: dict, present) -> None:
     record = records.get(doc_id)
     if record is None:
         raise UnknownUnitError(f"unknown doc_id {doc_id!r}; see `python -m kb docs`")
+    from kb.compare.versions import translations
+
     # its other language versions that are here ("eu-com-2022-71" → "eu-com-2022-71-fr")
-    original = record.translation_of or doc_id
-    others = [
-        r.doc_id
-        for r in records.values()
-        if r.doc_id in present and original in (r.doc_id, r.translation_of)
-    ]
+    others = [d for d in translations(records, doc_id) if d in present]
     here = f"; in the local corpus in another language: {', '.join(others)}" if others else ""
     raise UnknownUnitError(
         f"{doc_id!r} is listed in the manifest but not in the local corpus (official source: "

@@ -130,3 +130,11 @@ def versions_of(records: dict[str, DocRecord], doc_id: str) -> list[DocRecord]:
     key = family(records[doc_id])
     members = [r for r in records.values() if family(r) == key]
     return sorted(members, key=lambda r: version_date(r) or "")
+
+
+def translations(records: dict[str, DocRecord], doc_id: str) -> list[str]:
+    """Other-language versions of ``doc_id`` (either direction of ``translation_of``)."""
+    record = records[doc_id]
+    out = [record.translation_of] if record.translation_of else []
+    out += [r.doc_id for r in records.values() if r.translation_of == doc_id]
+    return [d for d in out if d in records]

@@ -303,14 +303,6 @@ def provision_title(citation: str, heading: str) -> str:
     return f"{citation} — {heading}" if heading else citation
 
 
-def translations(records: dict[str, DocRecord], doc_id: str) -> list[str]:
-    """Other-language versions of ``doc_id`` (either direction of ``translation_of``)."""
-    record = records[doc_id]
-    out = [record.translation_of] if record.translation_of else []
-    out += [r.doc_id for r in records.values() if r.translation_of == doc_id]
-    return [d for d in out if d in records]
-
-
 # --------------------------------------------------------------------------- text safety
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from kb.compare.versions import translations
 from kb.explore import export as kx
 from kb.explore import views as ex
 from kb.explore.pages.search import render_counterparts
@@ -42,7 +43,7 @@ def page_reader(data: Path, version: str, corpus: ex.Corpus) -> None:
         # a listed text not fetched: its source, and its language version here if there is one
         here = [
             d
-            for d in (ex.translations(corpus.records, asked[0]) if record is not None else [])
+            for d in (translations(corpus.records, asked[0]) if record is not None else [])
             if d in corpus.by_doc
         ]
         if here:
@@ -171,7 +172,7 @@ def reader_toc(corpus: ex.Corpus):
 
 
 def render_reading(corpus: ex.Corpus, unit) -> None:
-    others = [d for d in ex.translations(corpus.records, unit.doc_id) if d in corpus.by_doc]
+    others = [d for d in translations(corpus.records, unit.doc_id) if d in corpus.by_doc]
     columns = st.columns(2) if others else [st.container()]
     with columns[0]:
         render_provision(corpus, unit)
